@@ -1,0 +1,38 @@
+# Two commands do all the set-up by themselves on a fresh machine:
+#   make lab   - create .venv if needed, install the course, open it in JupyterLab
+#   make test  - create .venv if needed, install the course, run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Quiet, reproducible TensorFlow for every process the tests start (kernels inherit it).
+export PYTHONHASHSEED := 0
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+
+.PHONY: lab test install notebooks benchmark clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Re-execute every notebook in place (stored outputs are what nbval compares against).
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/conv.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

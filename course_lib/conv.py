@@ -1,0 +1,398 @@
+"""2-D convolution (cross-correlation) in NumPy, exactly as ``tf.nn.conv2d`` computes it.
+
+Layout is Keras's: images are NHWC, ``(N, H, W, C)`` or a single ``(H, W, C)`` image, and a
+kernel is ``(kh, kw, c_in, c_out)``. Like every deep-learning framework, :func:`conv2d` computes
+a *cross-correlation*: the kernel is not flipped. For one output position and filter ``f``::
+
+    y[n, i, j, f] = bias[f] + sum_{a, b, c} x_pad[n, i*sh + a, j*sw + b, c] * kernel[a, b, c, f]
+
+and along each spatial axis the output size is ``floor((n + pad_before + pad_after - k) / s) + 1``.
+
+Two versions share one contract: :func:`conv2d_loops` spells the formula out with plain loops
+(read it to learn), :func:`conv2d` is vectorised (use it). The size helpers
+(:func:`output_size`, :func:`same_padding`, :func:`padding_widths`, :func:`unused_input`,
+:func:`check_fit`) answer "what shape comes out?" and "does this stride fit?" without an image.
+"""
+
+import math
+from numbers import Integral
+
+import numpy as np
+
+PADDING_NAMES = ("valid", "same", "full")
+
+# conv2d copies windows in blocks of about this many values (1 MiB of float32), small enough
+# to stay in cache between the copy and the matrix product that reads it.
+_BLOCK_ELEMENTS = 1 << 18
+
+
+# --------------------------------------------------------------------------- argument checks
+
+
+def _positive_pair(value, name):
+    """Return ``(a, b)`` from an int or a pair of positive ints, or raise a helpful error."""
+    pair = (value, value) if isinstance(value, Integral) else value
+    try:
+        pair = tuple(pair)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be an int or a pair of ints (rows, columns); received {name}={value!r}."
+        ) from None
+    if len(pair) != 2 or not all(isinstance(v, Integral) and not isinstance(v, bool) for v in pair):
+        raise TypeError(
+            f"{name} must be an int or a pair of ints (rows, columns); received {name}={value!r}."
+        )
+    if min(pair) < 1:
+        raise ValueError(
+            f"{name} must be positive: a window moves at least one pixel and is at least one "
+            f"pixel wide; received {name}={value!r}."
+        )
+    return int(pair[0]), int(pair[1])
+
+
+def _positive_int(value, name):
+    if not isinstance(value, Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int; received {name}={value!r}.")
+    if value < 1:
+        raise ValueError(f"{name} must be positive; received {name}={value!r}.")
+    return int(value)
+
+
+def _check_padding_spec(padding):
+    """Normalise ``padding`` to a name or to ``((top, bottom), (left, right))``."""
+    if isinstance(padding, str):
+        name = padding.lower()
+        if name not in PADDING_NAMES:
+            raise ValueError(
+                f"Unknown padding {padding!r}; expected one of {', '.join(map(repr, PADDING_NAMES))}, "
+                "an int p (p zeros on every side), a pair (rows, columns) or "
+                "((top, bottom), (left, right))."
+            )
+        return name
+    bad = ValueError(
+        f"padding must be a name ({', '.join(PADDING_NAMES)}), an int, a pair of ints "
+        f"(rows, columns) or ((top, bottom), (left, right)) of non-negative ints; "
+        f"received padding={padding!r}."
+    )
+    if isinstance(padding, Integral) and not isinstance(padding, bool):
+        padding = ((padding, padding), (padding, padding))
+    try:
+        rows, cols = padding
+        if isinstance(rows, Integral) and isinstance(cols, Integral):
+            padding = ((rows, rows), (cols, cols))
+        (top, bottom), (left, right) = padding
+    except (TypeError, ValueError):
+        raise bad from None
+    widths = (top, bottom, left, right)
+    if not all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 0 for v in widths):
+        raise bad
+    return (int(top), int(bottom)), (int(left), int(right))
+
+
+def _numeric_array(value, name):
+    array = np.asarray(value)
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(
+            f"{name} must hold numbers; received an array of dtype {array.dtype}. "
+            "Convert it first, e.g. np.asarray(image, dtype=np.float32)."
+        )
+    if np.iscomplexobj(array):
+        raise TypeError(f"{name} must be real; received complex dtype {array.dtype}.")
+    return array
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+def padding_widths(n, kernel_size, strides=1, padding="valid"):
+    """Return ``(before, after)``: the zeros added on each side of one axis of length ``n``.
+
+    ``"valid"`` adds none, ``"same"`` follows TensorFlow (see :func:`same_padding`),
+    ``"full"`` adds ``k - 1`` on each side, and an int ``p`` adds ``p`` on each side.
+
+    Example:
+        >>> padding_widths(5, 3, padding="full")
+        (2, 2)
+        >>> padding_widths(13, 6, strides=5, padding="same")
+        (1, 2)
+    """
+    n = _positive_int(n, "n")
+    k = _positive_int(kernel_size, "kernel_size")
+    s = _positive_int(strides, "strides")
+    if isinstance(padding, str):
+        name = _check_padding_spec(padding)
+        if name == "valid":
+            return 0, 0
+        if name == "same":
+            return same_padding(n, k, s)
+        return k - 1, k - 1
+    if isinstance(padding, Integral) and not isinstance(padding, bool) and padding >= 0:
+        return int(padding), int(padding)
+    try:
+        before, after = padding
+    except (TypeError, ValueError):
+        before = after = None
+    if all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 0 for v in (before, after)):
+        return int(before), int(after)
+    raise ValueError(
+        "padding for one axis must be 'valid', 'same', 'full', an int or a pair (before, after) "
+        f"of non-negative ints; received padding={padding!r}."
+    )
+
+
+def same_padding(n, kernel_size, strides=1):
+    """Return ``(before, after)`` zeros that TensorFlow's ``"same"`` padding adds to one axis.
+
+    The output has ``ceil(n / s)`` positions. The padding needed for that is
+    ``max((ceil(n / s) - 1) * s + k - n, 0)``; when it is odd, the extra zero goes *after*
+    (bottom or right), as in ``tf.nn.conv2d``.
+
+    Example:
+        >>> same_padding(5, 3)
+        (1, 1)
+        >>> same_padding(4, 2)  # odd total: the extra zero is at the bottom/right
+        (0, 1)
+        >>> same_padding(13, 6, strides=5)
+        (1, 2)
+    """
+    n = _positive_int(n, "n")
+    k = _positive_int(kernel_size, "kernel_size")
+    s = _positive_int(strides, "strides")
+    total = max((math.ceil(n / s) - 1) * s + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def output_size(n, kernel_size, strides=1, padding="valid"):
+    """Return the number of positions along one axis: ``floor((n + p_before + p_after - k) / s) + 1``.
+
+    With ``padding="same"`` this is ``ceil(n / s)`` (TensorFlow's rule).
+
+    Example:
+        >>> output_size(32, 5)  # 32x32 input, 5x5 filter
+        28
+        >>> [output_size(7, 3, strides=s) for s in (1, 2, 3)]  # stride 3 leaves a row unseen
+        [5, 3, 2]
+        >>> output_size(13, 6, strides=5, padding="same")
+        3
+        >>> output_size(32, 3, padding="full")
+        34
+    """
+    before, after = padding_widths(n, kernel_size, strides, padding)
+    padded = n + before + after
+    if kernel_size > padded:
+        raise ValueError(
+            f"kernel_size={kernel_size} is larger than the padded input ({n} + {before} + {after} "
+            f"= {padded}); use a smaller kernel or more padding (e.g. padding='same')."
+        )
+    return (padded - kernel_size) // strides + 1
+
+
+def unused_input(n, kernel_size, strides=1, padding="valid"):
+    """Return how many rows at the end of the padded input no window reaches: ``(n_padded - k) % s``.
+
+    Zero means the stride fits. TensorFlow and Keras silently drop the unused rows.
+
+    Example:
+        >>> [unused_input(7, 3, strides=s) for s in (1, 2, 3)]
+        [0, 0, 1]
+    """
+    before, after = padding_widths(n, kernel_size, strides, padding)
+    output_size(n, kernel_size, strides, padding)  # validates that the kernel fits at all
+    return (n + before + after - kernel_size) % strides
+
+
+def check_fit(n, kernel_size, strides=1, padding="valid"):
+    """Return the output size if the stride fits exactly; otherwise raise a ``ValueError`` that explains.
+
+    Example:
+        >>> check_fit(7, 3, strides=2)
+        3
+        >>> check_fit(7, 3, strides=3)
+        Traceback (most recent call last):
+        ...
+        ValueError: stride 3 does not fit: with kernel size 3 on 7 input rows (padding 'valid', 7 rows after padding), (7 - 3) / 3 = 1.33 is not a whole number of steps, so the last 1 row(s) are never seen. Strides that fit: 1, 2, 4. Or pad 2 more row(s), e.g. padding=(1, 1).
+    """
+    size = output_size(n, kernel_size, strides, padding)
+    unused = unused_input(n, kernel_size, strides, padding)
+    if unused == 0:
+        return size
+    before, after = padding_widths(n, kernel_size, strides, padding)
+    padded = n + before + after
+    span = padded - kernel_size
+    fitting = [s for s in range(1, span + 1) if span % s == 0] if span else [1]
+    extra = strides - unused
+    suggestion = (before + extra // 2, after + extra - extra // 2)
+    pad_name = repr(padding) if isinstance(padding, str) else f"{before}+{after}"
+    raise ValueError(
+        f"stride {strides} does not fit: with kernel size {kernel_size} on {n} input rows "
+        f"(padding {pad_name}, {padded} rows after padding), ({padded} - {kernel_size}) / {strides} "
+        f"= {span / strides:.2f} is not a whole number of steps, so the last {unused} row(s) are "
+        f"never seen. Strides that fit: {', '.join(map(str, fitting))}. "
+        f"Or pad {extra} more row(s), e.g. padding={suggestion}."
+    )
+
+
+# --------------------------------------------------------------------------- conv2d
+
+
+def _prepare(x, kernel, bias, strides, padding, require_fit):
+    """Validate the arguments of conv2d and return what both implementations need."""
+    x = _numeric_array(x, "x")
+    kernel = _numeric_array(kernel, "kernel")
+    if x.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"x must be an image (H, W), (H, W, C) or a batch (N, H, W, C); received shape {x.shape}."
+        )
+    if kernel.ndim not in (2, 4):
+        hint = " For one filter, add the last axis: kernel[..., None]." if kernel.ndim == 3 else ""
+        raise ValueError(
+            f"kernel must be (kh, kw) for one filter on one channel or (kh, kw, c_in, c_out); "
+            f"received shape {kernel.shape}.{hint}"
+        )
+    squeeze_batch = x.ndim < 4
+    squeeze_channels = x.ndim == 2 and kernel.ndim == 2
+    if x.ndim == 2:
+        x = x[:, :, None]
+    if x.ndim == 3:
+        x = x[None]
+    if kernel.ndim == 2:
+        kernel = kernel[:, :, None, None]
+    _, h, w, c = x.shape
+    kh, kw, c_in, c_out = kernel.shape
+    if min(kernel.shape) == 0 or min(x.shape) == 0:
+        raise ValueError(f"empty array: x has shape {x.shape}, kernel has shape {kernel.shape}.")
+    if c != c_in:
+        raise ValueError(
+            f"channel mismatch: x has {c} channel(s) (shape {x.shape}, NHWC) but the kernel "
+            f"expects c_in={c_in} (shape {kernel.shape}, (kh, kw, c_in, c_out)). A colour image "
+            "needs a kernel with c_in=3; channels-first input must be transposed to channels-last."
+        )
+    sh, sw = _positive_pair(strides, "strides")
+    spec = _check_padding_spec(padding)
+    pads = []
+    for axis, size, k, s, side in (("rows", h, kh, sh, 0), ("columns", w, kw, sw, 1)):
+        axis_padding = spec if isinstance(spec, str) else spec[side]
+        before, after = padding_widths(size, k, s, axis_padding)
+        if k > size + before + after:
+            raise ValueError(
+                f"the kernel has {k} {axis} but the padded input has only {size + before + after} "
+                f"({size} + {before} + {after} zeros); use a smaller kernel or padding='same'/'full'."
+            )
+        if require_fit:
+            check_fit(size, k, s, axis_padding)
+        pads.append((before, after))
+    dtype = np.result_type(x.dtype, kernel.dtype, np.float32)
+    if bias is None:
+        bias = np.zeros(c_out, dtype)
+    else:
+        bias = _numeric_array(bias, "bias")
+        if bias.shape not in ((), (c_out,)):
+            raise ValueError(
+                f"bias must be a scalar or have shape (c_out,) = ({c_out},); received shape {bias.shape}."
+            )
+        bias = np.broadcast_to(bias, (c_out,))
+    x = x.astype(dtype, copy=False)
+    kernel = kernel.astype(dtype, copy=False)
+    bias = bias.astype(dtype, copy=False)
+    x_pad = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    out_h = (x_pad.shape[1] - kh) // sh + 1
+    out_w = (x_pad.shape[2] - kw) // sw + 1
+
+    def finish(y):
+        if squeeze_batch:
+            y = y[0]
+        if squeeze_channels:
+            y = y[..., 0]
+        return y
+
+    return x_pad, kernel, bias, (sh, sw), (out_h, out_w), finish
+
+
+def conv2d(x, kernel, bias=None, strides=1, padding="valid", require_fit=False):
+    """Return the 2-D cross-correlation of ``x`` with ``kernel``, as ``tf.nn.conv2d`` computes it.
+
+    Args:
+        x: ``(N, H, W, C)`` batch, ``(H, W, C)`` image, or ``(H, W)`` one-channel image.
+        kernel: ``(kh, kw, c_in, c_out)``, or ``(kh, kw)`` for one filter on one channel.
+        bias: ``None``, a scalar or ``(c_out,)``, added to every position.
+        strides: an int or ``(sh, sw)``.
+        padding: ``"valid"`` (none), ``"same"`` (TensorFlow's rule: output ``ceil(n / s)``, an
+            odd extra zero at the bottom/right), ``"full"`` (``k - 1`` zeros each side), an int,
+            a pair ``(rows, columns)`` or ``((top, bottom), (left, right))``.
+        require_fit: raise a ``ValueError`` (see :func:`check_fit`) when a stride leaves input
+            rows or columns unseen, instead of silently dropping them as TensorFlow does.
+
+    Returns:
+        ``(N, H', W', c_out)`` with ``H' = floor((H + p_top + p_bottom - kh) / sh) + 1`` (and
+        likewise ``W'``); no batch axis if ``x`` had none; ``(H', W')`` for a 2-D ``x`` and a
+        2-D kernel. Floating inputs keep their precision; integers compute in float.
+
+    The computation is a matrix product: every window is copied into a row of a
+    ``(H'*W', kh*kw*c_in)`` matrix (im2col) that multiplies the ``(kh*kw*c_in, c_out)`` kernel.
+    The rows are built a block at a time, so the copy stays in the CPU cache while it is used.
+
+    Example:
+        >>> image = np.arange(16.0).reshape(4, 4)
+        >>> conv2d(image, np.array([[1.0, -1.0]]))  # each pixel minus its right neighbour
+        array([[-1., -1., -1.],
+               [-1., -1., -1.],
+               [-1., -1., -1.],
+               [-1., -1., -1.]])
+        >>> conv2d(np.ones((2, 7, 7, 3)), np.ones((3, 3, 3, 8)), strides=2, padding="same").shape
+        (2, 4, 4, 8)
+    """
+    x_pad, kernel, bias, (sh, sw), (out_h, out_w), finish = _prepare(
+        x, kernel, bias, strides, padding, require_fit
+    )
+    kh, kw, c_in, c_out = kernel.shape
+    window_size = kh * kw * c_in
+    # windows[n, i, j, c, a, b] = x_pad[n, i + a, j + b, c]: a view, nothing is copied yet.
+    windows = np.lib.stride_tricks.sliding_window_view(x_pad, (kh, kw), axis=(1, 2))
+    windows = windows[:, : (out_h - 1) * sh + 1 : sh, : (out_w - 1) * sw + 1 : sw]
+    # Order each window as (a, b, c), the order of kernel.reshape(kh * kw * c_in, c_out),
+    # so that the channels, contiguous in memory, are copied in runs.
+    windows = windows.transpose(0, 1, 2, 4, 5, 3)
+    weights = kernel.reshape(window_size, c_out)
+    y = np.empty((x_pad.shape[0], out_h, out_w, c_out), dtype=x_pad.dtype)
+    rows = max(1, _BLOCK_ELEMENTS // (out_w * window_size))  # output rows per block
+    block = np.empty((min(rows, out_h), out_w, kh, kw, c_in), dtype=x_pad.dtype)
+    for n in range(x_pad.shape[0]):
+        for top in range(0, out_h, rows):
+            part = block[: min(rows, out_h - top)]
+            part[...] = windows[n, top : top + len(part)]  # im2col for these rows
+            np.matmul(
+                part.reshape(-1, window_size),
+                weights,
+                out=y[n, top : top + len(part)].reshape(-1, c_out),
+            )
+    y += bias
+    return finish(y)
+
+
+def conv2d_loops(x, kernel, bias=None, strides=1, padding="valid", require_fit=False):
+    """Return the same result as :func:`conv2d`, computed with plain loops (for reading, not speed).
+
+    Every output value is a window of the padded input multiplied element by element with one
+    filter and summed, plus that filter's bias.
+
+    Example:
+        >>> image = np.array([[0, 1, 1], [0, 1, 1], [0, 1, 1]], dtype=float)
+        >>> conv2d_loops(image, np.array([[-1.0, 1.0]]))  # responds where dark turns bright
+        array([[1., 0.],
+               [1., 0.],
+               [1., 0.]])
+    """
+    x_pad, kernel, bias, (sh, sw), (out_h, out_w), finish = _prepare(
+        x, kernel, bias, strides, padding, require_fit
+    )
+    kh, kw, _, c_out = kernel.shape
+    batch = x_pad.shape[0]
+    y = np.zeros((batch, out_h, out_w, c_out), dtype=x_pad.dtype)
+    for n in range(batch):
+        for i in range(out_h):
+            for j in range(out_w):
+                top, left = i * sh, j * sw
+                window = x_pad[n, top : top + kh, left : left + kw, :]  # (kh, kw, c_in)
+                for f in range(c_out):
+                    y[n, i, j, f] = np.sum(window * kernel[:, :, :, f]) + bias[f]
+    return finish(y)

@@ -1,0 +1,94 @@
+"""The exercise convention, as code: find exercises in a notebook and mark them for nbgrader.
+
+An exercise is two code cells:
+
+* an *answer* cell whose solution sits between a ``# BEGIN SOLUTION`` line and a
+  ``# END SOLUTION`` line (the form nbgrader and otter-grader both recognise), and
+* the *check* cell right after it, which calls a function of :mod:`course_lib.checks`.
+
+:func:`mark_exercises` writes the nbgrader metadata (schema 3) on both cells, with grade ids
+``"<notebook number>-exN-answer"`` / ``"...-check"``, so an instructor can also use nbgrader.
+``tools/execute_notebooks.py`` applies it; ``tests/test_notebooks.py`` checks it is in place.
+"""
+
+import re
+
+BEGIN = "# BEGIN SOLUTION"
+END = "# END SOLUTION"
+_CHECK_CALL = re.compile(r"\bchecks\.\w+\(")
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _lines(cell):
+    return [line.strip() for line in _source(cell).splitlines()]
+
+
+def is_answer_cell(cell):
+    """Return ``True`` for a code cell that holds a ``# BEGIN SOLUTION`` line."""
+    return cell.get("cell_type") == "code" and BEGIN in _lines(cell)
+
+
+def find_exercises(notebook):
+    """Return ``[(answer_index, check_index), ...]`` for every exercise in a notebook dict.
+
+    Raises ``ValueError`` naming the cell when the convention is broken: markers unbalanced, or
+    no check cell calling ``checks.<function>(...)`` right after the answer cell.
+
+    Example:
+        >>> nb = {"cells": [
+        ...     {"cell_type": "code", "source": "# BEGIN SOLUTION\\nx = 1\\n# END SOLUTION"},
+        ...     {"cell_type": "code", "source": "checks.one(x)"}]}
+        >>> find_exercises(nb)
+        [(0, 1)]
+    """
+    cells = notebook["cells"]
+    found = []
+    for index, cell in enumerate(cells):
+        if not is_answer_cell(cell):
+            continue
+        lines = _lines(cell)
+        if lines.count(BEGIN) != lines.count(END) or lines.index(BEGIN) > lines.index(END):
+            raise ValueError(f"cell {index}: '{BEGIN}' and '{END}' lines do not pair up.")
+        following = cells[index + 1] if index + 1 < len(cells) else None
+        if (
+            following is None
+            or following.get("cell_type") != "code"
+            or not _CHECK_CALL.search(_source(following))
+        ):
+            raise ValueError(
+                f"cell {index} is an exercise, but the next cell does not call checks.<function>(...)."
+            )
+        found.append((index, index + 1))
+    return found
+
+
+def mark_exercises(notebook, prefix, points=1):
+    """Write nbgrader metadata on every answer and check cell; return the number of exercises.
+
+    ``prefix`` starts every grade id, e.g. ``"02"`` gives ``"02-ex1-answer"``, ``"02-ex1-check"``.
+    Other cells lose any stale nbgrader metadata.
+    """
+    exercises = find_exercises(notebook)
+    for cell in notebook["cells"]:
+        cell.setdefault("metadata", {}).pop("nbgrader", None)
+    for number, (answer, check) in enumerate(exercises, start=1):
+        notebook["cells"][answer]["metadata"]["nbgrader"] = {
+            "schema_version": 3,
+            "solution": True,
+            "grade": False,
+            "locked": False,
+            "grade_id": f"{prefix}-ex{number}-answer",
+        }
+        notebook["cells"][check]["metadata"]["nbgrader"] = {
+            "schema_version": 3,
+            "solution": False,
+            "grade": True,
+            "locked": True,
+            "points": points,
+            "grade_id": f"{prefix}-ex{number}-check",
+        }
+    return len(exercises)
