@@ -45,7 +45,7 @@ _REPORTED_PACKAGES = (
 
 
 def setup(seed=DEFAULT_SEED, report=False, tensorflow=True):
-    """Seed everything, quiet TensorFlow and set figure defaults; return the seed.
+    """Seed everything, quiet TensorFlow and set figure defaults.
 
     Args:
         seed: the seed given to Python's ``random``, NumPy and Keras.
@@ -56,8 +56,9 @@ def setup(seed=DEFAULT_SEED, report=False, tensorflow=True):
     Example:
         >>> import numpy as np
         >>> setup(seed=7, tensorflow=False)
-        7
-        >>> a = np.random.rand(); _ = setup(seed=7, tensorflow=False); a == np.random.rand()
+        >>> a = np.random.rand()
+        >>> setup(seed=7, tensorflow=False)
+        >>> a == np.random.rand()
         True
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
@@ -78,7 +79,6 @@ def setup(seed=DEFAULT_SEED, report=False, tensorflow=True):
         _seed_tensorflow(seed)
     if report:
         print(environment_report())
-    return seed
 
 
 def import_tensorflow():
