@@ -16,6 +16,7 @@ Two versions share one contract: :func:`conv2d_loops` spells the formula out wit
 
 import math
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
 
@@ -235,8 +236,37 @@ def check_fit(n, kernel_size, strides=1, padding="valid"):
 # --------------------------------------------------------------------------- conv2d
 
 
+class _Conv(NamedTuple):
+    """A validated convolution: 4-D padded input and kernel, and how to restore the caller's ranks."""
+
+    x_pad: np.ndarray  # (N, H + pads, W + pads, C)
+    kernel: np.ndarray  # (kh, kw, c_in, c_out)
+    bias: np.ndarray  # (c_out,)
+    strides: tuple  # (sh, sw)
+    out_shape: tuple  # (H', W')
+    pads: tuple  # ((top, bottom), (left, right))
+    squeeze_batch: bool  # x had no batch axis
+    squeeze_channels: bool  # x and the kernel were 2-D
+
+    def finish(self, y):
+        """Drop the axes the caller did not give: batch, and channels for 2-D x and kernel."""
+        if self.squeeze_batch:
+            y = y[0]
+        if self.squeeze_channels:
+            y = y[..., 0]
+        return y
+
+    def unfinish(self, y):
+        """The inverse of :meth:`finish`: an output-shaped array back to 4-D."""
+        if self.squeeze_channels:
+            y = y[..., None]
+        if self.squeeze_batch:
+            y = y[None]
+        return y
+
+
 def _prepare(x, kernel, bias, strides, padding, require_fit):
-    """Validate the arguments of conv2d and return what both implementations need."""
+    """Validate the arguments of conv2d and return a :class:`_Conv` both implementations use."""
     x = _numeric_array(x, "x")
     kernel = _numeric_array(kernel, "kernel")
     if x.ndim not in (2, 3, 4):
@@ -297,15 +327,20 @@ def _prepare(x, kernel, bias, strides, padding, require_fit):
     x_pad = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
     out_h = (x_pad.shape[1] - kh) // sh + 1
     out_w = (x_pad.shape[2] - kw) // sw + 1
+    return _Conv(
+        x_pad, kernel, bias, (sh, sw), (out_h, out_w), tuple(pads), squeeze_batch, squeeze_channels
+    )
 
-    def finish(y):
-        if squeeze_batch:
-            y = y[0]
-        if squeeze_channels:
-            y = y[..., 0]
-        return y
 
-    return x_pad, kernel, bias, (sh, sw), (out_h, out_w), finish
+def _windows(conv):
+    """Return the view ``windows[n, i, j, a, b, c] = x_pad[n, i*sh + a, j*sw + b, c]`` (no copy)."""
+    kh, kw = conv.kernel.shape[:2]
+    (sh, sw), (out_h, out_w) = conv.strides, conv.out_shape
+    windows = np.lib.stride_tricks.sliding_window_view(conv.x_pad, (kh, kw), axis=(1, 2))
+    windows = windows[:, : (out_h - 1) * sh + 1 : sh, : (out_w - 1) * sw + 1 : sw]
+    # Order each window as (a, b, c), the order of kernel.reshape(kh * kw * c_in, c_out),
+    # so that the channels, contiguous in memory, are copied in runs.
+    return windows.transpose(0, 1, 2, 4, 5, 3)
 
 
 def conv2d(x, kernel, bias=None, strides=1, padding="valid", require_fit=False):
@@ -341,22 +376,16 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", require_fit=False):
         >>> conv2d(np.ones((2, 7, 7, 3)), np.ones((3, 3, 3, 8)), strides=2, padding="same").shape
         (2, 4, 4, 8)
     """
-    x_pad, kernel, bias, (sh, sw), (out_h, out_w), finish = _prepare(
-        x, kernel, bias, strides, padding, require_fit
-    )
-    kh, kw, c_in, c_out = kernel.shape
+    conv = _prepare(x, kernel, bias, strides, padding, require_fit)
+    kh, kw, c_in, c_out = conv.kernel.shape
+    out_h, out_w = conv.out_shape
     window_size = kh * kw * c_in
-    # windows[n, i, j, c, a, b] = x_pad[n, i + a, j + b, c]: a view, nothing is copied yet.
-    windows = np.lib.stride_tricks.sliding_window_view(x_pad, (kh, kw), axis=(1, 2))
-    windows = windows[:, : (out_h - 1) * sh + 1 : sh, : (out_w - 1) * sw + 1 : sw]
-    # Order each window as (a, b, c), the order of kernel.reshape(kh * kw * c_in, c_out),
-    # so that the channels, contiguous in memory, are copied in runs.
-    windows = windows.transpose(0, 1, 2, 4, 5, 3)
-    weights = kernel.reshape(window_size, c_out)
-    y = np.empty((x_pad.shape[0], out_h, out_w, c_out), dtype=x_pad.dtype)
+    windows = _windows(conv)
+    weights = conv.kernel.reshape(window_size, c_out)
+    y = np.empty((len(windows), out_h, out_w, c_out), dtype=conv.x_pad.dtype)
     rows = max(1, _BLOCK_ELEMENTS // (out_w * window_size))  # output rows per block
-    block = np.empty((min(rows, out_h), out_w, kh, kw, c_in), dtype=x_pad.dtype)
-    for n in range(x_pad.shape[0]):
+    block = np.empty((min(rows, out_h), out_w, kh, kw, c_in), dtype=y.dtype)
+    for n in range(len(windows)):
         for top in range(0, out_h, rows):
             part = block[: min(rows, out_h - top)]
             part[...] = windows[n, top : top + len(part)]  # im2col for these rows
@@ -365,8 +394,8 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", require_fit=False):
                 weights,
                 out=y[n, top : top + len(part)].reshape(-1, c_out),
             )
-    y += bias
-    return finish(y)
+    y += conv.bias
+    return conv.finish(y)
 
 
 def conv2d_loops(x, kernel, bias=None, strides=1, padding="valid", require_fit=False):
@@ -382,9 +411,9 @@ def conv2d_loops(x, kernel, bias=None, strides=1, padding="valid", require_fit=F
                [1., 0.],
                [1., 0.]])
     """
-    x_pad, kernel, bias, (sh, sw), (out_h, out_w), finish = _prepare(
-        x, kernel, bias, strides, padding, require_fit
-    )
+    conv = _prepare(x, kernel, bias, strides, padding, require_fit)
+    x_pad, kernel, bias = conv.x_pad, conv.kernel, conv.bias
+    (sh, sw), (out_h, out_w) = conv.strides, conv.out_shape
     kh, kw, _, c_out = kernel.shape
     batch = x_pad.shape[0]
     y = np.zeros((batch, out_h, out_w, c_out), dtype=x_pad.dtype)
@@ -395,4 +424,57 @@ def conv2d_loops(x, kernel, bias=None, strides=1, padding="valid", require_fit=F
                 window = x_pad[n, top : top + kh, left : left + kw, :]  # (kh, kw, c_in)
                 for f in range(c_out):
                     y[n, i, j, f] = np.sum(window * kernel[:, :, :, f]) + bias[f]
-    return finish(y)
+    return conv.finish(y)
+
+
+def conv2d_backward(x, kernel, grad_output, strides=1, padding="valid"):
+    """Return ``(grad_x, grad_kernel, grad_bias)``: how a loss changes with each input of :func:`conv2d`.
+
+    ``grad_output`` is dLoss/dy for ``y = conv2d(x, kernel, bias, strides, padding)``, shaped
+    like ``y``. Because every output is a sum of products (chain rule, one term per use):
+
+    * ``grad_bias[f] = sum over n, i, j of grad_output[n, i, j, f]``
+    * ``grad_kernel[a, b, c, f] = sum over n, i, j of x_pad[n, i*sh + a, j*sw + b, c] * grad_output[n, i, j, f]``
+      (the windows of the input, weighted by the output gradient)
+    * ``grad_x[n, i*sh + a, j*sw + b, c] += kernel[a, b, c, f] * grad_output[n, i, j, f]``, each output
+      gradient spread back over the window it came from, then the padding cropped away.
+
+    The results have the shapes of ``x``, ``kernel`` and ``(c_out,)``.
+
+    Example:
+        >>> x = np.arange(9.0).reshape(3, 3)
+        >>> grad_x, grad_kernel, grad_bias = conv2d_backward(x, np.ones((2, 2)), np.ones((2, 2)))
+        >>> grad_kernel  # each kernel weight met the four pixels of one 2x2 corner
+        array([[ 8., 12.],
+               [20., 24.]])
+        >>> grad_x  # how many windows each pixel belongs to
+        array([[1., 2., 1.],
+               [2., 4., 2.],
+               [1., 2., 1.]])
+    """
+    conv = _prepare(x, kernel, None, strides, padding, require_fit=False)
+    kh, kw, c_in, c_out = conv.kernel.shape
+    (sh, sw), (out_h, out_w) = conv.strides, conv.out_shape
+    grad = _numeric_array(grad_output, "grad_output")
+    expected = conv.finish(np.empty((len(conv.x_pad), out_h, out_w, c_out))).shape
+    if grad.shape != expected:
+        raise ValueError(
+            f"grad_output must have the shape of conv2d's output, {expected}; received {grad.shape}."
+        )
+    grad = conv.unfinish(grad.astype(conv.x_pad.dtype, copy=False)).reshape(-1, c_out)
+    columns = _windows(conv).reshape(-1, kh * kw * c_in)  # im2col: (N*H'*W', kh*kw*c_in)
+    grad_kernel = (columns.T @ grad).reshape(conv.kernel.shape)
+    grad_columns = (grad @ conv.kernel.reshape(-1, c_out).T).reshape(-1, out_h, out_w, kh, kw, c_in)
+    grad_x_pad = np.zeros_like(conv.x_pad)
+    for a in range(kh):  # a loop over kernel positions, not pixels: kh * kw steps
+        for b in range(kw):
+            grad_x_pad[:, a : a + (out_h - 1) * sh + 1 : sh, b : b + (out_w - 1) * sw + 1 : sw] += (
+                grad_columns[:, :, :, a, b]
+            )
+    (top, bottom), (left, right) = conv.pads
+    height, width = grad_x_pad.shape[1:3]
+    grad_x = grad_x_pad[:, top : height - bottom, left : width - right]
+    if conv.squeeze_batch:
+        grad_x = grad_x[0]
+    grad_x = grad_x.reshape(np.shape(x))
+    return grad_x, grad_kernel.reshape(np.shape(kernel)), grad.sum(axis=0)

@@ -16,26 +16,30 @@ PADDINGS = st.one_of(
     st.sampled_from(["valid", "same", "full"]),
     st.integers(0, 2),
     st.tuples(st.integers(0, 2), st.integers(0, 2)),
-    st.tuples(st.tuples(st.integers(0, 2), st.integers(0, 2)), st.tuples(st.integers(0, 2), st.integers(0, 2))),
+    st.tuples(
+        st.tuples(st.integers(0, 2), st.integers(0, 2)), st.tuples(st.integers(0, 2), st.integers(0, 2))
+    ),
 )
 
 
 def tf_conv2d(x, kernel, strides, padding):
-    """tf.nn.conv2d with the course's padding vocabulary translated to TensorFlow's."""
+    """tf.nn.conv2d with the course's padding vocabulary translated to TensorFlow's, as NumPy."""
+    return tf_conv2d_tensor(x, kernel, strides, padding).numpy()
+
+
+def tf_conv2d_tensor(x, kernel, strides, padding):
     kh, kw = kernel.shape[:2]
     if padding in ("valid", "same"):
-        tf_padding = padding.upper()
+        return tf.nn.conv2d(x, kernel, strides=strides, padding=padding.upper())
+    if padding == "full":
+        rows, cols = (kh - 1, kh - 1), (kw - 1, kw - 1)
+    elif isinstance(padding, int):
+        rows = cols = (padding, padding)
+    elif isinstance(padding[0], int):
+        rows, cols = (padding[0],) * 2, (padding[1],) * 2
     else:
-        if padding == "full":
-            rows, cols = (kh - 1, kh - 1), (kw - 1, kw - 1)
-        elif isinstance(padding, int):
-            rows = cols = (padding, padding)
-        elif isinstance(padding[0], int):
-            rows, cols = (padding[0],) * 2, (padding[1],) * 2
-        else:
-            rows, cols = padding
-        tf_padding = [[0, 0], list(rows), list(cols), [0, 0]]
-    return tf.nn.conv2d(x, kernel, strides=strides, padding=tf_padding).numpy()
+        rows, cols = padding
+    return tf.nn.conv2d(x, kernel, strides=strides, padding=[[0, 0], list(rows), list(cols), [0, 0]])
 
 
 def padded_size(n, k, s, padding, axis):
@@ -94,7 +98,9 @@ def test_conv2d_equals_tf_on_larger_inputs(shape, padding):
     x = rng.uniform(-1, 1, shape).astype(np.float32)
     kernel = (rng.uniform(-1, 1, (3, 3, shape[-1], 40)) / np.sqrt(9 * shape[-1])).astype(np.float32)
     expected = tf_conv2d(x, kernel, (1, 2), padding)
-    np.testing.assert_allclose(conv.conv2d(x, kernel, strides=(1, 2), padding=padding), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        conv.conv2d(x, kernel, strides=(1, 2), padding=padding), expected, rtol=1e-5, atol=1e-5
+    )
 
 
 def test_bias_is_added_per_filter():
@@ -104,7 +110,9 @@ def test_bias_is_added_per_filter():
     bias = np.array([1.0, -2.0, 0.5], dtype=np.float32)
     expected = tf.nn.bias_add(tf_conv2d(x, kernel, 1, "same"), bias).numpy()
     for implementation in (conv.conv2d, conv.conv2d_loops):
-        np.testing.assert_allclose(implementation(x, kernel, bias, padding="same"), expected, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(
+            implementation(x, kernel, bias, padding="same"), expected, rtol=1e-5, atol=1e-5
+        )
 
 
 def test_float64_keeps_its_precision():
@@ -125,7 +133,9 @@ def test_keras_conv2d_layer_with_weights_set_by_hand():
     layer = keras.layers.Conv2D(5, 4, strides=2, padding="same")
     layer.build(x.shape)
     layer.set_weights([kernel, bias])
-    np.testing.assert_allclose(conv.conv2d(x, kernel, bias, strides=2, padding="same"), layer(x).numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        conv.conv2d(x, kernel, bias, strides=2, padding="same"), layer(x).numpy(), rtol=1e-5, atol=1e-5
+    )
 
 
 def test_single_channel_forms_agree_with_opencv_and_scipy():
@@ -134,13 +144,17 @@ def test_single_channel_forms_agree_with_opencv_and_scipy():
     kernel = rng.normal(size=(3, 5)).astype(np.float32)
     valid = conv.conv2d(image, kernel)
     assert valid.shape == (18, 13)
-    np.testing.assert_allclose(valid, scipy.signal.correlate2d(image, kernel, mode="valid"), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        valid, scipy.signal.correlate2d(image, kernel, mode="valid"), rtol=1e-5, atol=1e-5
+    )
     # filter2D centres an odd kernel at anchor (kh // 2, kw // 2): its interior is the valid result.
     filtered = cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_CONSTANT)
     np.testing.assert_allclose(valid, filtered[1:-1, 2:-2], rtol=1e-5, atol=1e-5)
     # "full" cross-correlation equals SciPy's; flipping the kernel turns it into a true convolution.
     full = conv.conv2d(image, kernel, padding="full")
-    np.testing.assert_allclose(full, scipy.signal.correlate2d(image, kernel, mode="full"), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        full, scipy.signal.correlate2d(image, kernel, mode="full"), rtol=1e-5, atol=1e-5
+    )
     np.testing.assert_allclose(
         conv.conv2d(image, kernel[::-1, ::-1], padding="full"),
         scipy.signal.convolve2d(image, kernel, mode="full"),
@@ -179,7 +193,9 @@ def test_output_size_and_same_padding_equal_tensorflow(n, k, s, padding):
     if padding == "same":
         # Where TensorFlow puts its zeros: explicit (before, after) padding must give the same values.
         before, after = conv.same_padding(n, k, s)
-        explicit = tf.nn.conv2d(x, kernel, strides=(s, 1), padding=[[0, 0], [before, after], [0, 0], [0, 0]]).numpy()
+        explicit = tf.nn.conv2d(
+            x, kernel, strides=(s, 1), padding=[[0, 0], [before, after], [0, 0], [0, 0]]
+        ).numpy()
         np.testing.assert_allclose(explicit, expected, rtol=1e-6)
         assert expected.shape[1] == -(-n // s)
 
@@ -232,19 +248,55 @@ def test_require_fit_raises_where_tensorflow_drops_rows():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"x": np.ones((1, 5, 5, 3)), "kernel": np.ones((3, 3, 1, 2))}, ValueError, "channel mismatch.*3 channel"),
-        ({"x": np.ones((1, 2, 5, 5)), "kernel": np.ones((3, 3, 5, 2))}, ValueError, "has 3 rows but the padded input has only 2"),
-        ({"x": np.ones((4, 4)), "kernel": np.ones((5, 5))}, ValueError, "kernel has 5 rows but the padded input has only 4"),
-        ({"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "strides": 0}, ValueError, "strides must be positive"),
-        ({"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "strides": (1, -1)}, ValueError, "strides must be positive"),
-        ({"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "strides": 1.5}, TypeError, "strides must be an int"),
-        ({"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "padding": "SAMEISH"}, ValueError, "Unknown padding 'SAMEISH'"),
+        (
+            {"x": np.ones((1, 5, 5, 3)), "kernel": np.ones((3, 3, 1, 2))},
+            ValueError,
+            "channel mismatch.*3 channel",
+        ),
+        (
+            {"x": np.ones((1, 2, 5, 5)), "kernel": np.ones((3, 3, 5, 2))},
+            ValueError,
+            "has 3 rows but the padded input has only 2",
+        ),
+        (
+            {"x": np.ones((4, 4)), "kernel": np.ones((5, 5))},
+            ValueError,
+            "kernel has 5 rows but the padded input has only 4",
+        ),
+        (
+            {"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "strides": 0},
+            ValueError,
+            "strides must be positive",
+        ),
+        (
+            {"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "strides": (1, -1)},
+            ValueError,
+            "strides must be positive",
+        ),
+        (
+            {"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "strides": 1.5},
+            TypeError,
+            "strides must be an int",
+        ),
+        (
+            {"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "padding": "SAMEISH"},
+            ValueError,
+            "Unknown padding 'SAMEISH'",
+        ),
         ({"x": np.ones((4, 4)), "kernel": np.ones((3, 3)), "padding": -1}, ValueError, "non-negative"),
         ({"x": np.ones(4), "kernel": np.ones((3, 3))}, ValueError, r"received shape \(4,\)"),
         ({"x": np.ones((1, 1, 4, 4, 1)), "kernel": np.ones((3, 3))}, ValueError, "x must be an image"),
         ({"x": np.ones((4, 4, 1)), "kernel": np.ones((3, 3, 1))}, ValueError, r"kernel\[\.\.\., None\]"),
-        ({"x": np.array([["a", "b"], ["c", "d"]]), "kernel": np.ones((1, 1))}, TypeError, "must hold numbers"),
-        ({"x": np.ones((4, 4)), "kernel": np.ones((3, 3, 1, 2)), "bias": np.ones(3)}, ValueError, r"bias must .* \(2,\)"),
+        (
+            {"x": np.array([["a", "b"], ["c", "d"]]), "kernel": np.ones((1, 1))},
+            TypeError,
+            "must hold numbers",
+        ),
+        (
+            {"x": np.ones((4, 4)), "kernel": np.ones((3, 3, 1, 2)), "bias": np.ones(3)},
+            ValueError,
+            r"bias must .* \(2,\)",
+        ),
     ],
 )
 @pytest.mark.parametrize("implementation", [conv.conv2d, conv.conv2d_loops])
@@ -272,3 +324,37 @@ def test_tensorflow_accepts_what_conv2d_accepts_channel_last_only():
 def test_size_helpers_reject_bad_arguments(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+# --------------------------------------------------------------------------- gradients
+
+
+@settings(max_examples=60)
+@given(conv_cases(max_side=9, max_channels=3))
+def test_conv2d_backward_equals_tf_gradient_tape(case):
+    x, kernel, strides, padding = case
+    bias = np.linspace(-1, 1, kernel.shape[-1], dtype=np.float32)
+    grad_output = np.random.default_rng(7).uniform(
+        -1, 1, conv.conv2d(x, kernel, bias, strides, padding).shape
+    )
+    grad_output = grad_output.astype(np.float32)
+    x_tf, kernel_tf, bias_tf = tf.Variable(x), tf.Variable(kernel), tf.Variable(bias)
+    with tf.GradientTape() as tape:
+        y = tf.nn.bias_add(tf_conv2d_tensor(x_tf, kernel_tf, strides, padding), bias_tf)
+        loss = tf.reduce_sum(y * grad_output)  # dLoss/dy = grad_output
+    expected = tape.gradient(loss, [x_tf, kernel_tf, bias_tf])
+    got = conv.conv2d_backward(x, kernel, grad_output, strides, padding)
+    for name, g, e in zip(("x", "kernel", "bias"), got, expected):
+        assert g.shape == e.shape, name
+        np.testing.assert_allclose(g, e.numpy(), rtol=1e-4, atol=1e-4, err_msg=name)
+
+
+def test_conv2d_backward_keeps_the_callers_shapes_and_checks_grad_output():
+    grad_x, grad_kernel, grad_bias = conv.conv2d_backward(np.ones((5, 5)), np.ones((3, 3)), np.ones((3, 3)))
+    assert (grad_x.shape, grad_kernel.shape, grad_bias.shape) == ((5, 5), (3, 3), (1,))
+    grad_x, grad_kernel, _ = conv.conv2d_backward(
+        np.ones((5, 5, 2)), np.ones((3, 3, 2, 4)), np.ones((3, 3, 4))
+    )
+    assert (grad_x.shape, grad_kernel.shape) == ((5, 5, 2), (3, 3, 2, 4))
+    with pytest.raises(ValueError, match=r"grad_output must have the shape of conv2d's output, \(3, 3\)"):
+        conv.conv2d_backward(np.ones((5, 5)), np.ones((3, 3)), np.ones((5, 5)))

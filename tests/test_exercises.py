@@ -1,0 +1,54 @@
+"""course_lib.exercises: the exercise convention found and marked in notebook dicts."""
+
+import pytest
+
+from course_lib import exercises
+
+
+def code(source):
+    return {"cell_type": "code", "source": source, "metadata": {}}
+
+
+def test_answer_and_check_cells_get_nbgrader_metadata():
+    nb = {
+        "cells": [
+            code("x = 1"),
+            code("def f():\n    # BEGIN SOLUTION\n    return 2\n    # END SOLUTION\n"),
+            code("checks.check_f(f)"),
+            code("# BEGIN SOLUTION\ny = 3\n# END SOLUTION"),
+            code("checks.check_y(y)"),
+        ]
+    }
+    assert exercises.find_exercises(nb) == [(1, 2), (3, 4)]
+    assert exercises.mark_exercises(nb, "07") == 2
+    assert "nbgrader" not in nb["cells"][0]["metadata"]
+    answer, check = nb["cells"][3]["metadata"]["nbgrader"], nb["cells"][4]["metadata"]["nbgrader"]
+    assert answer == {
+        "schema_version": 3,
+        "solution": True,
+        "grade": False,
+        "locked": False,
+        "grade_id": "07-ex2-answer",
+    }
+    assert check == {
+        "schema_version": 3,
+        "solution": False,
+        "grade": True,
+        "locked": True,
+        "points": 1,
+        "grade_id": "07-ex2-check",
+    }
+
+
+@pytest.mark.parametrize(
+    ("cells", "match"),
+    [
+        ([code("# BEGIN SOLUTION\nx = 1"), code("checks.c(x)")], "do not pair up"),
+        ([code("# END SOLUTION\nx = 1\n# BEGIN SOLUTION"), code("checks.c(x)")], "do not pair up"),
+        ([code("# BEGIN SOLUTION\nx = 1\n# END SOLUTION")], "does not call checks"),
+        ([code("# BEGIN SOLUTION\nx = 1\n# END SOLUTION"), code("print(x)")], "does not call checks"),
+    ],
+)
+def test_broken_conventions_are_named(cells, match):
+    with pytest.raises(ValueError, match=match):
+        exercises.find_exercises({"cells": cells})

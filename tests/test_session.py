@@ -1,0 +1,61 @@
+"""course_lib.setup and the environment report."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import course_lib
+from course_lib import session
+
+
+def test_import_is_cheap_and_does_not_import_tensorflow():
+    code = (
+        "import sys, time; t = time.perf_counter(); import course_lib, course_lib.conv, course_lib.checks; "
+        "print('tensorflow' in sys.modules, time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    imported, seconds = out.split()
+    assert imported == "False"
+    assert float(seconds) < 0.5
+
+
+def test_setup_seeds_numpy_and_keras():
+    import keras
+
+    course_lib.setup(seed=3)
+    first = np.random.rand(), float(keras.random.uniform(()).numpy())
+    course_lib.setup(seed=3)
+    assert (np.random.rand(), float(keras.random.uniform(()).numpy())) == first
+
+
+def test_setup_keeps_tensorflow_quiet_on_stderr():
+    code = "import course_lib; course_lib.setup(); import tensorflow as tf; tf.constant(1.0) + 1"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stderr.strip() == ""
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "42", True])
+def test_setup_rejects_a_bad_seed(seed):
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        course_lib.setup(seed=seed, tensorflow=False)
+
+
+def test_environment_report_lists_packages_devices_and_data():
+    report = session.environment_report()
+    for word in (
+        "tensorflow",
+        "keras",
+        "numpy",
+        "TensorFlow devices: ",
+        "scikit-learn digits",
+        "photo 'camera'",
+    ):
+        assert word in report
+    assert "MISSING" not in report and "NOT INSTALLED" not in report
+    assert session.environment_ok()
+
+
+def test_a_missing_package_is_reported():
+    assert session.package_versions(["no-such-package-xyz"]) == {"no-such-package-xyz": None}
