@@ -41,6 +41,85 @@ GLOSSARY = {
         "fitting the training data so closely that new data is predicted worse",
     ),
     "skip connection": ("스킵 연결", "adding a block's input to its output, as in ResNet"),
+    "activation map": (
+        "활성화 맵",
+        "a feature map after the activation function; many texts use the two names alike",
+    ),
+    "ReLU": ("렐루", "the activation max(0, x): negative values become 0, others pass unchanged"),
+    "max pooling": ("최대 풀링", "pooling that keeps the largest value of each window"),
+    "average pooling": ("평균 풀링", "pooling that keeps the mean of each window"),
+    "global average pooling": (
+        "전역 평균 풀링",
+        "the mean of each whole feature map: one number per channel",
+    ),
+    "invariance": (
+        "불변성",
+        "an output that stays the same when the input shifts a little",
+    ),
+    "semantic segmentation": (
+        "시맨틱 분할",
+        "labelling every pixel with the class of the object it belongs to",
+    ),
+    "batch": ("배치", "the images processed together in one step; Keras layout (N, H, W, C)"),
+    "epoch": ("에포크", "one pass over the whole training set"),
+    "loss function": ("손실 함수", "the number training makes smaller, e.g. cross-entropy"),
+    "cross-entropy": (
+        "크로스 엔트로피",
+        "the loss of a classifier: minus the log of the probability given to the right class",
+    ),
+    "gradient descent": (
+        "경사 하강법",
+        "moving every weight a small step against its gradient to lower the loss",
+    ),
+    "backpropagation": (
+        "역전파",
+        "computing the gradient of the loss for every weight, from the output layer back",
+    ),
+    "dropout": (
+        "드롭아웃",
+        "switching off a random fraction of units at each training step, against overfitting",
+    ),
+    "batch normalisation": (
+        "배치 정규화",
+        "rescaling a layer's outputs with the mean and spread of the current batch",
+    ),
+    "local response normalisation": (
+        "지역 응답 정규화",
+        "AlexNet's step in which a strongly active map damps its neighbours at the same pixel",
+    ),
+    "bottleneck layer": (
+        "병목 층",
+        "a 1x1 convolution that cuts the number of channels before a costly layer",
+    ),
+    "inception module": (
+        "인셉션 모듈",
+        "GoogLeNet's block: 1x1, 3x3 and 5x5 convolutions and pooling side by side, concatenated",
+    ),
+    "residual unit": (
+        "잔차 유닛",
+        "a few layers plus a skip connection, so they learn only a correction to their input",
+    ),
+    "depthwise convolution": (
+        "깊이별 합성곱",
+        "one 2-D filter per input channel, with no sum across channels",
+    ),
+    "pointwise convolution": (
+        "점별 합성곱",
+        "a 1x1 convolution: a dense layer across the channels, applied at every pixel",
+    ),
+    "depthwise separable convolution": (
+        "깊이별 분리 합성곱",
+        "a depthwise convolution followed by a pointwise one, as in Xception",
+    ),
+    "squeeze-and-excitation block": (
+        "SE 블록",
+        "SENet's block: global pooling, two dense layers and a sigmoid that rescale each channel",
+    ),
+    "transfer learning": (
+        "전이 학습",
+        "reusing a network trained on one task as the starting point for another",
+    ),
+    "fine-tuning": ("미세 조정", "training some layers of a reused network a little further"),
 }
 
 
