@@ -16,6 +16,7 @@ PHOTOS = {
     "brick": ("skimage", "brick"),  # 512x512 grey texture
     "grass": ("skimage", "grass"),  # 512x512 grey texture
     "gravel": ("skimage", "gravel"),  # 512x512 grey texture
+    "rocket": ("skimage", "rocket"),  # 427x640 RGB
     "china": ("sklearn", "china.jpg"),  # 427x640 RGB
     "flower": ("sklearn", "flower.jpg"),  # 427x640 RGB
 }

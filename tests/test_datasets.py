@@ -33,3 +33,147 @@ def test_digits_resize_to_mnist_shape():
 def test_impossible_test_fraction_is_refused(fraction):
     with pytest.raises(ValueError, match="test_fraction"):
         datasets.load_digits(test_fraction=fraction)
+
+
+# --------------------------------------------------------------------------- photo patches
+
+
+def test_photo_patches_are_colour_balanced_and_reproducible():
+    (x_train, y_train), (x_test, y_test) = datasets.load_photo_patches(train_per_class=20, test_per_class=5)
+    classes = len(datasets.PATCH_PHOTOS)
+    assert x_train.shape == (20 * classes, 32, 32, 3) and x_test.shape == (5 * classes, 32, 32, 3)
+    assert np.array_equal(np.bincount(y_train), [20] * classes)
+    assert x_train.dtype == np.float32 and 0 <= x_train.min() and x_train.max() <= 1
+    (again, _), _ = datasets.load_photo_patches(train_per_class=20, test_per_class=5)
+    np.testing.assert_array_equal(again, x_train)
+
+
+def test_photo_patches_never_share_pixels_between_train_and_test(monkeypatch):
+    # A fake photo whose every pixel holds its own column position: patches then tell where they came from.
+    def columns_photo(name):
+        width = 400
+        return np.broadcast_to(
+            np.arange(width, dtype=np.float32)[None, :, None] / width, (300, width, 3)
+        ).copy()
+
+    monkeypatch.setattr(datasets, "load_photo", columns_photo)
+    (x_train, _), (x_test, _) = datasets.load_photo_patches(train_per_class=50, test_per_class=50, scale=1.0)
+    assert x_train.max() < 0.7 <= x_test.min()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"size": 200}, "too large for photo"),
+        ({"size": 0}, "size must be a positive int"),
+        ({"train_per_class": -1}, "train_per_class must be a positive int"),
+        ({"scale": 0}, "scale must be in"),
+    ],
+)
+def test_impossible_patch_settings_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.load_photo_patches(**kwargs)
+
+
+# --------------------------------------------------------------------------- Keras data sets: cache and fallback
+
+
+def write_mnist(home, n=6):
+    folder = home / "datasets"
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    np.savez(
+        folder / "mnist.npz",
+        x_train=rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
+        y_train=np.arange(n, dtype=np.uint8) % 10,
+        x_test=rng.integers(0, 256, (2, 28, 28), dtype=np.uint8),
+        y_test=np.array([3, 4], dtype=np.uint8),
+    )
+
+
+def write_fashion_mnist(home, n=5):
+    import gzip
+
+    folder = home / "datasets" / "fashion-mnist"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    for prefix, count in (("train", n), ("t10k", 2)):
+        with gzip.open(folder / f"{prefix}-images-idx3-ubyte.gz", "wb") as f:
+            f.write(b"\0" * 16 + rng.integers(0, 256, count * 28 * 28, dtype=np.uint8).tobytes())
+        with gzip.open(folder / f"{prefix}-labels-idx1-ubyte.gz", "wb") as f:
+            f.write(b"\0" * 8 + (np.arange(count, dtype=np.uint8) % 10).tobytes())
+
+
+def write_cifar10(home, n=4):
+    import pickle
+
+    folder = home / "datasets" / "cifar-10-batches-py-target" / "cifar-10-batches-py"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(2)
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        content = {b"data": rng.integers(0, 256, (n, 3072), dtype=np.uint8), b"labels": list(range(n))}
+        with open(folder / name, "wb") as f:
+            pickle.dump(content, f)
+
+
+@pytest.mark.parametrize(
+    ("name", "writer", "train_shape"),
+    [
+        ("mnist", write_mnist, (6, 28, 28, 1)),
+        ("fashion_mnist", write_fashion_mnist, (5, 28, 28, 1)),
+        ("cifar10", write_cifar10, (20, 32, 32, 3)),
+    ],
+)
+def test_keras_datasets_are_read_from_the_cache_without_network(
+    tmp_path, monkeypatch, name, writer, train_shape
+):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(datasets, "online", lambda timeout=3.0: pytest.fail("the cache must be used first"))
+    writer(tmp_path)
+    ((x_train, y_train), (x_test, y_test)), source = datasets.load_keras_dataset(name)
+    assert source == "cache"
+    assert x_train.shape == train_shape and x_train.dtype == np.float32
+    assert 0 <= x_train.min() and x_train.max() <= 1 and y_train.dtype == np.int64 and y_train.ndim == 1
+    assert len(x_test) == len(y_test)
+
+
+def test_cifar10_cache_keeps_the_pixel_layout(tmp_path, monkeypatch):
+    # CIFAR-10 stores each image as 1,024 red, then green, then blue values, row by row.
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    write_cifar10(tmp_path)
+    folder = tmp_path / "datasets" / "cifar-10-batches-py-target" / "cifar-10-batches-py"
+    import pickle
+
+    data = np.zeros((4, 3072), dtype=np.uint8)
+    data[0, 1024 + 5] = 255  # green channel, row 0, column 5
+    with open(folder / "data_batch_1", "wb") as f:
+        pickle.dump({b"data": data, b"labels": [0, 1, 2, 3]}, f)
+    ((x_train, _), _), _ = datasets.load_keras_dataset("cifar10")
+    assert x_train[0, 0, 5, 1] == 1.0 and x_train[0].sum() == 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "stand_in", "shape"), [("mnist", "digits", (28, 28, 1)), ("cifar10", "photos", (32, 32, 3))]
+)
+def test_offline_gives_one_line_and_the_stand_in(tmp_path, monkeypatch, capsys, name, stand_in, shape):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(datasets, "online", lambda timeout=3.0: False)
+    ((x_train, _), _), source = datasets.load_keras_dataset(name)
+    assert source == stand_in and x_train.shape[1:] == shape
+    message = capsys.readouterr().out
+    assert message.count("\n") == 1 and f"using the offline {stand_in} data set instead" in message
+
+
+def test_online_answers_quickly_on_a_closed_network():
+    import time
+
+    start = time.perf_counter()
+    datasets.online(timeout=1.0)
+    assert time.perf_counter() - start < 5
+
+
+def test_unknown_names_are_refused():
+    with pytest.raises(ValueError, match="unknown data set 'imagenet'.*digits, photos, mnist"):
+        datasets.load("imagenet")
+    with pytest.raises(ValueError, match="unknown Keras data set 'digits'"):
+        datasets.load_keras_dataset("digits")
