@@ -181,6 +181,144 @@ def check_glossary_search(terms, fragment="풀링"):
 # --------------------------------------------------------------------------- 01 images and dense layers
 
 
+def _unit_range_cases():
+    """Two uint8 test images: every value 0-255 once (grey), and a small colour patch."""
+    grey = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    colour = np.random.default_rng(1).integers(0, 256, size=(5, 7, 3), dtype=np.uint8)
+    colour[0, 0] = (0, 128, 255)
+    return [grey, colour]
+
+
+def check_unit_range(to_unit):
+    """Check ``to_unit(image)``: a uint8 image scaled to float32 in [0, 1] (divided by 255).
+
+    The expected values come from :func:`course_lib.images.to_unit_range`. The usual slips get
+    their own hint: integer division, dividing by 256, and a result that is not float32.
+    """
+    from course_lib.images import to_unit_range
+
+    hint = "convert to float32 first, then divide by 255: image.astype(np.float32) / 255."
+    for image in _unit_range_cases():
+        original = image.copy()
+        answer = _call(to_unit, (image,), "to_unit", hint)
+        if not np.array_equal(image, original):
+            _fail("to_unit changed the image it was given.", "return a new array; do not divide in place.")
+        if not isinstance(answer, np.ndarray):
+            _fail(f"to_unit should return a NumPy array; received {type(answer).__name__}.", hint)
+        if answer.shape != image.shape:
+            _fail(f"to_unit returned shape {answer.shape} for an image of shape {image.shape}.", hint)
+        values = answer.astype(np.float64)
+        if np.array_equal(values, image // 255):
+            _fail(
+                "to_unit returned only 0s and 1s: every value below 255 became 0.",
+                "// is integer division. Convert to float32 first, then divide with /.",
+            )
+        if np.allclose(values, image / 256.0, atol=1e-6, rtol=0):
+            _fail(
+                f"the brightest pixel (255) became {255 / 256:.4f}, not 1.0.",
+                "uint8 values run from 0 to 255, so divide by 255, not 256.",
+            )
+        if np.allclose(values, image, atol=1e-6, rtol=0):
+            _fail("to_unit returned the values 0-255 unchanged.", hint)
+        _same_array(values, to_unit_range(image).astype(np.float64), "to_unit(image)", hint, atol=1e-6)
+        if answer.dtype != np.float32:
+            _fail(
+                f"the values are right but the dtype is {answer.dtype}; expected float32.",
+                "dividing a uint8 array by 255 gives float64 in NumPy; use "
+                "image.astype(np.float32) / 255, which stays float32 (what Keras layers use).",
+            )
+    _passed("uint8 0-255 becomes float32 0.0-1.0, as course_lib.images.to_unit_range does.")
+
+
+def check_dense_params(dense_params):
+    """Check ``dense_params(inputs, units, use_bias=True)``: the parameter count of a Dense layer.
+
+    Expected: ``inputs * units`` weights, plus ``units`` biases when ``use_bias`` (the count
+    Keras' ``Dense(units, use_bias=...)`` reports on ``inputs`` values; notebook 01 asserts that
+    the formula and ``count_params()`` agree).
+    """
+    bias_hint = (
+        "a Dense layer has one weight per (input, unit) pair and, with use_bias=True, "
+        "one bias per unit (not per input)."
+    )
+    cases = [(3072, 10, True), (3072, 10, False), (10_000, 1000, True), (64, 32, False), (1, 1, True)]
+    for inputs, units, use_bias in cases:
+        if use_bias and (inputs, units) == (3072, 10):
+            answer = _call(dense_params, (inputs, units), "dense_params", bias_hint)
+            call = f"dense_params({inputs}, {units})"
+        else:
+            answer = _call(
+                lambda i, u, b: dense_params(i, u, use_bias=b),
+                (inputs, units, use_bias),
+                "dense_params",
+                bias_hint,
+            )
+            call = f"dense_params({inputs}, {units}, use_bias={use_bias})"
+        expected = inputs * units + (units if use_bias else 0)
+        if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+            _fail(f"{call} returned {answer!r}; expected a whole number (int).", bias_hint)
+        if answer == expected:
+            continue
+        if use_bias and answer == inputs * units:
+            hint = "you counted the weights but not the biases: add one bias per unit."
+        elif not use_bias and answer == inputs * units + units:
+            hint = "with use_bias=False the layer has no biases: only inputs * units weights."
+        elif answer == inputs * units + inputs:
+            hint = "there is one bias per unit (output), not one per input."
+        elif answer in (inputs + units, inputs + units + units):
+            hint = "every input connects to every unit: multiply inputs by units."
+        else:
+            hint = bias_hint
+        _fail(f"{call} returned {answer:,}; expected {expected:,}.", hint)
+    _passed("inputs x units weights, plus one bias per unit when use_bias=True.")
+
+
+def check_flat_index(flat_index):
+    """Check ``flat_index(row, col, channel, width, channels)`` against ``np.ravel_multi_index``.
+
+    The position of value ``x[row, col, channel]`` in ``x.reshape(-1)`` for an ``(H, W, C)``
+    image (row-major: the channel changes fastest, then the column, then the row).
+    """
+    hint = (
+        "reshape(-1) reads row by row, inside a row pixel by pixel, inside a pixel channel by "
+        "channel: each full row holds width * channels values, each full pixel channels values."
+    )
+    cases = [
+        (0, 0, 0, 32, 3),
+        (0, 0, 2, 32, 3),
+        (0, 1, 0, 32, 3),
+        (1, 0, 0, 32, 3),
+        (5, 7, 2, 32, 3),
+        (31, 31, 2, 32, 3),
+        (3, 4, 0, 10, 1),
+        (2, 9, 5, 12, 8),
+    ]
+    for row, col, channel, width, channels in cases:
+        shape = (row + 1, width, channels)
+        expected = int(np.ravel_multi_index((row, col, channel), shape))
+        answer = _call(flat_index, (row, col, channel, width, channels), "flat_index", hint)
+        call = f"flat_index({row}, {col}, {channel}, width={width}, channels={channels})"
+        if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+            _fail(f"{call} returned {answer!r}; expected a whole number (int).", hint)
+        if answer == expected:
+            continue
+        if answer == row * width + col * channels + channel:
+            detail = "a full row holds width * channels values, not width: multiply row by both."
+        elif answer == row * width * channels + col + channel:
+            detail = "each pixel before col holds channels values: multiply col by channels."
+        elif answer == (col * shape[0] + row) * channels + channel:
+            detail = "rows come first in NumPy's (row-major) order, not columns."
+        elif channel and answer == channel * shape[0] * width + row * width + col:
+            detail = (
+                "that is the channels-first order (all red values, then all green, ...); "
+                "reshape(-1) of an (H, W, C) array keeps the channels of one pixel together."
+            )
+        else:
+            detail = hint
+        _fail(f"{call} returned {answer}; expected {expected}.", detail)
+    _passed("(row * width + col) * channels + channel, the order reshape(-1) uses.")
+
+
 # --------------------------------------------------------------------------- 02 convolution
 
 
@@ -299,4 +437,891 @@ def check_horizontal_edge_filter(kernel):
         )
     _passed(
         f"the filter ignores flat areas and vertical edges and answers {response.max():g} on a dark-above-bright edge."
+    )
+
+
+# --------------------------------------------------------------------------- 03 channels and many filters
+
+
+def _kernel_pair(kernel_size):
+    """Return ``(kh, kw)`` from an int or a pair, as Keras reads ``kernel_size``."""
+    if isinstance(kernel_size, (int, np.integer)):
+        return int(kernel_size), int(kernel_size)
+    return tuple(int(k) for k in kernel_size)
+
+
+# (input_shape, kernel_size, filters): the first case has filters != channels, later ones have
+# non-square inputs and kernels, a 1x1 kernel, and one layer whose filters equal its channels.
+_CONV_SHAPE_CASES = [
+    ((32, 32, 3), 5, 6),
+    ((28, 28, 1), 3, 32),
+    ((64, 48, 3), (3, 5), 16),
+    ((10, 12, 16), 1, 4),
+    ((9, 7, 8), (7, 2), 8),
+]
+
+
+def check_conv_output_shape(conv_output_shape):
+    """Check a learner's ``conv_output_shape(input_shape, kernel_size, filters)``, valid, stride 1.
+
+    The expected shape is the shape of what ``course_lib.conv.conv2d`` returns for an input of
+    zeros and a ``(kh, kw, C, filters)`` kernel, on several layers.
+    """
+    from course_lib.conv import conv2d
+
+    hint = (
+        "Along each side a window of k pixels fits in n - k + 1 positions, and the output has "
+        "one channel per filter: (H - kh + 1, W - kw + 1, filters). kernel_size may be an int "
+        "or a pair."
+    )
+    for input_shape, kernel_size, filters in _CONV_SHAPE_CASES:
+        kh, kw = _kernel_pair(kernel_size)
+        x = np.zeros(input_shape, dtype=np.float32)
+        expected = conv2d(x, np.zeros((kh, kw, input_shape[-1], filters), dtype=np.float32)).shape
+        case = f"conv_output_shape({input_shape}, {kernel_size!r}, {filters})"
+        answer = _call(
+            conv_output_shape, (input_shape, kernel_size, filters), "conv_output_shape", hint
+        )
+        try:
+            answer = tuple(int(v) for v in answer)
+        except (TypeError, ValueError):
+            _fail(f"{case} returned {answer!r}; expected a tuple of three ints.", hint)
+        if answer == expected:
+            continue
+        if len(answer) == 2 and answer == expected[:2]:
+            _fail(
+                f"{case} returned {answer}, the height and width only; expected {expected}.",
+                "The output keeps a channel axis, one channel per filter. " + hint,
+            )
+        if len(answer) == 3 and answer[:2] == expected[:2] and answer[2] == input_shape[-1]:
+            _fail(
+                f"{case} returned {answer}: the last axis keeps the input's {input_shape[-1]} "
+                f"channels; expected {expected}.",
+                "Channels become filters: every filter covers all the input channels and gives one "
+                "feature map, so the output has `filters` channels, whatever C was.",
+            )
+        if len(answer) == 3 and answer == (expected[0] - 1, expected[1] - 1, expected[2]):
+            _fail(
+                f"{case} returned {answer}; expected {expected}: one position short on each side.",
+                "A window of k pixels fits in n - k + 1 positions, not n - k: count the first "
+                "one too.",
+            )
+        _fail(f"{case} returned {answer}; expected {expected}.", hint)
+    _passed(
+        f"conv_output_shape agrees with conv2d on all {len(_CONV_SHAPE_CASES)} layers tried, "
+        "including non-square kernels."
+    )
+
+
+# (kernel_size, c_in, filters, use_bias): non-square kernels, layers without biases, 1x1.
+_CONV_PARAM_CASES = [
+    (3, 3, 32, True),
+    (3, 3, 32, False),
+    (5, 3, 6, True),
+    ((1, 7), 64, 128, True),
+    ((3, 5), 16, 8, False),
+    (1, 256, 64, True),
+]
+
+
+def check_conv_params(conv_params):
+    """Check a learner's ``conv_params(kernel_size, c_in, filters, use_bias=True)`` against Keras.
+
+    The expected count is ``count_params()`` of a Keras ``Conv2D(filters, kernel_size,
+    use_bias=use_bias)`` built for ``c_in`` input channels. Cases with a bias call the learner's
+    function without ``use_bias``, so its default must be ``True`` as in Keras.
+    """
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()  # quietly, before Keras imports it
+    import keras
+
+    hint = (
+        "One filter has kh x kw x c_in weights (it covers every input channel), there are "
+        "`filters` filters, and each has one bias when use_bias is true."
+    )
+    for kernel_size, c_in, filters, use_bias in _CONV_PARAM_CASES:
+        layer = keras.layers.Conv2D(filters, kernel_size, use_bias=use_bias)
+        layer.build((None, None, None, c_in))
+        expected = layer.count_params()
+        kh, kw = _kernel_pair(kernel_size)
+        if use_bias:
+            args, case = (
+                (kernel_size, c_in, filters),
+                f"conv_params({kernel_size!r}, {c_in}, {filters})",
+            )
+        else:
+            args = (kernel_size, c_in, filters, False)
+            case = f"conv_params({kernel_size!r}, {c_in}, {filters}, use_bias=False)"
+        answer = _call(conv_params, args, "conv_params", hint)
+        if isinstance(answer, bool) or not isinstance(
+            answer, (int, float, np.integer, np.floating)
+        ):
+            _fail(f"{case} returned {answer!r}; expected a number.", hint)
+        if answer == expected:
+            continue
+        weights = kh * kw * c_in * filters
+        without_c_in = kh * kw * filters + (filters if use_bias else 0)
+        if answer == without_c_in and c_in != 1:
+            _fail(
+                f"{case} returned {answer:g}; expected {expected}: the count misses the factor "
+                f"c_in = {c_in}.",
+                "c_in is part of every filter: a filter on a C-channel input has one kh x kw slice "
+                "per channel, so kh x kw x c_in weights.",
+            )
+        if use_bias and answer == weights:
+            _fail(
+                f"{case} returned {answer:g}; expected {expected}: the {filters} biases are "
+                "missing.",
+                "With use_bias=True (the default, as in Keras) each filter adds one bias.",
+            )
+        if not use_bias and answer == weights + filters:
+            _fail(
+                f"{case} returned {answer:g}; expected {expected}: with use_bias=False there are "
+                "no biases.",
+                "Add the biases only when use_bias is true.",
+            )
+        _fail(f"{case} returned {answer:g}; Keras counts {expected}.", hint)
+    _passed(
+        f"conv_params agrees with Keras count_params() on all {len(_CONV_PARAM_CASES)} layers "
+        "tried, with and without biases."
+    )
+
+
+def check_gray_kernel(gray_kernel):
+    """Check a ``(1, 1, 3, 1)`` kernel whose 1x1 convolution equals ``course_lib.images.to_gray``.
+
+    The comparison runs ``course_lib.conv.conv2d`` on a real photo and on a seeded random colour
+    image, to 1e-5.
+    """
+    from course_lib.conv import conv2d
+    from course_lib.images import GRAY_WEIGHTS, load_photo, to_gray
+
+    hint = (
+        "Put the three weights that to_gray uses (course_lib.images.GRAY_WEIGHTS, in the order "
+        "R, G, B) on the kernel's c_in axis: GRAY_WEIGHTS.reshape(1, 1, 3, 1)."
+    )
+    try:
+        kernel = np.asarray(gray_kernel, dtype=np.float64)
+    except (TypeError, ValueError):
+        _fail(
+            f"gray_kernel should be an array of numbers; received {type(gray_kernel).__name__}.",
+            hint,
+        )
+    if kernel.shape != (1, 1, 3, 1):
+        extra = (
+            " conv2d wants (kh, kw, c_in, c_out): a 1x1 filter on 3 channels that gives 1 map."
+            if kernel.size == 3
+            else ""
+        )
+        _fail(f"gray_kernel has shape {kernel.shape}; expected (1, 1, 3, 1).{extra}", hint)
+    weights = kernel[0, 0, :, 0]
+    if np.allclose(weights, weights[0]) and not np.allclose(weights, GRAY_WEIGHTS):
+        _fail(
+            f"gray_kernel gives every channel the same weight, {weights[0]:.4g}.",
+            "to_gray weighs green most and blue least, as the eye does. " + hint,
+        )
+    if np.allclose(weights, GRAY_WEIGHTS[::-1], atol=1e-6):
+        _fail(
+            "gray_kernel has the weights in the order B, G, R.",
+            "The course's images are RGB (OpenCV's are BGR): the red weight comes first. " + hint,
+        )
+    rng = np.random.default_rng(3)
+    for name, x in (
+        ("the chelsea photo", load_photo("chelsea", size=(30, 45))),
+        ("a random colour image", rng.random((6, 5, 3)).astype(np.float32)),
+    ):
+        _same_array(
+            conv2d(x, kernel)[:, :, 0], to_gray(x), f"on {name}, conv2d(x, gray_kernel)", hint
+        )
+    _passed("a 1x1 convolution with gray_kernel turns a colour image into to_gray's grey levels.")
+
+
+# --------------------------------------------------------------------------- 04 padding and stride
+
+
+def _size_cases():
+    """``(n, k, s, p)`` cases for output-size exercises: strides that fit and that do not, with padding."""
+    cases = [(7, 3, 1, 0), (7, 3, 2, 0), (7, 3, 3, 0), (4, 3, 1, 1), (32, 3, 1, 2), (13, 6, 5, 1)]
+    for n in (5, 8, 13, 28):
+        for k in (1, 2, 3, 5):
+            for s in (1, 2, 3, 4):
+                for p in (0, 1, 2):
+                    if k <= n + 2 * p:
+                        cases.append((n, k, s, p))
+    return cases
+
+
+def check_out_size(out_size):
+    """Check a learner's ``out_size(n, k, s, p)``: positions of a k-window, stride s, p zeros per side.
+
+    The expected value comes from :func:`course_lib.conv.output_size`, on strides that fit and
+    strides that do not, with and without padding.
+
+    Example:
+        >>> check_out_size(lambda n, k, s, p: (n + 2 * p - k) // s + 1)
+        Correct: out_size agrees with course_lib.conv.output_size on 198 cases, including strides that do not fit.
+    """
+    import math
+    from numbers import Integral
+
+    from course_lib.conv import output_size
+
+    hint = (
+        "Pad first (n + 2 * p rows), count the whole steps the window can take ((n + 2 * p - k) // s), "
+        "then add 1 for the window at the start."
+    )
+    cases = _size_cases()
+    for n, k, s, p in cases:
+        expected = output_size(n, k, strides=s, padding=p)
+        answer = _call(out_size, (n, k, s, p), "out_size", hint)
+        where = f"out_size(n={n}, k={k}, s={s}, p={p})"
+        if answer is None:
+            _fail(f"{where} returned None.", "Return the size; a function without return gives None.")
+        if isinstance(answer, float):
+            _fail(
+                f"{where} returned {answer:g}, a float.",
+                "A size is a whole number of windows: use floor division // instead of /, so "
+                "a window that would hang over the end is not counted.",
+            )
+        if not isinstance(answer, Integral) or isinstance(answer, bool):
+            _fail(f"{where} returned {answer!r}; expected an int.", hint)
+        if answer == expected:
+            continue
+        if p > 0 and answer == (n + p - k) // s + 1:
+            mistake = "Padding p puts p zeros on *each* side, so the padded length is n + 2 * p."
+        elif p > 0 and answer == (n - k) // s + 1:
+            mistake = "The padding is missing: with p zeros on each side the input is n + 2 * p long."
+        elif answer == expected - 1:
+            mistake = "Add 1: the window in its first position is an output too, before any step."
+        elif answer == math.ceil((n + 2 * p - k) / s) + 1:
+            mistake = (
+                "Round down, not up: when (n + 2p - k) / s is not whole, the last step would "
+                "take the window past the end, so it does not count. Use //."
+            )
+        else:
+            mistake = hint
+        _fail(f"{where} returned {answer}; expected {expected}.", mistake)
+    _passed(
+        f"out_size agrees with course_lib.conv.output_size on {len(cases)} cases, "
+        "including strides that do not fit."
+    )
+
+
+def check_fitting_strides(fitting_strides):
+    """Check a learner's ``fitting_strides(n, k)``: every stride 1..n that leaves no row unused (valid padding).
+
+    The expected list comes from :func:`course_lib.conv.unused_input`.
+
+    Example:
+        >>> check_fitting_strides(lambda n, k: [s for s in range(1, n + 1) if (n - k) % s == 0])
+        Correct: fitting_strides finds every stride that fits, e.g. [1, 2, 4] for a 3x3 kernel on 7 rows.
+    """
+    from course_lib.conv import unused_input
+
+    hint = (
+        "Stride s fits when the window's start can move over the n - k rows in whole steps: "
+        "(n - k) % s == 0, or unused_input(n, k, strides=s) == 0. Try every s in range(1, n + 1)."
+    )
+    for n, k in [(7, 3), (5, 5), (13, 6), (32, 5), (12, 1), (28, 4), (9, 2)]:
+        expected = [s for s in range(1, n + 1) if unused_input(n, k, strides=s) == 0]
+        answer = _call(fitting_strides, (n, k), "fitting_strides", hint)
+        where = f"fitting_strides({n}, {k})"
+        if answer is None:
+            _fail(f"{where} returned None.", "Return the list of strides.")
+        try:
+            answer = [int(s) for s in answer]
+        except (TypeError, ValueError):
+            _fail(f"{where} returned {answer!r}; expected a list of ints.", hint)
+        if answer == expected:
+            continue
+        if sorted(set(answer)) == expected:
+            _fail(f"{where} returned {answer}; expected {expected}.", "List each stride once, smallest first.")
+        missing = sorted(set(expected) - set(answer))
+        extra = sorted(set(answer) - set(expected))
+        if extra:
+            s = extra[0]
+            _fail(
+                f"{where} includes stride {s}, which does not fit: "
+                f"{unused_input(n, k, strides=s)} row(s) at the end are never seen.",
+                hint,
+            )
+        s = missing[0]
+        if s == n and n > 1:
+            mistake = "range(1, n) stops before n; the last stride to try is n itself: range(1, n + 1)."
+        elif n == k:
+            mistake = (
+                f"When the kernel is as large as the input there is one window and no step, "
+                f"so every stride fits. {hint}"
+            )
+        else:
+            mistake = hint
+        _fail(f"{where} misses stride {s}, which fits; expected {expected}.", mistake)
+    _passed("fitting_strides finds every stride that fits, e.g. [1, 2, 4] for a 3x3 kernel on 7 rows.")
+
+
+def check_same_pads(same_pads):
+    """Check a learner's ``same_pads(n, k, s)``: TensorFlow's "same" zeros ``(before, after)`` on one axis.
+
+    The expected pair comes from :func:`course_lib.conv.same_padding`.
+
+    Example:
+        >>> import math
+        >>> def same_pads(n, k, s):
+        ...     total = max((math.ceil(n / s) - 1) * s + k - n, 0)
+        ...     return total // 2, total - total // 2
+        >>> check_same_pads(same_pads)
+        Correct: same_pads matches TensorFlow's "same" padding on 68 cases, e.g. (1, 2) for n=13, k=6, s=5.
+    """
+    import math
+
+    from course_lib.conv import same_padding
+
+    hint = (
+        "The output has ceil(n / s) positions; the last window starts at (ceil(n / s) - 1) * s and "
+        "needs k rows, so total = max((ceil(n / s) - 1) * s + k - n, 0) zeros; before = total // 2, "
+        "after = total - before."
+    )
+    cases = [(13, 6, 5), (4, 2, 1), (5, 3, 1), (8, 1, 3)]
+    cases += [(n, k, s) for n in (6, 7, 10, 13) for k in (1, 2, 3, 4) for s in (1, 2, 3, 4)]
+    for n, k, s in cases:
+        before, after = expected = same_padding(n, k, s)
+        answer = _call(same_pads, (n, k, s), "same_pads", hint)
+        where = f"same_pads(n={n}, k={k}, s={s})"
+        try:
+            answer = tuple(int(v) for v in answer)
+        except (TypeError, ValueError):
+            _fail(f"{where} returned {answer!r}; expected a pair (before, after).", hint)
+        if len(answer) != 2:
+            _fail(f"{where} returned {len(answer)} values; expected a pair (before, after).", hint)
+        if answer == expected:
+            continue
+        if answer == (after, before):
+            mistake = (
+                "When the total is odd, TensorFlow puts the extra zero *after* the input "
+                "(bottom/right): before = total // 2, after = total - before."
+            )
+        elif min(answer) < 0:
+            mistake = (
+                "A negative number of zeros: when the kernel is smaller than the stride the "
+                "formula goes below 0 and no padding is needed. Wrap the total in max(..., 0)."
+            )
+        elif s > 1 and sum(answer) == k - 1:
+            mistake = (
+                "k - 1 zeros keep the size only with stride 1. With stride s the output has "
+                f"ceil(n / s) positions. {hint}"
+            )
+        else:
+            mistake = hint
+        _fail(f"{where} returned {answer}; expected {expected}.", mistake)
+    _passed(
+        f'same_pads matches TensorFlow\'s "same" padding on {len(cases)} cases, '
+        "e.g. (1, 2) for n=13, k=6, s=5."
+    )
+
+
+# --------------------------------------------------------------------------- 05 pooling
+
+
+def _pool_cases():
+    """2-D arrays with even sides, some not square, with negative values (so a zero start is wrong)."""
+    rng = np.random.default_rng(5)
+    shapes = [(2, 2), (4, 4), (4, 6), (6, 2), (8, 10)]
+    return [rng.integers(-9, 10, shape).astype(float) for shape in shapes]
+
+
+def check_max_pool_2x2(max_pool_2x2):
+    """Check a learner's ``max_pool_2x2(x)``: 2x2 max pooling, stride 2, of a 2-D array with even sides."""
+    from course_lib.pooling import pool2d
+
+    hint = (
+        "Cut x into non-overlapping 2x2 blocks: x.reshape(H // 2, 2, W // 2, 2) puts the two rows "
+        "of a block on axis 1 and its two columns on axis 3; take .max(axis=(1, 3)). The result "
+        "has shape (H // 2, W // 2)."
+    )
+    for x in _pool_cases():
+        expected = pool2d(x, 2)
+        answer = _call(max_pool_2x2, (x.copy(),), "max_pool_2x2", hint)
+        if answer is None:
+            _fail("max_pool_2x2 returned None.", "Return the pooled array.")
+        try:
+            answer = np.asarray(answer, dtype=float)
+        except (TypeError, ValueError):
+            _fail(f"max_pool_2x2 returned {type(answer).__name__}, not an array of numbers.", hint)
+        name = f"max_pool_2x2 on a {x.shape[0]}x{x.shape[1]} array"
+        if answer.shape == pool2d(x, 2, strides=1).shape and answer.shape != expected.shape:
+            _fail(
+                f"{name} has shape {answer.shape}: the windows overlap (stride 1).",
+                "Pooling moves by its own size: stride 2, so each value belongs to one window. " + hint,
+            )
+        if answer.shape == expected.T.shape and np.allclose(answer, expected.T):
+            if not (answer.shape == expected.shape and np.allclose(answer, expected)):
+                _fail(f"{name} is the transpose of the right answer: rows and columns swapped.", hint)
+        if answer.shape == expected.shape and np.allclose(answer, pool2d(x, 2, mode="average")):
+            if not np.allclose(answer, expected):
+                _fail(f"{name} takes the mean of each window: that is average pooling.", hint)
+        _same_array(answer, expected, name, hint)
+    _passed("max_pool_2x2 equals pool2d(x, 2) on every shape tried, square or not.")
+
+
+def _pooled_shape_cases():
+    """``(input_shape, pool_size, strides, padding)`` cases: defaults, overlap, odd sides, 'same'."""
+    return [
+        ((28, 28, 32), 2, None, "valid"),
+        ((7, 7, 3), 2, None, "valid"),
+        ((55, 55, 96), 3, 2, "valid"),
+        ((13, 13, 256), 3, 2, "valid"),
+        ((9, 6, 2), 3, 1, "valid"),
+        ((7, 7, 3), 2, None, "same"),
+        ((13, 13, 1), 3, 5, "same"),
+        ((5, 8, 4), 2, 3, "same"),
+    ]
+
+
+def check_pooled_shape(pooled_shape):
+    """Check ``pooled_shape(input_shape, pool_size, strides=None, padding="valid")`` against Keras."""
+    import keras
+
+    hint = (
+        "Along the height and the width: strides=None means strides = pool_size; 'valid' gives "
+        "floor((n - pool_size) / strides) + 1, 'same' gives ceil(n / strides). The channel count "
+        "stays as it is."
+    )
+    for shape, pool_size, strides, padding in _pooled_shape_cases():
+        layer = keras.layers.MaxPooling2D(pool_size, strides=strides, padding=padding)
+        expected = tuple(int(v) for v in layer.compute_output_shape((None, *shape))[1:])
+        call = f"pooled_shape({shape}, {pool_size}, strides={strides}, padding={padding!r})"
+        answer = _call(pooled_shape, (shape, pool_size, strides, padding), "pooled_shape", hint)
+        try:
+            answer = tuple(int(v) for v in answer)
+        except (TypeError, ValueError):
+            _fail(f"{call} returned {answer!r}; expected a tuple of three ints like {expected}.", hint)
+        if len(answer) == 2 and answer == expected[:2]:
+            _fail(f"{call} returned {answer}: the channels are missing.", "Pooling keeps every channel. " + hint)
+        if answer != expected:
+            steps = pool_size if strides is None else strides
+            valid = tuple((n - pool_size) // steps + 1 for n in shape[:2]) + shape[2:]
+            if padding == "same" and answer == valid:
+                problem = f"{call} returned {answer}, the 'valid' size; Keras gives {expected}."
+                hint = "With padding='same' the output size is ceil(n / strides), whatever the pool size. " + hint
+            else:
+                problem = f"{call} returned {answer}; Keras's MaxPooling2D gives {expected}."
+            _fail(problem, hint)
+    _passed("pooled_shape agrees with Keras on every case: default strides, overlap, odd sizes and 'same'.")
+
+
+def check_global_average_pool(global_average_pool):
+    """Check ``global_average_pool(x)``: ``(N, H, W, C)`` to ``(N, C)``, the mean of every map."""
+    from course_lib.pooling import global_pool
+
+    hint = "Average over the two spatial axes only: x.mean(axis=(1, 2)) turns (N, H, W, C) into (N, C)."
+    rng = np.random.default_rng(55)
+    for shape in [(2, 5, 7, 3), (3, 4, 4, 1), (1, 1, 1, 4), (4, 3, 2, 5)]:
+        x = rng.normal(size=shape).astype(np.float32)
+        expected = global_pool(x)
+        answer = _call(global_average_pool, (x.copy(),), "global_average_pool", hint)
+        if answer is None:
+            _fail("global_average_pool returned None.", "Return the (N, C) array.")
+        try:
+            answer = np.asarray(answer, dtype=float)
+        except (TypeError, ValueError):
+            _fail(f"global_average_pool returned {type(answer).__name__}, not an array.", hint)
+        name = f"global_average_pool on a batch of shape {shape}"
+        if answer.shape == expected.shape and np.allclose(answer, global_pool(x, mode="max")):
+            if not np.allclose(answer, expected, atol=1e-5):
+                _fail(f"{name} takes the maximum of each map: that is global max pooling.", hint)
+        if answer.size == expected.size and answer.shape != expected.shape:
+            _fail(f"{name} has shape {answer.shape}; expected {expected.shape}, one row per image.", hint)
+        _same_array(answer, expected, name, hint)
+    _passed("global_average_pool gives one mean per channel and image, (N, H, W, C) -> (N, C).")
+
+
+# --------------------------------------------------------------------------- 06 counting parameters, operations and memory
+
+
+# The layer of exercise 1: the first 128-filter layer of the MNIST CNN in the source notes,
+# Conv2D(128, 3, padding="same") on the 14 x 14 x 64 maps that the first pooling leaves.
+_PARAMS_LAYER = {"input_shape": (14, 14, 64), "filters": 128, "kernel_size": 3}
+
+
+def _whole_number(answer, name, hint):
+    """Return ``answer`` as an int, or fail if it is not a whole number (bools are refused)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        _fail(f"{name} should be a number; received {answer!r}.", hint)
+    if not np.isfinite(answer) or answer != int(answer):
+        _fail(f"{name} is {answer!r}; a count is a whole number.", hint)
+    return int(answer)
+
+
+def check_conv_layer_params(with_bias, without_bias):
+    """Check the parameter counts of ``Conv2D(128, 3, padding="same")`` on 14 x 14 x 64 maps.
+
+    ``with_bias`` is the count of the layer as written (``use_bias=True``), ``without_bias`` that
+    of ``Conv2D(128, 3, padding="same", use_bias=False)``. Both are recomputed from Keras's
+    ``count_params()`` of the built layers.
+    """
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()  # quietly, before Keras imports it
+    import keras
+
+    h, w, c_in = _PARAMS_LAYER["input_shape"]
+    filters, k = _PARAMS_LAYER["filters"], _PARAMS_LAYER["kernel_size"]
+    expected = {}
+    for use_bias in (True, False):
+        layer = keras.layers.Conv2D(filters, k, padding="same", use_bias=use_bias)
+        layer.build((None, h, w, c_in))
+        expected[use_bias] = layer.count_params()
+    hint = (
+        f"One filter covers every input channel: k x k x c_in = {k} x {k} x {c_in} weights. There "
+        f"are {filters} filters, and each has one bias when use_bias=True."
+    )
+    weights = k * k * c_in * filters
+    answers = {
+        True: _whole_number(with_bias, "with_bias", hint),
+        False: _whole_number(without_bias, "without_bias", hint),
+    }
+    for use_bias, answer in answers.items():
+        name = "with_bias" if use_bias else "without_bias"
+        right = expected[use_bias]
+        if answer == right:
+            continue
+        biases = filters if use_bias else 0
+        if answer == k * k * filters + biases:
+            _fail(
+                f"{name} = {answer:,}; expected {right:,}: the factor c_in = {c_in} is missing.",
+                f"A filter on a {c_in}-channel input has one {k}x{k} slice per channel, so "
+                f"{k} x {k} x {c_in} weights, not {k} x {k}.",
+            )
+        if use_bias and answer == weights:
+            _fail(
+                f"with_bias = {answer:,}; expected {right:,}: the {filters} biases are missing.",
+                "Conv2D has use_bias=True by default: every filter adds one bias.",
+            )
+        if not use_bias and answer == weights + filters:
+            _fail(
+                f"without_bias = {answer:,}; expected {right:,}: this counts the biases too.",
+                "With use_bias=False the layer has only its kernel: k x k x c_in x filters.",
+            )
+        if use_bias and answer == weights + c_in:
+            _fail(
+                f"{name} = {answer:,}; expected {right:,}: one bias per input channel.",
+                f"There is one bias per filter (output map), so {filters} of them, not {c_in}.",
+            )
+        if answer in (h * w * weights + biases, h * w * (weights + biases)):
+            _fail(
+                f"{name} = {answer:,}; expected {right:,}: this counts the weights once per "
+                f"position of the {h}x{w} map.",
+                "The filters are shared: the same weights slide over every position, so the "
+                "size of the map does not enter the count.",
+            )
+        _fail(f"{name} = {answer:,}; Keras counts {right:,}.", hint)
+    _passed(
+        f"Conv2D({filters}, {k}) on {c_in} channels has {expected[True]:,} parameters, "
+        f"{expected[False]:,} of them weights and {filters} biases."
+    )
+
+
+# (h_out, w_out, kernel_size, c_in, filters): different heights and widths, 1x1 and 7x7 kernels.
+_MACS_CASES = [
+    (150, 100, 5, 3, 200),
+    (28, 28, 3, 1, 32),
+    (14, 14, 3, 32, 64),
+    (7, 5, 1, 64, 16),
+    (112, 112, 7, 3, 64),
+]
+
+
+def check_conv_macs(conv_macs):
+    """Check ``conv_macs(h_out, w_out, k, c_in, filters)`` against ``counting.conv2d_macs``.
+
+    The multiply-accumulates of a ``Conv2D`` with a square ``k x k`` kernel whose output is
+    ``h_out x w_out x filters``, on several layers; bias additions are not counted.
+    """
+    from course_lib.counting import conv2d_macs
+
+    hint = (
+        "Every output value (h_out x w_out positions, times filters maps) is a sum of "
+        "k x k x c_in products: multiply all five numbers, with k twice."
+    )
+    for h, w, k, c_in, filters in _MACS_CASES:
+        case = f"conv_macs({h}, {w}, {k}, {c_in}, {filters})"
+        answer = _call(conv_macs, (h, w, k, c_in, filters), "conv_macs", hint)
+        answer = _whole_number(answer, case, hint)
+        expected = conv2d_macs(h, w, k, c_in, filters)
+        if answer == expected:
+            continue
+        if answer == 2 * expected:
+            _fail(
+                f"{case} returned {answer:,}, twice {expected:,}: that is the FLOPs count.",
+                "A MAC is one multiplication and one addition together; count each pair once.",
+            )
+        if answer == expected + h * w * filters:
+            _fail(
+                f"{case} returned {answer:,}; expected {expected:,}: it counts the bias additions.",
+                "The convention (and counting.conv2d_macs) counts multiplications by a weight "
+                "only; leave the bias out.",
+            )
+        if c_in > 1 and answer == expected // c_in:
+            _fail(
+                f"{case} returned {answer:,}; expected {expected:,}: the factor c_in is missing.",
+                "Each output value sums over every input channel: k x k x c_in products.",
+            )
+        if k > 1 and answer == expected // k:
+            _fail(
+                f"{case} returned {answer:,}; expected {expected:,}: k appears once.",
+                "A k x k window holds k * k values: k appears twice in the product.",
+            )
+        _fail(f"{case} returned {answer:,}; counting.conv2d_macs gives {expected:,}.", hint)
+    _passed(f"conv_macs agrees with counting.conv2d_macs on all {len(_MACS_CASES)} layers tried.")
+
+
+# The layer of exercise 3: the first layer of ResNet, Conv2D(64, 7, strides=2, padding="same")
+# on a 224 x 224 x 3 image.
+_STEM = {"n": 224, "c_in": 3, "filters": 64, "kernel_size": 7, "strides": 2}
+
+
+def check_stem_macs(macs):
+    """Check the MACs of ``Conv2D(64, 7, strides=2, padding="same")`` on one 224 x 224 x 3 image.
+
+    The output size comes from ``course_lib.conv.output_size`` and the count from
+    ``course_lib.counting.conv2d_macs``.
+    """
+    from course_lib.conv import output_size
+    from course_lib.counting import conv2d_macs
+
+    n, k, s = _STEM["n"], _STEM["kernel_size"], _STEM["strides"]
+    c_in, filters = _STEM["c_in"], _STEM["filters"]
+    out = output_size(n, k, s, padding="same")
+    expected = conv2d_macs(out, out, k, c_in, filters)
+    hint = (
+        f"Count the output positions first: with stride {s} and 'same' padding the output is "
+        f"output_size({n}, {k}, {s}, 'same') on each side. Then each of the out x out x {filters} "
+        f"output values costs {k} x {k} x {c_in} MACs."
+    )
+    answer = _whole_number(macs, "macs", hint)
+    if answer == expected:
+        _passed(f"{out} x {out} x {filters} outputs x {k} x {k} x {c_in} = {expected:,} MACs.")
+        return
+    if answer == conv2d_macs(n, n, k, c_in, filters):
+        _fail(
+            f"macs = {answer:,}, {answer // expected} times too many: it counts {n} x {n} "
+            "positions, the input's size.",
+            f"Only output values cost work. With stride {s} the filter moves {s} pixels at a time, "
+            f"so the output is {out} x {out}: use the output size, not the input size.",
+        )
+    valid = output_size(n, k, s, padding="valid")
+    if answer == conv2d_macs(valid, valid, k, c_in, filters):
+        _fail(
+            f"macs = {answer:,}: that is the count for 'valid' padding ({valid} x {valid}).",
+            f"'same' padding with stride {s} gives ceil({n} / {s}) = {out} positions per side.",
+        )
+    if answer == 2 * expected:
+        _fail(
+            f"macs = {answer:,}, twice {expected:,}: that is the FLOPs count.",
+            "A MAC is one multiplication and one addition together; count each pair once.",
+        )
+    _fail(f"macs = {answer:,}; expected {expected:,}.", hint)
+
+
+# The layer of exercise 4: the first convolution of the Fashion-MNIST CNN,
+# Conv2D(32, 3, padding="same") on 28 x 28 x 1, for a training batch of 256 float32 images.
+_MEMORY_LAYER = {"input_shape": (28, 28, 1), "filters": 32, "kernel_size": 3, "batch_size": 256}
+
+
+def check_batch_activation_mb(megabytes):
+    """Check the megabytes (10**6 bytes) of one layer's output for a whole float32 batch.
+
+    The layer is ``Conv2D(32, 3, padding="same")`` on 28 x 28 x 1 images and the batch holds 256
+    images; the expected value is that layer's row of ``counting.profile(model, batch_size=256)``,
+    divided by 10**6. Answers within 0.01 MB are accepted.
+    """
+    from course_lib.counting import profile
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    shape, filters = _MEMORY_LAYER["input_shape"], _MEMORY_LAYER["filters"]
+    k, batch = _MEMORY_LAYER["kernel_size"], _MEMORY_LAYER["batch_size"]
+    model = keras.Sequential(
+        [keras.Input(shape), keras.layers.Conv2D(filters, k, padding="same", name="conv")]
+    )
+    values = shape[0] * shape[1] * filters  # one image's output values
+    expected_bytes = profile(model, batch_size=batch).rows[-1].activation_bytes
+    expected = expected_bytes / 1e6
+    hint = (
+        f"The output is {shape[0]} x {shape[1]} x {filters} values per image, {batch} images, "
+        "4 bytes per float32 value; divide the bytes by 1,000,000 for MB."
+    )
+    if isinstance(megabytes, bool) or not isinstance(
+        megabytes, (int, float, np.integer, np.floating)
+    ):
+        _fail(f"megabytes should be a number; received {megabytes!r}.", hint)
+    answer = float(megabytes)
+    if abs(answer - expected) <= 0.01:
+        _passed(
+            f"{batch} x {values:,} values x 4 bytes = {expected_bytes:,} bytes, {expected:.2f} MB."
+        )
+        return
+    slips = [
+        (expected_bytes, "that is the number of bytes, not megabytes.",
+         "Divide the bytes by 1,000,000 (10**6) to get MB."),
+        (expected / 4, "it counts values, not bytes.", "Each float32 value takes 4 bytes."),
+        (expected_bytes / 2**20, "that is MiB (2**20 bytes), not MB.",
+         "This course's MB is 10**6 bytes, as profile() reports it."),
+        (expected / batch, "that is one image, not the batch.",
+         f"Training keeps the outputs of all {batch} images of the batch."),
+        (expected / filters, "it counts one feature map per image.",
+         f"The layer outputs {filters} maps per image, one per filter."),
+        (expected * 2, "twice the expected value.", hint),
+    ]
+    for value, problem, slip_hint in slips:
+        if abs(answer - value) <= max(0.01, 1e-6 * value):
+            _fail(f"megabytes = {answer:g}; expected {expected:.2f}: {problem}", slip_hint)
+    _fail(f"megabytes = {answer:g}; expected {expected:.2f}.", hint)
+
+
+# --------------------------------------------------------------------------- 07 how filters learn
+
+
+def _kernel_gradient_cases():
+    """``(x, grad_output, kernel_size)`` for valid, stride-1 convolutions of several shapes, seeded."""
+    rng = np.random.default_rng(7)
+    cases = []
+    for (h, w), (kh, kw) in [((5, 5), (3, 3)), ((6, 8), (2, 4)), ((7, 4), (3, 1)), ((4, 4), (4, 4))]:
+        x = rng.integers(-3, 4, (h, w)).astype(float)
+        grad_output = rng.integers(-2, 3, (h - kh + 1, w - kw + 1)).astype(float)
+        cases.append((x, grad_output, (kh, kw)))
+    return cases
+
+
+def check_kernel_gradient(kernel_gradient):
+    """Check a learner's ``kernel_gradient(x, grad_output, kernel_size)``: dLoss/dkernel of a 2-D conv.
+
+    ``x`` is ``(H, W)``, ``grad_output`` is dLoss/dy for ``y = conv2d(x, kernel)`` (valid, stride 1),
+    shaped ``(H - kh + 1, W - kw + 1)``, and ``kernel_size = (kh, kw)``. The expected answer comes
+    from :func:`course_lib.conv.conv2d_backward`.
+    """
+    from course_lib.conv import conv2d_backward
+
+    hint = (
+        "Each weight meets one window of the input per output position: kernel[a, b] multiplies "
+        "x[i + a, j + b] to make output (i, j), so grad[a, b] = sum over i, j of "
+        "x[i + a, j + b] * grad_output[i, j]. Loop over output positions and add "
+        "grad_output[i, j] * x[i:i + kh, j:j + kw] to a (kh, kw) array of zeros."
+    )
+    for x, grad_output, kernel_size in _kernel_gradient_cases():
+        expected = conv2d_backward(x, np.zeros(kernel_size), grad_output)[1]
+        where = f"for x of shape {x.shape} and kernel_size={kernel_size}"
+        answer = _call(
+            kernel_gradient, (x.copy(), grad_output.copy(), kernel_size), "kernel_gradient", hint
+        )
+        if answer is None:
+            _fail("kernel_gradient returned None.", "Build the (kh, kw) gradient and return it.")
+        try:
+            answer = np.asarray(answer, dtype=float)
+        except (TypeError, ValueError):
+            _fail(f"kernel_gradient returned a {type(answer).__name__}, not an array.", hint)
+        if answer.shape == x.shape != expected.shape:
+            _fail(
+                f"the result has the shape of x, {x.shape}, {where}: that is the input gradient.",
+                "The kernel gradient has one value per weight: shape kernel_size = (kh, kw). " + hint,
+            )
+        if answer.shape == expected.shape and not np.allclose(answer, expected):
+            if np.allclose(answer, expected[::-1, ::-1]):
+                _fail(
+                    f"the result is the right gradient flipped upside down and left to right, {where}.",
+                    "conv2d is a cross-correlation, with no flip: weight (a, b) meets x[i + a, j + b].",
+                )
+            if np.allclose(answer, expected / grad_output.size):
+                _fail(
+                    f"the result is the right gradient divided by the number of outputs, {where}.",
+                    "Sum over the output positions; do not average. The loss's own averaging is "
+                    "already inside grad_output.",
+                )
+        _same_array(answer, expected, f"kernel_gradient {where}", hint)
+    _passed("kernel_gradient equals conv2d_backward's kernel gradient on every shape tried.")
+
+
+def _softmax_cross_entropy_cases():
+    """``(logits, label)`` pairs: random scores for 2 to 10 classes, then very large logits."""
+    rng = np.random.default_rng(11)
+    cases = [(rng.normal(0, 3, classes), int(rng.integers(classes))) for classes in (2, 3, 5, 10)]
+    cases.append((np.array([2.0, 2.0, 2.0, 2.0]), 1))  # equal scores: log(4)
+    cases.append((np.array([1000.0, 0.0, -1000.0]), 0))  # sure and right: loss 0
+    cases.append((np.array([1000.0, 0.0, -1000.0]), 2))  # sure and wrong: exp overflows, softmax underflows
+    return cases
+
+
+def check_softmax_cross_entropy(softmax_cross_entropy):
+    """Check a learner's ``softmax_cross_entropy(logits, label)``: ``-log softmax(logits)[label]``.
+
+    ``logits`` is a 1-D array of class scores and ``label`` the index of the correct class; the
+    answer must be one number. The expected value comes from Keras's
+    ``SparseCategoricalCrossentropy(from_logits=True)``; the cases include logits of +-1000,
+    where computing ``exp`` directly overflows.
+    """
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()  # quietly, before Keras imports it
+    import keras
+
+    keras_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    hint = (
+        "subtract the largest logit m first (it cancels out), then "
+        "loss = log(sum(exp(logits - m))) - (logits[label] - m)."
+    )
+    for logits, label in _softmax_cross_entropy_cases():
+        expected = float(keras_loss(np.array([label]), logits[None].astype(np.float32)))
+        where = f"for logits {np.array2string(logits, precision=2)} and label {label}"
+        with np.errstate(all="ignore"):  # overflow is the learner's to see in the result
+            answer = _call(
+                softmax_cross_entropy, (logits.copy(), label), "softmax_cross_entropy", hint
+            )
+        if answer is None:
+            _fail("softmax_cross_entropy returned None.", "Return the loss, one number.")
+        if np.ndim(answer) != 0 and np.size(answer) != 1:
+            _fail(
+                f"softmax_cross_entropy returned {np.size(answer)} values {where}; expected one number.",
+                "Pick the probability of the correct class only: -log p[label]. " + hint,
+            )
+        try:
+            answer = float(np.asarray(answer, dtype=float).reshape(()))
+        except (TypeError, ValueError):
+            _fail(f"softmax_cross_entropy returned a {type(answer).__name__}, not a number.", hint)
+        if not np.isfinite(answer):
+            _fail(
+                f"softmax_cross_entropy returned {answer} {where}.",
+                "exp(1000) overflows and exp(-2000) rounds to 0, so softmax then log loses "
+                "everything. Stay in the log domain: " + hint,
+            )
+        if np.isclose(answer, -expected, atol=1e-4) and expected > 1e-4:
+            _fail(
+                f"softmax_cross_entropy returned {answer:.4f} {where}; expected {expected:.4f}.",
+                "The sign is wrong: the loss is MINUS the log-probability, never negative.",
+            )
+        probabilities = np.exp(logits - logits.max())
+        probabilities /= probabilities.sum()
+        if np.isclose(answer, probabilities[label], atol=1e-4) and not np.isclose(
+            answer, expected, atol=1e-4
+        ):
+            _fail(
+                f"softmax_cross_entropy returned {answer:.4f} {where}: the probability of the "
+                "correct class, not the loss.",
+                "Take minus its logarithm. " + hint,
+            )
+        if np.isclose(answer, expected / np.log(10), atol=1e-4) and expected > 1e-4:
+            _fail(
+                f"softmax_cross_entropy returned {answer:.4f} {where}; expected {expected:.4f}.",
+                "Use the natural logarithm (np.log), as Keras does, not log10.",
+            )
+        if not np.isclose(answer, expected, atol=1e-4, rtol=1e-5):
+            _fail(
+                f"softmax_cross_entropy returned {answer:.4f} {where}; Keras gives {expected:.4f}.",
+                hint,
+            )
+    _passed(
+        "softmax_cross_entropy agrees with Keras's SparseCategoricalCrossentropy, "
+        "also for logits of +-1000."
     )

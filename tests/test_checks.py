@@ -146,6 +146,112 @@ def test_glossary_search_rejects_wrong_types():
 # --------------------------------------------------------------------------- 01 images and dense layers
 
 
+def _right_to_unit(image):
+    return image.astype(np.float32) / 255
+
+
+def test_check_unit_range_accepts_the_right_answer(capsys):
+    checks.check_unit_range(_right_to_unit)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_unit_range_accepts_to_unit_range():
+    from course_lib.images import to_unit_range
+
+    checks.check_unit_range(to_unit_range)
+
+
+def test_check_unit_range_rejects_integer_division():
+    with pytest.raises(AssertionError, match="integer division"):
+        checks.check_unit_range(lambda image: image // 255)
+
+
+def test_check_unit_range_rejects_dividing_by_256():
+    with pytest.raises(AssertionError, match="not 256"):
+        checks.check_unit_range(lambda image: image.astype(np.float32) / 256)
+
+
+def test_check_unit_range_rejects_float64():
+    with pytest.raises(AssertionError, match="dtype is float64"):
+        checks.check_unit_range(lambda image: image / 255)
+
+
+def test_check_unit_range_rejects_unscaled_and_unwritten_answers():
+    with pytest.raises(AssertionError, match="unchanged"):
+        checks.check_unit_range(lambda image: image.astype(np.float32))
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_unit_range(_not_written)
+    with pytest.raises(AssertionError, match="shape"):
+        checks.check_unit_range(lambda image: image.reshape(-1).astype(np.float32) / 255)
+
+
+def _not_written(*args, **kwargs):
+    raise NotImplementedError
+
+
+def _right_dense_params(inputs, units, use_bias=True):
+    return inputs * units + (units if use_bias else 0)
+
+
+def test_check_dense_params_accepts_the_right_answer(capsys):
+    checks.check_dense_params(_right_dense_params)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_dense_params_matches_keras():
+    keras = pytest.importorskip("keras")
+    for inputs, units, use_bias in [(3072, 10, True), (64, 32, False)]:
+        layer = keras.layers.Dense(units, use_bias=use_bias)
+        layer.build((None, inputs))
+        assert layer.count_params() == _right_dense_params(inputs, units, use_bias)
+
+
+def test_check_dense_params_rejects_missing_biases():
+    with pytest.raises(AssertionError, match="not the biases"):
+        checks.check_dense_params(lambda inputs, units, use_bias=True: inputs * units)
+
+
+def test_check_dense_params_rejects_ignoring_use_bias():
+    with pytest.raises(AssertionError, match="use_bias=False the layer has no biases"):
+        checks.check_dense_params(lambda inputs, units, use_bias=True: inputs * units + units)
+
+
+def test_check_dense_params_rejects_one_bias_per_input_and_floats():
+    with pytest.raises(AssertionError, match="one bias per unit"):
+        checks.check_dense_params(
+            lambda inputs, units, use_bias=True: inputs * units + (inputs if use_bias else 0)
+        )
+    with pytest.raises(AssertionError, match="whole number"):
+        checks.check_dense_params(
+            lambda inputs, units, use_bias=True: float(_right_dense_params(inputs, units, use_bias))
+        )
+    with pytest.raises(AssertionError, match="use_bias"):
+        checks.check_dense_params(lambda inputs, units: inputs * units + units)
+
+
+def test_check_flat_index_accepts_the_right_answer(capsys):
+    checks.check_flat_index(lambda row, col, channel, width, channels: (row * width + col) * channels + channel)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_flat_index_rejects_rows_of_width_values():
+    with pytest.raises(AssertionError, match="multiply row by both"):
+        checks.check_flat_index(
+            lambda row, col, channel, width, channels: row * width + col * channels + channel
+        )
+
+
+def test_check_flat_index_rejects_other_wrong_orders():
+    with pytest.raises(AssertionError, match="multiply col by channels"):
+        checks.check_flat_index(
+            lambda row, col, channel, width, channels: row * width * channels + col + channel
+        )
+    with pytest.raises(AssertionError, match="expected 2"):
+        checks.check_flat_index(lambda row, col, channel, width, channels: row * width + col)
+    with pytest.raises(AssertionError, match="whole number"):
+        checks.check_flat_index(lambda row, col, channel, width, channels: 0.0)
+
+
 # --------------------------------------------------------------------------- 02 convolution
 
 
@@ -209,3 +315,609 @@ def test_check_horizontal_edge_filter(capsys):
         checks.check_horizontal_edge_filter([[-1, -1, -1], [0, 0, 0], [-1, 1, 3]])
     with pytest.raises(AssertionError, match=r"expected \(3, 3\)"):
         checks.check_horizontal_edge_filter(np.zeros((2, 2)))
+
+
+# --------------------------------------------------------------------------- 03 channels and many filters
+
+
+def _shape_right(input_shape, kernel_size, filters):
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    return (input_shape[0] - kh + 1, input_shape[1] - kw + 1, filters)
+
+
+def test_conv_output_shape_cases_agree_with_keras():
+    # The check trusts course_lib.conv.conv2d; Keras must give the same shapes.
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    for input_shape, kernel_size, filters in checks._CONV_SHAPE_CASES:
+        layer = keras.layers.Conv2D(filters, kernel_size)
+        assert layer.compute_output_shape((1, *input_shape))[1:] == _shape_right(
+            input_shape, kernel_size, filters
+        )
+
+
+def test_check_conv_output_shape_accepts_right_answers(capsys):
+    checks.check_conv_output_shape(_shape_right)
+    checks.check_conv_output_shape(lambda s, k, f: list(_shape_right(s, k, f)))  # a list is fine
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_conv_output_shape_rejects_input_channels():
+    with pytest.raises(AssertionError, match=r"input's 3 channels[\s\S]*Channels become filters"):
+        checks.check_conv_output_shape(lambda s, k, f: _shape_right(s, k, f)[:2] + (s[2],))
+
+
+def test_check_conv_output_shape_rejects_off_by_one_and_missing_axis():
+    with pytest.raises(AssertionError, match=r"one position short[\s\S]*n - k \+ 1"):
+        checks.check_conv_output_shape(lambda s, k, f: (s[0] - k, s[1] - k, f))
+    with pytest.raises(AssertionError, match="height and width only"):
+        checks.check_conv_output_shape(lambda s, k, f: _shape_right(s, k, f)[:2])
+
+
+def test_check_conv_output_shape_rejects_square_only_code_and_crashes():
+    # Reads kernel_size as an int only: crashes on the pair (3, 5).
+    with pytest.raises(AssertionError, match="raised TypeError"):
+        checks.check_conv_output_shape(lambda s, k, f: (s[0] - k + 1, s[1] - k + 1, f))
+    # Uses kh for both sides: wrong on the non-square kernels.
+    with pytest.raises(AssertionError, match=r"returned \(62, 46, 16\); expected \(62, 44, 16\)"):
+        checks.check_conv_output_shape(lambda s, k, f: _shape_right(s, _kernel_rows(k), f))
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_conv_output_shape(lambda s, k, f: (_ for _ in ()).throw(NotImplementedError))
+    with pytest.raises(AssertionError, match="expected a tuple of three ints"):
+        checks.check_conv_output_shape(lambda s, k, f: None)
+
+
+def _kernel_rows(kernel_size):
+    return kernel_size if isinstance(kernel_size, int) else (kernel_size[0], kernel_size[0])
+
+
+def _params_right(kernel_size, c_in, filters, use_bias=True):
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    return kh * kw * c_in * filters + (filters if use_bias else 0)
+
+
+def test_check_conv_params_accepts_a_right_answer(capsys):
+    checks.check_conv_params(_params_right)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_conv_params_rejects_a_missing_c_in():
+    with pytest.raises(AssertionError, match=r"factor c_in = 3[\s\S]*c_in is part of every filter"):
+        checks.check_conv_params(lambda k, c_in, f, use_bias=True: _params_right(k, 1, f, use_bias))
+
+
+def test_check_conv_params_rejects_wrong_biases():
+    with pytest.raises(AssertionError, match="biases are missing"):
+        checks.check_conv_params(
+            lambda k, c_in, f, use_bias=False: _params_right(k, c_in, f, use_bias)
+        )
+    with pytest.raises(AssertionError, match="use_bias=False there are no biases"):
+        checks.check_conv_params(lambda k, c_in, f, use_bias=True: _params_right(k, c_in, f, True))
+    with pytest.raises(AssertionError, match="Keras counts 896"):
+        checks.check_conv_params(
+            lambda k, c_in, f, use_bias=True: _params_right(k, c_in, f, False) + c_in
+        )
+
+
+def test_check_conv_params_rejects_square_only_code_and_non_numbers():
+    with pytest.raises(AssertionError, match=r"conv_params\(\(1, 7\), 64, 128\) returned 8,?320"):
+        checks.check_conv_params(
+            lambda k, c_in, f, use_bias=True: _params_right(_kernel_rows(k), c_in, f, use_bias)
+        )
+    with pytest.raises(AssertionError, match="expected a number"):
+        checks.check_conv_params(
+            lambda k, c_in, f, use_bias=True: str(_params_right(k, c_in, f, use_bias))
+        )
+
+
+def test_check_gray_kernel(capsys):
+    from course_lib.images import GRAY_WEIGHTS
+
+    checks.check_gray_kernel(GRAY_WEIGHTS.reshape(1, 1, 3, 1))
+    checks.check_gray_kernel(np.array([0.299, 0.587, 0.114]).reshape(1, 1, 3, 1))
+    assert capsys.readouterr().out.count("Correct") == 2
+    with pytest.raises(AssertionError, match=r"expected \(1, 1, 3, 1\)[\s\S]*\(kh, kw, c_in,"):
+        checks.check_gray_kernel(GRAY_WEIGHTS)
+    with pytest.raises(AssertionError, match="same weight, 0.3333"):
+        checks.check_gray_kernel(np.full((1, 1, 3, 1), 1 / 3))
+    with pytest.raises(AssertionError, match="order B, G, R"):
+        checks.check_gray_kernel(GRAY_WEIGHTS[::-1].reshape(1, 1, 3, 1))
+    with pytest.raises(AssertionError, match="differs from the expected values"):
+        checks.check_gray_kernel(np.array([0.3, 0.6, 0.1]).reshape(1, 1, 3, 1))
+    with pytest.raises(AssertionError, match="array of numbers"):
+        checks.check_gray_kernel("grey")
+
+
+# --------------------------------------------------------------------------- 04 padding and stride
+
+
+def _out_size_right(n, k, s, p):
+    return (n + 2 * p - k) // s + 1
+
+
+def test_check_out_size_accepts_a_right_answer(capsys):
+    checks.check_out_size(_out_size_right)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_out_size_rejects_a_missing_plus_one():
+    with pytest.raises(AssertionError, match=r"returned 4; expected 5[\s\S]*Add 1"):
+        checks.check_out_size(lambda n, k, s, p: (n + 2 * p - k) // s)
+
+
+def test_check_out_size_rejects_padding_counted_once():
+    with pytest.raises(AssertionError, match=r"n=4, k=3, s=1, p=1\) returned 3; expected 4[\s\S]*each\* side"):
+        checks.check_out_size(lambda n, k, s, p: (n + p - k) // s + 1)
+
+
+def test_check_out_size_rejects_ignored_padding():
+    with pytest.raises(AssertionError, match="padding is missing"):
+        checks.check_out_size(lambda n, k, s, p: (n - k) // s + 1)
+
+
+def test_check_out_size_rejects_true_division():
+    with pytest.raises(AssertionError, match=r"returned 5, a float[\s\S]*floor division"):
+        checks.check_out_size(lambda n, k, s, p: (n + 2 * p - k) / s + 1)
+    with pytest.raises(AssertionError, match=r"s=3, p=0\) returned 2.33333, a float"):
+        checks.check_out_size(lambda n, k, s, p: (n + 2 * p - k) / s + 1 if s == 3 else _out_size_right(n, k, s, p))
+
+
+def test_check_out_size_rejects_rounding_up():
+    import math
+
+    with pytest.raises(AssertionError, match=r"s=3, p=0\) returned 3; expected 2[\s\S]*Round down"):
+        checks.check_out_size(lambda n, k, s, p: math.ceil((n + 2 * p - k) / s) + 1)
+
+
+def test_check_out_size_rejects_a_stub_and_wrong_types():
+    def stub(n, k, s, p):
+        raise NotImplementedError
+
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_out_size(stub)
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_out_size(lambda n, k, s, p: None)
+    with pytest.raises(AssertionError, match="expected an int"):
+        checks.check_out_size(lambda n, k, s, p: str(_out_size_right(n, k, s, p)))
+
+
+def _fitting_strides_right(n, k):
+    return [s for s in range(1, n + 1) if (n - k) % s == 0]
+
+
+def test_check_fitting_strides_accepts_a_right_answer(capsys):
+    checks.check_fitting_strides(_fitting_strides_right)
+    checks.check_fitting_strides(lambda n, k: tuple(_fitting_strides_right(n, k)))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_fitting_strides_rejects_a_stride_that_does_not_fit():
+    with pytest.raises(AssertionError, match=r"fitting_strides\(7, 3\) includes stride 3, which does not fit"):
+        checks.check_fitting_strides(lambda n, k: [1, 2, 3, 4])
+
+
+def test_check_fitting_strides_rejects_dividing_n_instead_of_n_minus_k():
+    with pytest.raises(AssertionError, match=r"includes stride 7[\s\S]*\(n - k\) % s"):
+        checks.check_fitting_strides(lambda n, k: [s for s in range(1, n + 1) if n % s == 0])
+
+
+def test_check_fitting_strides_rejects_range_stopping_early():
+    with pytest.raises(AssertionError, match=r"fitting_strides\(5, 5\) misses stride 5[\s\S]*range\(1, n \+ 1\)"):
+        checks.check_fitting_strides(lambda n, k: [s for s in range(1, n) if (n - k) % s == 0])
+
+
+def test_check_fitting_strides_rejects_forgetting_the_single_window():
+    with pytest.raises(AssertionError, match=r"misses stride 1[\s\S]*as large as the input"):
+        checks.check_fitting_strides(lambda n, k: [s for s in range(1, n - k + 1) if (n - k) % s == 0])
+
+
+def test_check_fitting_strides_rejects_wrong_order_and_types():
+    with pytest.raises(AssertionError, match="smallest first"):
+        checks.check_fitting_strides(lambda n, k: _fitting_strides_right(n, k)[::-1])
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_fitting_strides(lambda n, k: None)
+    with pytest.raises(AssertionError, match="expected a list of ints"):
+        checks.check_fitting_strides(lambda n, k: 4)
+
+
+def _same_pads_right(n, k, s):
+    import math
+
+    total = max((math.ceil(n / s) - 1) * s + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def test_check_same_pads_accepts_a_right_answer(capsys):
+    from course_lib.conv import same_padding
+
+    checks.check_same_pads(_same_pads_right)
+    checks.check_same_pads(lambda n, k, s: list(same_padding(n, k, s)))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_same_pads_rejects_the_extra_zero_before():
+    def extra_before(n, k, s):
+        before, after = _same_pads_right(n, k, s)
+        return after, before
+
+    with pytest.raises(AssertionError, match=r"returned \(2, 1\); expected \(1, 2\)[\s\S]*\*after\*"):
+        checks.check_same_pads(extra_before)
+
+
+def test_check_same_pads_rejects_a_missing_max():
+    import math
+
+    def no_max(n, k, s):
+        total = (math.ceil(n / s) - 1) * s + k - n
+        return total // 2, total - total // 2
+
+    with pytest.raises(AssertionError, match=r"s=3\) returned \(-1, 0\)[\s\S]*max\(\.\.\., 0\)"):
+        checks.check_same_pads(no_max)
+
+
+def test_check_same_pads_rejects_the_stride_one_rule():
+    with pytest.raises(AssertionError, match=r"returned \(2, 3\)[\s\S]*only with stride 1"):
+        checks.check_same_pads(lambda n, k, s: ((k - 1) // 2, k - 1 - (k - 1) // 2))
+
+
+def test_check_same_pads_rejects_wrong_shapes():
+    with pytest.raises(AssertionError, match="returned 3 values"):
+        checks.check_same_pads(lambda n, k, s: (1, 2, 0))
+    with pytest.raises(AssertionError, match="expected a pair"):
+        checks.check_same_pads(lambda n, k, s: 3)
+
+
+# --------------------------------------------------------------------------- 05 pooling
+
+
+def _max_pool_2x2_right(x):
+    h, w = x.shape
+    return x.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
+
+
+def test_check_max_pool_2x2_accepts_reshape_and_loops(capsys):
+    from course_lib.pooling import pool2d_loops
+
+    checks.check_max_pool_2x2(_max_pool_2x2_right)
+    checks.check_max_pool_2x2(lambda x: pool2d_loops(x, 2))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_max_pool_2x2_rejects_average_and_overlap():
+    with pytest.raises(AssertionError, match="average pooling"):
+        checks.check_max_pool_2x2(lambda x: x.reshape(x.shape[0] // 2, 2, -1, 2).mean(axis=(1, 3)))
+    with pytest.raises(AssertionError, match=r"overlap \(stride 1\)"):
+        checks.check_max_pool_2x2(lambda x: np.maximum.reduce([x[:-1, :-1], x[1:, :-1], x[:-1, 1:], x[1:, 1:]]))
+
+
+def test_check_max_pool_2x2_rejects_wrong_reshape_swap_stub_and_zero_start():
+    # reshape(H/2, W/2, 2, 2) groups the wrong values together: right shape, wrong numbers.
+    with pytest.raises(AssertionError, match="differs from the expected values"):
+        checks.check_max_pool_2x2(lambda x: x.reshape(x.shape[0] // 2, x.shape[1] // 2, 2, 2).max(axis=(2, 3)))
+    with pytest.raises(AssertionError, match="rows and columns swapped"):
+        checks.check_max_pool_2x2(lambda x: _max_pool_2x2_right(x).T)
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_max_pool_2x2(lambda x: (_ for _ in ()).throw(NotImplementedError))
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_max_pool_2x2(lambda x: None)
+    # Starting each window's maximum at 0 is wrong for windows of negative values.
+    with pytest.raises(AssertionError, match="differs"):
+        checks.check_max_pool_2x2(lambda x: np.maximum(_max_pool_2x2_right(x), 0))
+
+
+def _pooled_shape_right(input_shape, pool_size, strides=None, padding="valid"):
+    strides = pool_size if strides is None else strides
+    h, w, c = input_shape
+    if padding == "same":
+        return (-(-h // strides), -(-w // strides), c)
+    return ((h - pool_size) // strides + 1, (w - pool_size) // strides + 1, c)
+
+
+def test_check_pooled_shape_accepts_the_formula(capsys):
+    checks.check_pooled_shape(_pooled_shape_right)
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_check_pooled_shape_rejects_valid_only_and_missing_channels():
+    def valid_only(input_shape, pool_size, strides=None, padding="valid"):
+        return _pooled_shape_right(input_shape, pool_size, strides, "valid")
+
+    with pytest.raises(AssertionError, match="the 'valid' size"):
+        checks.check_pooled_shape(valid_only)
+    with pytest.raises(AssertionError, match="channels are missing"):
+        checks.check_pooled_shape(lambda s, p, strides=None, padding="valid": _pooled_shape_right(s, p, strides, padding)[:2])
+
+
+def test_check_pooled_shape_rejects_stride_one_default_and_a_crash():
+    def stride_one(input_shape, pool_size, strides=None, padding="valid"):
+        return _pooled_shape_right(input_shape, pool_size, strides or 1, padding)
+
+    with pytest.raises(AssertionError, match=r"gives \(14, 14, 32\)"):
+        checks.check_pooled_shape(stride_one)
+    # Ignoring strides=None crashes on the first case; the crash becomes a failed check.
+    with pytest.raises(AssertionError, match="raised TypeError"):
+        checks.check_pooled_shape(lambda s, p, strides=None, padding="valid": ((s[0] - p) // strides + 1,))
+
+
+def test_check_global_average_pool(capsys):
+    checks.check_global_average_pool(lambda x: x.mean(axis=(1, 2)))
+    assert "Correct" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="global max pooling"):
+        checks.check_global_average_pool(lambda x: x.max(axis=(1, 2)))
+    with pytest.raises(AssertionError, match="one row per image"):
+        checks.check_global_average_pool(lambda x: x.mean(axis=(1, 2), keepdims=True))
+    with pytest.raises(AssertionError, match="shape"):
+        checks.check_global_average_pool(lambda x: x.mean(axis=(0, 1, 2)))
+
+
+# --------------------------------------------------------------------------- 06 counting parameters, operations and memory
+
+
+CONV_128_WEIGHTS = 3 * 3 * 64 * 128
+
+
+def test_conv_layer_params_accepts_right_answer(capsys):
+    checks.check_conv_layer_params(CONV_128_WEIGHTS + 128, CONV_128_WEIGHTS)
+    checks.check_conv_layer_params(float(CONV_128_WEIGHTS + 128), np.int64(CONV_128_WEIGHTS))
+    assert capsys.readouterr().out.count("Correct:") == 2
+
+
+def test_conv_layer_params_rejects_missing_c_in():
+    with pytest.raises(AssertionError, match="factor c_in = 64 is missing"):
+        checks.check_conv_layer_params(3 * 3 * 128 + 128, CONV_128_WEIGHTS)
+
+
+def test_conv_layer_params_rejects_missing_bias():
+    with pytest.raises(AssertionError, match="the 128 biases are missing"):
+        checks.check_conv_layer_params(CONV_128_WEIGHTS, CONV_128_WEIGHTS)
+
+
+def test_conv_layer_params_rejects_bias_without_bias():
+    with pytest.raises(AssertionError, match="counts the biases too"):
+        checks.check_conv_layer_params(CONV_128_WEIGHTS + 128, CONV_128_WEIGHTS + 128)
+
+
+def test_conv_layer_params_rejects_bias_per_input_channel():
+    with pytest.raises(AssertionError, match="one bias per input channel"):
+        checks.check_conv_layer_params(CONV_128_WEIGHTS + 64, CONV_128_WEIGHTS)
+
+
+def test_conv_layer_params_rejects_counting_positions():
+    with pytest.raises(AssertionError, match="once per position"):
+        checks.check_conv_layer_params(14 * 14 * CONV_128_WEIGHTS + 128, CONV_128_WEIGHTS)
+
+
+def test_conv_layer_params_rejects_other_numbers_and_types():
+    with pytest.raises(AssertionError, match="Keras counts 73,856"):
+        checks.check_conv_layer_params(12345, CONV_128_WEIGHTS)
+    with pytest.raises(AssertionError, match="should be a number"):
+        checks.check_conv_layer_params("73856", CONV_128_WEIGHTS)
+    with pytest.raises(AssertionError, match="whole number"):
+        checks.check_conv_layer_params(73856.5, CONV_128_WEIGHTS)
+    with pytest.raises(AssertionError, match="should be a number"):
+        checks.check_conv_layer_params(CONV_128_WEIGHTS + 128, None)
+
+
+def _conv_macs_right(h_out, w_out, k, c_in, filters):
+    return h_out * w_out * k * k * c_in * filters
+
+
+def _conv_macs_not_written(h_out, w_out, k, c_in, filters):
+    raise NotImplementedError
+
+
+def test_conv_macs_accepts_right_answer(capsys):
+    checks.check_conv_macs(_conv_macs_right)
+    assert capsys.readouterr().out.startswith("Correct:")
+
+
+def test_conv_macs_rejects_flops():
+    with pytest.raises(AssertionError, match="FLOPs"):
+        checks.check_conv_macs(lambda h, w, k, c, f: 2 * _conv_macs_right(h, w, k, c, f))
+
+
+def test_conv_macs_rejects_bias_additions():
+    with pytest.raises(AssertionError, match="bias additions"):
+        checks.check_conv_macs(lambda h, w, k, c, f: _conv_macs_right(h, w, k, c, f) + h * w * f)
+
+
+def test_conv_macs_rejects_missing_c_in():
+    with pytest.raises(AssertionError, match="factor c_in is missing"):
+        checks.check_conv_macs(lambda h, w, k, c, f: h * w * k * k * f)
+
+
+def test_conv_macs_rejects_k_once():
+    with pytest.raises(AssertionError, match="k appears once"):
+        checks.check_conv_macs(lambda h, w, k, c, f: h * w * k * c * f)
+
+
+def test_conv_macs_rejects_unwritten_and_wrong_types():
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_conv_macs(_conv_macs_not_written)
+    with pytest.raises(AssertionError, match="should be a number"):
+        checks.check_conv_macs(lambda h, w, k, c, f: None)
+    with pytest.raises(AssertionError, match="conv2d_macs gives 225,000,000"):
+        checks.check_conv_macs(lambda h, w, k, c, f: h * w * c * f)
+
+
+STEM_MACS = 112 * 112 * 7 * 7 * 3 * 64
+
+
+def test_stem_macs_accepts_right_answer(capsys):
+    checks.check_stem_macs(STEM_MACS)
+    assert "118,013,952 MACs" in capsys.readouterr().out
+
+
+def test_stem_macs_rejects_input_size():
+    with pytest.raises(AssertionError, match="4 times too many[\\s\\S]*not the input size"):
+        checks.check_stem_macs(224 * 224 * 7 * 7 * 3 * 64)
+
+
+def test_stem_macs_rejects_valid_padding():
+    with pytest.raises(AssertionError, match="'valid' padding \\(109 x 109\\)"):
+        checks.check_stem_macs(109 * 109 * 7 * 7 * 3 * 64)
+
+
+def test_stem_macs_rejects_flops_and_others():
+    with pytest.raises(AssertionError, match="FLOPs"):
+        checks.check_stem_macs(2 * STEM_MACS)
+    with pytest.raises(AssertionError, match="expected 118,013,952"):
+        checks.check_stem_macs(112 * 112 * 7 * 7 * 64)
+    with pytest.raises(AssertionError, match="should be a number"):
+        checks.check_stem_macs(None)
+
+
+BATCH_MB = 256 * 28 * 28 * 32 * 4 / 1e6
+
+
+def test_batch_activation_mb_accepts_right_answer(capsys):
+    checks.check_batch_activation_mb(BATCH_MB)
+    checks.check_batch_activation_mb(round(BATCH_MB, 2))
+    assert capsys.readouterr().out.count("25.69 MB") == 2
+
+
+def test_batch_activation_mb_rejects_bytes():
+    with pytest.raises(AssertionError, match="number of bytes, not megabytes"):
+        checks.check_batch_activation_mb(BATCH_MB * 1e6)
+
+
+def test_batch_activation_mb_rejects_values_not_bytes():
+    with pytest.raises(AssertionError, match="counts values, not bytes"):
+        checks.check_batch_activation_mb(BATCH_MB / 4)
+
+
+def test_batch_activation_mb_rejects_mebibytes():
+    with pytest.raises(AssertionError, match="MiB"):
+        checks.check_batch_activation_mb(BATCH_MB * 1e6 / 2**20)
+
+
+def test_batch_activation_mb_rejects_one_image_and_one_map():
+    with pytest.raises(AssertionError, match="one image, not the batch"):
+        checks.check_batch_activation_mb(BATCH_MB / 256)
+    with pytest.raises(AssertionError, match="one feature map per image"):
+        checks.check_batch_activation_mb(BATCH_MB / 32)
+
+
+def test_batch_activation_mb_rejects_other_answers():
+    with pytest.raises(AssertionError, match="expected 25.69"):
+        checks.check_batch_activation_mb(30.0)
+    with pytest.raises(AssertionError, match="should be a number"):
+        checks.check_batch_activation_mb("25.69 MB")
+
+
+# --------------------------------------------------------------------------- 07 how filters learn
+
+
+def _kernel_gradient_right(x, grad_output, kernel_size):
+    kh, kw = kernel_size
+    grad = np.zeros((kh, kw))
+    for i in range(grad_output.shape[0]):
+        for j in range(grad_output.shape[1]):
+            grad += grad_output[i, j] * x[i : i + kh, j : j + kw]
+    return grad
+
+
+def test_check_kernel_gradient_accepts_loops_and_a_correlation(capsys):
+    from course_lib.conv import conv2d
+
+    checks.check_kernel_gradient(_kernel_gradient_right)
+    checks.check_kernel_gradient(lambda x, grad_output, kernel_size: conv2d(x, grad_output))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_kernel_gradient_rejects_a_flip():
+    with pytest.raises(AssertionError, match=r"flipped[\s\S]*no flip"):
+        checks.check_kernel_gradient(lambda *args: _kernel_gradient_right(*args)[::-1, ::-1])
+
+
+def test_check_kernel_gradient_rejects_an_average():
+    with pytest.raises(AssertionError, match=r"divided by the number of outputs[\s\S]*do not average"):
+        checks.check_kernel_gradient(lambda x, g, ks: _kernel_gradient_right(x, g, ks) / g.size)
+
+
+def test_check_kernel_gradient_rejects_the_input_gradient():
+    from course_lib.conv import conv2d_backward
+
+    with pytest.raises(AssertionError, match=r"shape of x[\s\S]*input gradient"):
+        checks.check_kernel_gradient(lambda x, g, ks: conv2d_backward(x, np.ones(ks), g)[0])
+
+
+def test_check_kernel_gradient_rejects_square_only_code_a_stub_and_none():
+    def square_only(x, grad_output, kernel_size):
+        return _kernel_gradient_right(x, grad_output, (kernel_size[0], kernel_size[0]))
+
+    with pytest.raises(AssertionError, match=r"kernel_size=\(2, 4\)"):
+        checks.check_kernel_gradient(square_only)
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_kernel_gradient(lambda *args: (_ for _ in ()).throw(NotImplementedError))
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_kernel_gradient(lambda *args: None)
+
+
+def test_check_kernel_gradient_rejects_one_window_only():
+    # Forgetting to accumulate: only the last output position is kept.
+    def last_only(x, grad_output, kernel_size):
+        kh, kw = kernel_size
+        i, j = grad_output.shape[0] - 1, grad_output.shape[1] - 1
+        return grad_output[i, j] * x[i : i + kh, j : j + kw]
+
+    with pytest.raises(AssertionError, match=r"differs[\s\S]*Each weight meets one window"):
+        checks.check_kernel_gradient(last_only)
+
+
+def _softmax_cross_entropy_right(logits, label):
+    shifted = logits - np.max(logits)
+    return np.log(np.sum(np.exp(shifted))) - shifted[label]
+
+
+def test_check_softmax_cross_entropy_accepts_a_right_answer(capsys):
+    checks.check_softmax_cross_entropy(_softmax_cross_entropy_right)
+    checks.check_softmax_cross_entropy(lambda z, y: np.array([_softmax_cross_entropy_right(z, y)]))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_softmax_cross_entropy_rejects_overflow():
+    def naive(logits, label):
+        probabilities = np.exp(logits) / np.sum(np.exp(logits))
+        return -np.log(probabilities[label])
+
+    with pytest.raises(AssertionError, match=r"returned nan[\s\S]*log domain"):
+        checks.check_softmax_cross_entropy(naive)
+
+
+def test_check_softmax_cross_entropy_rejects_log_of_a_rounded_softmax():
+    def shifted_softmax_then_log(logits, label):
+        e = np.exp(logits - logits.max())
+        return -np.log(e[label] / e.sum())
+
+    with pytest.raises(AssertionError, match=r"returned inf[\s\S]*subtract the largest logit"):
+        checks.check_softmax_cross_entropy(shifted_softmax_then_log)
+
+
+def test_check_softmax_cross_entropy_rejects_sign_probability_log10_and_vectors():
+    with pytest.raises(AssertionError, match="sign is wrong"):
+        checks.check_softmax_cross_entropy(lambda z, y: -_softmax_cross_entropy_right(z, y))
+    with pytest.raises(AssertionError, match="probability of the correct class, not the loss"):
+        checks.check_softmax_cross_entropy(
+            lambda z, y: np.exp(-_softmax_cross_entropy_right(z, y))
+        )
+    with pytest.raises(AssertionError, match="natural logarithm"):
+        checks.check_softmax_cross_entropy(
+            lambda z, y: _softmax_cross_entropy_right(z, y) / np.log(10)
+        )
+    with pytest.raises(AssertionError, match="expected one number"):
+        checks.check_softmax_cross_entropy(
+            lambda z, y: [_softmax_cross_entropy_right(z, k) for k in range(len(z))]
+        )
+
+
+def test_check_softmax_cross_entropy_rejects_the_wrong_class_and_a_crash():
+    with pytest.raises(AssertionError, match="Keras gives"):
+        checks.check_softmax_cross_entropy(
+            lambda z, y: _softmax_cross_entropy_right(z, (y + 1) % len(z))
+        )
+    with pytest.raises(AssertionError, match="raised IndexError"):
+        checks.check_softmax_cross_entropy(lambda z, y: z[len(z)])

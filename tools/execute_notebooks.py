@@ -22,6 +22,23 @@ ENVIRONMENT = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ON
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
+def merge_streams(outputs):
+    """Join consecutive stdout (or stderr) pieces: a busy kernel may send one print in several."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def tidy(notebook, prefix):
     mark_exercises(notebook, prefix)
     notebook.metadata.pop("widgets", None)
@@ -31,6 +48,7 @@ def tidy(notebook, prefix):
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
         if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
             for output in cell.outputs:
                 # ipywidgets views cannot be shown without their saved state: keep the text.
                 data = output.get("data", {})
