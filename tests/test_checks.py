@@ -590,13 +590,17 @@ def test_check_max_pool_2x2_rejects_average_and_overlap():
     with pytest.raises(AssertionError, match="average pooling"):
         checks.check_max_pool_2x2(lambda x: x.reshape(x.shape[0] // 2, 2, -1, 2).mean(axis=(1, 3)))
     with pytest.raises(AssertionError, match=r"overlap \(stride 1\)"):
-        checks.check_max_pool_2x2(lambda x: np.maximum.reduce([x[:-1, :-1], x[1:, :-1], x[:-1, 1:], x[1:, 1:]]))
+        checks.check_max_pool_2x2(
+            lambda x: np.maximum.reduce([x[:-1, :-1], x[1:, :-1], x[:-1, 1:], x[1:, 1:]])
+        )
 
 
 def test_check_max_pool_2x2_rejects_wrong_reshape_swap_stub_and_zero_start():
     # reshape(H/2, W/2, 2, 2) groups the wrong values together: right shape, wrong numbers.
     with pytest.raises(AssertionError, match="differs from the expected values"):
-        checks.check_max_pool_2x2(lambda x: x.reshape(x.shape[0] // 2, x.shape[1] // 2, 2, 2).max(axis=(2, 3)))
+        checks.check_max_pool_2x2(
+            lambda x: x.reshape(x.shape[0] // 2, x.shape[1] // 2, 2, 2).max(axis=(2, 3))
+        )
     with pytest.raises(AssertionError, match="rows and columns swapped"):
         checks.check_max_pool_2x2(lambda x: _max_pool_2x2_right(x).T)
     with pytest.raises(AssertionError, match="not written yet"):
@@ -627,8 +631,11 @@ def test_check_pooled_shape_rejects_valid_only_and_missing_channels():
 
     with pytest.raises(AssertionError, match="the 'valid' size"):
         checks.check_pooled_shape(valid_only)
+    def no_channels(input_shape, pool_size, strides=None, padding="valid"):
+        return _pooled_shape_right(input_shape, pool_size, strides, padding)[:2]
+
     with pytest.raises(AssertionError, match="channels are missing"):
-        checks.check_pooled_shape(lambda s, p, strides=None, padding="valid": _pooled_shape_right(s, p, strides, padding)[:2])
+        checks.check_pooled_shape(no_channels)
 
 
 def test_check_pooled_shape_rejects_stride_one_default_and_a_crash():
@@ -639,7 +646,9 @@ def test_check_pooled_shape_rejects_stride_one_default_and_a_crash():
         checks.check_pooled_shape(stride_one)
     # Ignoring strides=None crashes on the first case; the crash becomes a failed check.
     with pytest.raises(AssertionError, match="raised TypeError"):
-        checks.check_pooled_shape(lambda s, p, strides=None, padding="valid": ((s[0] - p) // strides + 1,))
+        checks.check_pooled_shape(
+            lambda s, p, strides=None, padding="valid": ((s[0] - p) // strides + 1,)
+        )
 
 
 def test_check_global_average_pool(capsys):
