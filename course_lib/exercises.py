@@ -11,7 +11,9 @@ An exercise is two code cells:
 ``tools/execute_notebooks.py`` applies it; ``tests/test_notebooks.py`` checks it is in place.
 """
 
+import copy
 import re
+from pathlib import Path
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
@@ -92,3 +94,71 @@ def mark_exercises(notebook, prefix, points=1):
             "grade_id": f"{prefix}-ex{number}-check",
         }
     return len(exercises)
+
+
+PLACEHOLDER = ("# YOUR CODE HERE", "raise NotImplementedError")
+
+
+def strip_solution(source):
+    """Return ``source`` with each solution region replaced by the placeholder, indented like it.
+
+    Example:
+        >>> print(strip_solution("def f(x):\\n    # BEGIN SOLUTION\\n    return 2 * x\\n    # END SOLUTION"))
+        def f(x):
+            # YOUR CODE HERE
+            raise NotImplementedError
+    """
+    kept, inside = [], False
+    for line in source.splitlines():
+        if line.strip() == BEGIN:
+            indent = line[: len(line) - len(line.lstrip())]
+            kept.extend(indent + text for text in PLACEHOLDER)
+            inside = True
+        elif line.strip() == END:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def learners_edition(notebook):
+    """Return a copy of an instructor's notebook dict for learners.
+
+    Solution regions become ``# YOUR CODE HERE`` / ``raise NotImplementedError``; the answer and
+    check cells lose their outputs (they showed the solution working); every other cell, and all
+    nbgrader metadata, stay exactly as they are.
+    """
+    edition = copy.deepcopy(notebook)
+    for answer, check in find_exercises(edition):
+        cell = edition["cells"][answer]
+        cell["source"] = strip_solution(_source(cell))
+        for index in (answer, check):
+            edition["cells"][index]["outputs"] = []
+            edition["cells"][index]["execution_count"] = None
+    return edition
+
+
+def write_learners_edition(source_folder, target_folder):
+    """Write the learners' edition of every numbered notebook in ``source_folder``; return the paths.
+
+    The output depends only on the input: running it twice gives byte-identical files.
+    """
+    import nbformat
+
+    target = Path(target_folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(Path(source_folder).glob("[0-9][0-9]_*.ipynb")):
+        edition = learners_edition(nbformat.read(path, as_version=4))
+        (target / path.name).write_text(nbformat.writes(edition) + "\n", encoding="utf-8")
+        written.append(target / path.name)
+    return written
+
+
+if __name__ == "__main__":  # python -m course_lib.exercises notebooks exercises
+    import sys
+
+    if len(sys.argv) != 3:
+        sys.exit("usage: python -m course_lib.exercises INSTRUCTOR_FOLDER LEARNERS_FOLDER")
+    for path in write_learners_edition(sys.argv[1], sys.argv[2]):
+        print(f"wrote {path}")

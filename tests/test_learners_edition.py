@@ -1,0 +1,66 @@
+"""The learners' edition: generated, reproducible, and every exercise in it is real.
+
+"Real" means: run top to bottom, the learners' edition fails at every check cell, and fails
+nowhere but in exercise and check cells (no later cell depends on a solution).
+"""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course_lib import exercises
+
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_generation_is_byte_identical(tmp_path):
+    first = [p.read_bytes() for p in exercises.write_learners_edition(NOTEBOOKS, tmp_path / "a")]
+    second = [p.read_bytes() for p in exercises.write_learners_edition(NOTEBOOKS, tmp_path / "b")]
+    assert first == second and len(first) == len(PATHS)
+
+
+def test_solutions_are_gone_and_everything_else_is_kept():
+    instructor = nbformat.read(PATHS[0], as_version=4)
+    learners = exercises.learners_edition(instructor)
+    answers = {a for a, _ in exercises.find_exercises(instructor)}
+    checks = {c for _, c in exercises.find_exercises(instructor)}
+    for index, (mine, theirs) in enumerate(zip(instructor.cells, learners.cells)):
+        assert mine.metadata == theirs.metadata
+        if index in answers:
+            assert "# YOUR CODE HERE" in theirs.source and "BEGIN SOLUTION" not in theirs.source
+            assert theirs.outputs == []
+        elif index in checks:
+            assert theirs.source == mine.source and theirs.outputs == []
+        else:
+            assert theirs == mine
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_every_exercise_is_real(path, tmp_path):
+    instructor = nbformat.read(path, as_version=4)
+    found = exercises.find_exercises(instructor)
+    learners = exercises.learners_edition(instructor)
+    NotebookClient(
+        learners,
+        timeout=300,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    ).execute()
+    failing = {
+        i for i, c in enumerate(learners.cells) if any(o.output_type == "error" for o in c.get("outputs", []))
+    }
+    exercise_cells = {i for pair in found for i in pair}
+    assert failing <= exercise_cells, (
+        f"cells that fail without the solutions: {sorted(failing - exercise_cells)}"
+    )
+    passing_checks = [check for _, check in found if check not in failing]
+    assert not passing_checks, f"check cells that pass with no solution: {passing_checks}"
+
+
+def test_the_placeholder_keeps_the_indentation():
+    source = "def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n"
+    assert exercises.strip_solution(source) == "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError"
