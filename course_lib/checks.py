@@ -202,11 +202,14 @@ def check_unit_range(to_unit):
         original = image.copy()
         answer = _call(to_unit, (image,), "to_unit", hint)
         if not np.array_equal(image, original):
-            _fail("to_unit changed the image it was given.", "return a new array; do not divide in place.")
+            _fail(
+                "to_unit changed the image it was given.",
+                "return a new array; do not divide in place.",
+            )
         if not isinstance(answer, np.ndarray):
             _fail(f"to_unit should return a NumPy array; received {type(answer).__name__}.", hint)
         if answer.shape != image.shape:
-            _fail(f"to_unit returned shape {answer.shape} for an image of shape {image.shape}.", hint)
+            _fail(f"to_unit returned shape {answer.shape} for an image of {image.shape}.", hint)
         values = answer.astype(np.float64)
         if np.array_equal(values, image // 255):
             _fail(
@@ -220,7 +223,8 @@ def check_unit_range(to_unit):
             )
         if np.allclose(values, image, atol=1e-6, rtol=0):
             _fail("to_unit returned the values 0-255 unchanged.", hint)
-        _same_array(values, to_unit_range(image).astype(np.float64), "to_unit(image)", hint, atol=1e-6)
+        expected = to_unit_range(image).astype(np.float64)
+        _same_array(values, expected, "to_unit(image)", hint, atol=1e-6)
         if answer.dtype != np.float32:
             _fail(
                 f"the values are right but the dtype is {answer.dtype}; expected float32.",
@@ -241,7 +245,8 @@ def check_dense_params(dense_params):
         "a Dense layer has one weight per (input, unit) pair and, with use_bias=True, "
         "one bias per unit (not per input)."
     )
-    cases = [(3072, 10, True), (3072, 10, False), (10_000, 1000, True), (64, 32, False), (1, 1, True)]
+    cases = [(3072, 10, True), (3072, 10, False), (10_000, 1000, True)]
+    cases += [(64, 32, False), (1, 1, True)]
     for inputs, units, use_bias in cases:
         if use_bias and (inputs, units) == (3072, 10):
             answer = _call(dense_params, (inputs, units), "dense_params", bias_hint)
@@ -1343,3 +1348,554 @@ def check_softmax_cross_entropy(softmax_cross_entropy):
         "softmax_cross_entropy agrees with Keras's SparseCategoricalCrossentropy, "
         "also for logits of +-1000."
     )
+
+
+# --------------------------------------------------------------------------- 08 a first CNN in Keras
+
+
+def _keras():
+    """Import Keras quietly (TensorFlow's start-up lines go nowhere) and return it."""
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    return keras
+
+
+def _small_cnn(keras):
+    """The model that exercise 1 of notebook 08 describes, built the reference way."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(16, kernel_size=5, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Conv2D(32, kernel_size=3, activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+
+
+def _layer_rows(model):
+    """``(type name, output shape without the batch axis, parameters, activation)`` per layer."""
+    rows = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "InputLayer":
+            continue
+        activation = getattr(layer, "activation", None)
+        rows.append(
+            (
+                kind,
+                tuple(layer.output.shape[1:]),
+                layer.count_params(),
+                getattr(activation, "__name__", None),
+            )
+        )
+    return rows
+
+
+def check_small_cnn(build_small_cnn):
+    """Check a learner's ``build_small_cnn()`` against the model exercise 1 of notebook 08 describes.
+
+    The reference is built here; the two are compared layer by layer (input layers aside): type,
+    output shape, parameter count and activation.
+    """
+    keras = _keras()
+    hint = (
+        "keras.Sequential([keras.Input(shape=(28, 28, 1)), Conv2D(16, kernel_size=5, "
+        "padding='same', activation='relu'), MaxPooling2D(2), Conv2D(32, kernel_size=3, "
+        "activation='relu'), MaxPooling2D(2), Flatten(), Dense(10, activation='softmax')])."
+    )
+    model = _call(build_small_cnn, (), "build_small_cnn", hint)
+    if model is None:
+        _fail("build_small_cnn returned None.", "End the function with `return model`. " + hint)
+    if not isinstance(model, keras.Model):
+        _fail(f"build_small_cnn returned a {type(model).__name__}, not a Keras model.", hint)
+    try:
+        input_shape = tuple(model.inputs[0].shape[1:])
+        rows = _layer_rows(model)
+    except (AttributeError, ValueError, IndexError):
+        _fail(
+            "the model has no input shape yet, so its layers have no output shapes.",
+            "Start the list of layers with keras.Input(shape=(28, 28, 1)).",
+        )
+    if input_shape != (28, 28, 1):
+        _fail(
+            f"the model's input has shape {input_shape}; expected (28, 28, 1).",
+            "The digits are 28x28 grey images: keras.Input(shape=(28, 28, 1)), one channel last.",
+        )
+    expected = _layer_rows(_small_cnn(keras))
+    for number, (want, got) in enumerate(zip(expected, rows), start=1):
+        where = f"layer {number} ({want[0]})"
+        if got[0] != want[0]:
+            extra = (
+                "A Dense layer needs a flat vector: put Flatten() between the last pooling layer "
+                "and Dense. "
+                if want[0] == "Flatten"
+                else ""
+            )
+            _fail(f"layer {number} is a {got[0]}; expected a {want[0]}.", extra + hint)
+        if got[1] != want[1]:
+            if want[0] == "Conv2D" and got[1][-1] != want[1][-1]:
+                extra = f"The number of filters sets the channels: {want[1][-1]} here. "
+            elif want[0] == "Conv2D":
+                extra = (
+                    "padding='same' keeps height and width; the default, 'valid', shrinks them "
+                    "by kernel_size - 1. "
+                )
+            else:
+                extra = ""
+            _fail(f"{where} outputs {got[1]}; expected {want[1]}.", extra + hint)
+        if got[2] != want[2]:
+            _fail(
+                f"{where} has {got[2]:,} parameters; expected {want[2]:,}.",
+                "The output shape is right, so look at kernel_size (and use_bias). " + hint,
+            )
+        if got[3] != want[3]:
+            extra = (
+                "The last layer turns scores into probabilities: activation='softmax'. "
+                if want[3] == "softmax"
+                else ""
+            )
+            _fail(f"{where} uses the activation {got[3]!r}; expected {want[3]!r}.", extra + hint)
+    if len(rows) != len(expected):
+        if len(rows) < len(expected):
+            _fail(
+                f"the model has {len(rows)} layers; the description has {len(expected)}: "
+                f"a {expected[len(rows)][0]} is missing at the end.",
+                hint,
+            )
+        _fail(
+            f"the model has {len(rows)} layers; the description has {len(expected)}: remove the "
+            f"{', '.join(row[0] for row in rows[len(expected):])} at the end.",
+            hint,
+        )
+    _passed(
+        f"all {len(rows)} layers match the description: output {rows[-1][1]}, "
+        f"{sum(row[2] for row in rows):,} parameters."
+    )
+
+
+def _probability_cases():
+    """``(probabilities, labels)`` pairs: softmax rows of seeded random scores, no ties.
+
+    The first case is square (10 examples, 10 classes), so an argmax over the wrong axis gives a
+    wrong number rather than an error; the last two are all right and all wrong.
+    """
+    rng = np.random.default_rng(8)
+    cases = []
+    for examples, classes in [(10, 10), (12, 3), (40, 10), (7, 2)]:
+        scores = rng.normal(0, 2, (examples, classes))
+        probabilities = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+        labels = np.where(
+            rng.random(examples) < 0.7,
+            probabilities.argmax(axis=1),
+            rng.integers(0, classes, examples),
+        )
+        cases.append((probabilities.astype(np.float32), labels.astype(np.int64)))
+    eye = np.eye(4, dtype=np.float32) * 0.7 + 0.075
+    cases.append((eye, np.arange(4)))
+    cases.append((eye, (np.arange(4) + 1) % 4))
+    return cases
+
+
+def check_accuracy(accuracy):
+    """Check a learner's ``accuracy(probabilities, labels)``: the share of rows whose argmax is the label.
+
+    ``probabilities`` is ``(N, classes)``, one softmax row per example, ``labels`` is ``(N,)``
+    integers. The expected value comes from ``keras.metrics.SparseCategoricalAccuracy`` (and is
+    checked against NumPy).
+    """
+    keras = _keras()
+    hint = (
+        "The predicted class of each example is the column of its largest probability, "
+        "probabilities.argmax(axis=1); compare it with labels and take the mean of the booleans."
+    )
+    for probabilities, labels in _probability_cases():
+        metric = keras.metrics.SparseCategoricalAccuracy()
+        metric.update_state(labels, probabilities)
+        expected = float(metric.result())
+        predicted = probabilities.argmax(axis=1)
+        assert np.isclose(expected, np.mean(predicted == labels))
+        case = f"on {len(labels)} examples of {probabilities.shape[1]} classes"
+        answer = _call(accuracy, (probabilities.copy(), labels.copy()), "accuracy", hint)
+        if answer is None:
+            _fail("accuracy returned None.", "Return the number. " + hint)
+        try:
+            values = np.asarray(answer, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            _fail(f"accuracy returned a {type(answer).__name__}; expected one number.", hint)
+        if values.size != 1:
+            _fail(
+                f"accuracy {case} returned {values.size} values; expected one number.",
+                "A comparison gives one boolean per example: average them with np.mean(...).",
+            )
+        value = float(values[0])
+        if np.isclose(value, expected, atol=1e-6):
+            continue
+        correct = int(np.sum(predicted == labels))
+        known = [
+            (correct, "the number of right answers, not their share (divide by len(labels))"),
+            (100 * expected, "a percentage; the accuracy is a fraction between 0 and 1"),
+            (1 - expected, "the error rate, the share of wrong answers"),
+            (
+                probabilities[np.arange(len(labels)), labels].mean(),
+                "the mean probability of the right class (pick each row's argmax first)",
+            ),
+            (probabilities.max(axis=1).mean(), "the mean confidence, right or wrong"),
+            (
+                np.mean(probabilities.argmax() == labels),
+                "argmax without an axis, one index into the flattened array (use axis=1)",
+            ),
+        ]
+        if probabilities.shape[0] == probabilities.shape[1]:
+            known += [
+                (
+                    np.mean(probabilities == labels),
+                    "the share of probabilities equal to a label (turn each row into its "
+                    "predicted class with argmax(axis=1) first)",
+                ),
+                (
+                    np.mean(probabilities.argmax(axis=0) == labels),
+                    "argmax(axis=0), which finds the best example for each class (each row is "
+                    "one example, so the prediction is argmax(axis=1))",
+                ),
+            ]
+        matches = [text for wrong, text in known if np.isclose(value, wrong, atol=1e-6)]
+        if matches:
+            _fail(f"accuracy {case} returned {value:.4g}: that is {', or '.join(matches)}.", hint)
+        _fail(f"accuracy {case} returned {value:.4g}; Keras gives {expected:.4g}.", hint)
+    _passed(
+        f"accuracy agrees with keras.metrics.SparseCategoricalAccuracy on all "
+        f"{len(_probability_cases())} cases."
+    )
+
+
+# History dicts as fit returns them, each consistent with EarlyStopping(patience=2): the first
+# stops early, the second runs to its last epoch, the third has a tie for the lowest val_loss,
+# the fourth improves again after a bad epoch. Training loss and val_accuracy peak elsewhere.
+_HISTORY_CASES = [
+    {
+        "loss": [1.0, 0.6, 0.4, 0.3, 0.2],
+        "accuracy": [0.7, 0.82, 0.9, 0.93, 0.96],
+        "val_loss": [0.9, 0.5, 0.3, 0.35, 0.32],
+        "val_accuracy": [0.7, 0.8, 0.9, 0.92, 0.91],
+    },
+    {
+        "loss": [1.1, 0.7, 0.5, 0.4],
+        "accuracy": [0.6, 0.8, 0.86, 0.9],
+        "val_loss": [0.8, 0.6, 0.5, 0.45],
+        "val_accuracy": [0.75, 0.82, 0.86, 0.85],
+    },
+    {
+        "loss": [0.9, 0.5, 0.35, 0.3],
+        "accuracy": [0.7, 0.85, 0.9, 0.92],
+        "val_loss": [0.7, 0.4, 0.5, 0.4],
+        "val_accuracy": [0.76, 0.86, 0.84, 0.87],
+    },
+    {
+        "loss": [1.5, 0.9, 0.6, 0.5, 0.42, 0.36, 0.3],
+        "accuracy": [0.5, 0.7, 0.8, 0.84, 0.87, 0.9, 0.92],
+        "val_loss": [1.2, 0.8, 0.6, 0.62, 0.55, 0.58, 0.57],
+        "val_accuracy": [0.6, 0.74, 0.8, 0.81, 0.83, 0.85, 0.84],
+    },
+]
+
+
+def _restored_by_keras(val_loss, patience=2):
+    """Return ``(restored epoch counted from 1, epochs run)`` by feeding ``val_loss`` to EarlyStopping."""
+    keras = _keras()
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.stop_training = False  # fit sets it; the callback reads and writes it
+    callback = keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)
+    callback.set_model(model)
+    callback.on_train_begin()
+    epochs_run = len(val_loss)
+    for epoch, value in enumerate(val_loss):
+        callback.on_epoch_end(epoch, {"val_loss": value})
+        if model.stop_training:
+            epochs_run = epoch + 1
+            break
+    return callback.best_epoch + 1, epochs_run
+
+
+def check_restored_epoch(restored_epoch):
+    """Check a learner's ``restored_epoch(history)``: the epoch, counted from 1, whose weights
+    ``EarlyStopping(restore_best_weights=True)`` (monitoring ``val_loss``) puts back.
+
+    The expected epoch comes from a real ``keras.callbacks.EarlyStopping`` fed each history's
+    ``val_loss``, one epoch at a time.
+    """
+    hint = (
+        "EarlyStopping watches val_loss (its default monitor) and keeps the weights of the epoch "
+        "with the lowest value; a later epoch must be strictly lower to replace it. Keras counts "
+        "epochs from 1: np.argmin(history['val_loss']) + 1."
+    )
+    for history in _HISTORY_CASES:
+        expected, _ = _restored_by_keras(history["val_loss"])
+        answer = _call(restored_epoch, ({k: list(v) for k, v in history.items()},), "restored_epoch", hint)
+        if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+            _fail(f"restored_epoch returned {answer!r}; expected a whole number (an int).", hint)
+        if answer == expected:
+            continue
+        losses = np.asarray(history["val_loss"])
+        known = [
+            (expected - 1, "is the right epoch counted from 0, but Keras and the curves count from 1"),
+            (len(losses), "is the last epoch, but restore_best_weights goes back to the best one"),
+            (
+                int(np.argmin(history["loss"])) + 1,
+                "has the lowest training loss, but EarlyStopping watches val_loss",
+            ),
+            (
+                int(np.argmax(history["val_accuracy"])) + 1,
+                "has the highest val_accuracy, but EarlyStopping's default monitor is val_loss",
+            ),
+            (
+                int(np.flatnonzero(losses == losses.min())[-1]) + 1,
+                "is the later of two epochs with the same lowest val_loss, but only a strictly "
+                "lower loss counts as an improvement, so the first is kept",
+            ),
+        ]
+        matches = [text for epoch, text in known if answer == epoch != expected]
+        problem = "; or it ".join(matches) if matches else f"is not the one EarlyStopping restores ({expected})"
+        _fail(
+            f"restored_epoch returned {answer} for val_loss = {history['val_loss']}: that epoch "
+            f"{problem}.",
+            hint,
+        )
+    _passed(f"restored_epoch picks the epoch EarlyStopping restores in all {len(_HISTORY_CASES)} histories.")
+
+
+# --------------------------------------------------------------------------- 10 seeing what a CNN learned
+
+
+def _maps_shape_models():
+    """``(model, [(layer name, input size), ...])``: small CNNs built for any input size."""
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()  # quietly, before Keras imports it
+    import keras
+    from keras import layers
+
+    first = keras.Sequential(
+        [
+            keras.Input((None, None, 3)),
+            layers.Conv2D(8, 3, padding="same", activation="relu", name="c1"),
+            layers.MaxPooling2D(2, name="p1"),
+            layers.Conv2D(16, 5, name="c2"),
+            layers.MaxPooling2D(3, strides=2, name="p2"),
+            layers.Conv2D(4, 3, strides=2, padding="same", name="c3"),
+        ],
+        name="check_cnn_1",
+    )
+    second = keras.Sequential(
+        [
+            keras.Input((None, None, 1)),
+            layers.Conv2D(6, 7, strides=2, name="stem"),
+            layers.Dropout(0.5, name="drop"),
+            layers.MaxPooling2D(2, padding="same", name="pool"),
+            layers.Conv2D(12, 3, name="conv"),
+            layers.GlobalAveragePooling2D(name="gap"),
+        ],
+        name="check_cnn_2",
+    )
+    return [
+        (first, [("c1", 32), ("p1", 32), ("c2", 32), ("p2", 32), ("c3", 32), ("c3", 45), ("p2", 29)]),
+        (second, [("stem", 28), ("pool", 28), ("conv", 28), ("pool", 41), ("conv", 64)]),
+    ]
+
+
+def check_maps_shape(maps_shape):
+    """Check a learner's ``maps_shape(model, name, input_size)``: the ``(H, W, C)`` maps of one layer.
+
+    The models are built for inputs of any size (``keras.Input((None, None, C))``), so their
+    ``layer.output.shape`` holds ``None`` and the sizes must be computed. The expected shape comes
+    from running the model on an image of zeros.
+    """
+    import keras
+
+    hint = (
+        "walk through model.layers from the first; Conv2D and MaxPooling2D layers change the size "
+        "with output_size(size, window, layer.strides[0], layer.padding), and a Conv2D sets the "
+        "channels to layer.filters; stop at the layer called name."
+    )
+    for model, cases in _maps_shape_models():
+        channels_in = model.inputs[0].shape[-1]
+        for name, input_size in cases:
+            layer = model.get_layer(name)
+            probe = keras.Model(model.inputs, layer.output)
+            zeros = np.zeros((1, input_size, input_size, channels_in), dtype=np.float32)
+            expected = tuple(int(v) for v in probe(zeros).shape[1:])
+            where = f"for layer {name!r} of {model.name} on a {input_size}x{input_size} input"
+            answer = _call(maps_shape, (model, name, input_size), "maps_shape", hint)
+            if answer is None:
+                _fail(
+                    f"maps_shape returned None {where}.",
+                    "return (size, size, channels) when you reach the layer called name. " + hint,
+                )
+            try:
+                answer = tuple(int(v) for v in answer)
+            except (TypeError, ValueError):
+                _fail(f"maps_shape returned {answer!r} {where}; expected a tuple of 3 ints.", hint)
+            if len(answer) == 4 and answer[1:] == expected:
+                _fail(
+                    f"maps_shape returned {answer} {where}: with a batch axis.",
+                    f"return the shape of one image's maps, (H, W, C) = {expected}, without the batch.",
+                )
+            if answer == expected:
+                continue
+            if len(answer) == 3 and answer[:2] == expected[:2]:
+                _fail(
+                    f"maps_shape returned {answer} {where}; the size is right, the channels are not "
+                    f"(expected {expected[2]}).",
+                    "a Conv2D layer makes layer.filters channels; pooling keeps the channels it gets.",
+                )
+            _fail(
+                f"maps_shape returned {answer} {where}; expected {expected}.",
+                "take every layer's padding and strides into account ('same' gives ceil(n / s), "
+                "'valid' floor((n - k) / s) + 1), and the pooling layers too. " + hint,
+            )
+    _passed("maps_shape gives the shape of every layer tried, in two models and several input sizes.")
+
+
+def _activation_cases():
+    """``(activations, channel, expected, mean_winner, other_winner)``: random maps with three decoys.
+
+    In ``channel``, image ``expected`` holds the largest single value and image ``mean_winner`` the
+    largest mean; image ``other_winner`` holds a still larger value in another channel.
+    """
+    rng = np.random.default_rng(10)
+    cases = []
+    for images, size, channels, channel in [(7, 4, 5, 2), (12, 6, 3, 0), (5, 3, 8, 7), (9, 5, 4, 3)]:
+        activations = rng.uniform(0, 1, (images, size, size, channels)).astype(np.float32)
+        spike, flat, other = (int(n) for n in rng.choice(images, 3, replace=False))
+        activations[spike, rng.integers(size), rng.integers(size), channel] = 5.0
+        activations[flat, :, :, channel] = 3.0  # the largest mean, but not the largest value
+        activations[other, rng.integers(size), rng.integers(size), (channel + 1) % channels] = 9.0
+        cases.append((activations, channel, spike, flat, other))
+    return cases
+
+
+def check_most_exciting_image(most_exciting_image):
+    """Check a learner's ``most_exciting_image(activations, channel)``.
+
+    ``activations`` is ``(images, H, W, channels)``; the answer is the index of the image whose map
+    for ``channel`` holds the largest value. In every case one image has the largest single value
+    and another the largest mean, and a third image holds an even larger value in another channel.
+    """
+    hint = (
+        "select the channel, activations[:, :, :, channel], take each image's maximum over rows "
+        "and columns with .max(axis=(1, 2)), and return int(...argmax())."
+    )
+    for activations, channel, expected, mean_winner, other_winner in _activation_cases():
+        where = f"for activations of shape {activations.shape} and channel {channel}"
+        answer = _call(
+            most_exciting_image, (activations.copy(), channel), "most_exciting_image", hint
+        )
+        if answer is None:
+            _fail(f"most_exciting_image returned None {where}.", "Return the index. " + hint)
+        if np.ndim(answer) != 0:
+            _fail(
+                f"most_exciting_image returned {np.size(answer)} values {where}; expected one index.",
+                hint,
+            )
+        if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
+            _fail(
+                f"most_exciting_image returned {answer!r} ({type(answer).__name__}) {where}; "
+                "expected an int, an image index.",
+                hint,
+            )
+        answer = int(answer)
+        if answer == expected:
+            continue
+        if answer == mean_winner:
+            _fail(
+                f"most_exciting_image returned image {answer} {where}: the one with the largest mean.",
+                "the unit responds most where a single value is largest: use .max, not .mean.",
+            )
+        if answer == other_winner:
+            _fail(
+                f"most_exciting_image returned image {answer} {where}: the largest value of "
+                "another channel.",
+                "look at the given channel only, activations[:, :, :, channel]. " + hint,
+            )
+        if not 0 <= answer < len(activations):
+            _fail(
+                f"most_exciting_image returned {answer} {where}, but there are only "
+                f"{len(activations)} images.",
+                "argmax over a whole (images, H, W) array gives a position among all values; take "
+                "the maximum per image first. " + hint,
+            )
+        _fail(f"most_exciting_image returned image {answer} {where}; expected {expected}.", hint)
+    _passed("most_exciting_image finds the image with the strongest response in every case.")
+
+
+def _cam_cases():
+    """``(maps, weights, c)``: non-negative maps (after ReLU) and signed Dense weights, seeded."""
+    rng = np.random.default_rng(2016)
+    cases = []
+    for (h, w, k, classes), c in [((5, 5, 8, 3), 1), ((4, 6, 5, 10), 7), ((3, 3, 4, 4), 2), ((7, 7, 16, 10), 0)]:
+        maps = np.maximum(rng.normal(size=(h, w, k)), 0)
+        weights = rng.normal(size=(k, classes))
+        cases.append((maps, weights, c))
+    return cases
+
+
+def check_class_activation_map(class_activation_map):
+    """Check a learner's ``class_activation_map(maps, weights, c)``: ``sum_k weights[k, c] * maps[:, :, k]``.
+
+    ``maps`` is ``(H, W, K)`` and ``weights`` is ``(K, classes)``; the answer is ``(H, W)``, without
+    ReLU or scaling. The cases include a square ``weights`` (``K == classes``), where using the
+    row ``weights[c]`` instead of the column gives the right shape but the wrong map.
+    """
+    hint = (
+        "weigh map k by weights[k, c] and sum over k: maps @ weights[:, c], or "
+        "(maps * weights[:, c]).sum(axis=-1)."
+    )
+    for maps, weights, c in _cam_cases():
+        expected = np.tensordot(maps, weights[:, c], axes=([2], [0]))
+        where = f"for maps of shape {maps.shape}, weights of shape {weights.shape} and c = {c}"
+        answer = _call(
+            class_activation_map,
+            (maps.copy(), weights.copy(), c),
+            "class_activation_map",
+            hint,
+        )
+        if answer is None:
+            _fail(f"class_activation_map returned None {where}.", "Return the map. " + hint)
+        try:
+            answer = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            _fail(f"class_activation_map returned a {type(answer).__name__}, not an array.", hint)
+        if answer.shape == expected.shape and not np.allclose(answer, expected, atol=1e-6):
+            if np.allclose(answer, np.maximum(expected, 0), atol=1e-6):
+                _fail(
+                    f"the map has its negative values set to 0 {where}.",
+                    "the CAM keeps negative values (evidence against the class); do not apply ReLU.",
+                )
+            if np.allclose(answer, expected / maps.shape[-1], atol=1e-6):
+                _fail(
+                    f"the map is the right one divided by K = {maps.shape[-1]} {where}.",
+                    "sum over the K maps; do not average them.",
+                )
+            if weights.shape[0] == weights.shape[1] and np.allclose(
+                answer, maps @ weights[c], atol=1e-6
+            ):
+                _fail(
+                    f"the map uses the row weights[{c}] instead of the column weights[:, {c}] {where}.",
+                    "weights has shape (K, classes): the weights of class c are the column "
+                    "weights[:, c], one per map.",
+                )
+            low, high = expected.min(), expected.max()
+            if np.allclose(answer, (expected - low) / (high - low), atol=1e-6) or np.allclose(
+                answer, expected / np.abs(expected).max(), atol=1e-6
+            ):
+                _fail(
+                    f"the map is rescaled {where}.",
+                    "return the raw sum; scale it only when you draw it.",
+                )
+        _same_array(answer, expected, f"the map {where}", hint, atol=1e-6)
+    _passed("class_activation_map equals sum_k weights[k, c] * maps[:, :, k] on every case.")

@@ -194,31 +194,44 @@ def show_filter_learning(losses, kernels, titles, fmt="{:.2f}"):
     return fig
 
 
-def show_value_grids(arrays, titles=None, cols=None, fmt="{:g}", vmin=None, vmax=None, size=0.4):
+def show_value_grids(
+    arrays, titles=None, cols=None, fmt="{:g}", vmin=None, vmax=None, size=0.4, cmap="gray", windows=None
+):
     """Draw several small 2-D arrays as grids with their values written in; return the figure.
 
     Each array gets its own panel (a row of ``cols`` panels, then the next row), drawn by
-    :func:`show_values` on one shared grey scale (``vmin``/``vmax``, by default the range of all
+    :func:`show_values` on one shared colour scale (``vmin``/``vmax``, by default the range of all
     arrays together), so equal values look equal in every panel. ``size`` is inches per cell.
+    ``windows`` gives, per array, ``None`` or ``(top, left, height, width)`` to outline in red
+    (e.g. the pixels one output unit sees); a colour ``cmap`` such as ``"viridis"`` turns the
+    grids into heat maps.
     """
     arrays = [np.asarray(a) for a in arrays]
     if not arrays:
         raise ValueError("show_value_grids needs at least one array.")
     if titles is not None and len(titles) != len(arrays):
         raise ValueError(f"{len(titles)} titles for {len(arrays)} arrays.")
+    windows = [None] * len(arrays) if windows is None else list(windows)
+    if len(windows) != len(arrays):
+        raise ValueError(f"{len(windows)} windows for {len(arrays)} arrays.")
     cols = min(cols or len(arrays), len(arrays))
     rows = math.ceil(len(arrays) / cols)
     low = min(float(a.min()) for a in arrays) if vmin is None else vmin
     high = max(float(a.max()) for a in arrays) if vmax is None else vmax
     cell = max(max(a.shape) for a in arrays)
+    # On one row, panels are as wide as their arrays, so a cell has the same size everywhere.
+    ratios = [a.shape[1] for a in arrays] if rows == 1 else [1] * cols
+    width = size * sum(ratios) + 0.6 * cols if rows == 1 else cols * (size * cell + 0.6)
     fig, axes = plt.subplots(
-        rows, cols, figsize=(cols * (size * cell + 0.6), rows * (size * cell + 0.8)), squeeze=False
+        rows, cols, figsize=(width, rows * (size * cell + 0.8)), squeeze=False,
+        gridspec_kw={"width_ratios": ratios},
     )
     for ax in axes.flat:
         ax.axis("off")
     for index, (ax, array) in enumerate(zip(axes.flat, arrays)):
         ax.axis("on")
-        show_values(array, ax, titles[index] if titles else None, fmt=fmt, vmin=low, vmax=high)
+        title = titles[index] if titles else None
+        show_values(array, ax, title, fmt=fmt, cmap=cmap, highlight=windows[index], vmin=low, vmax=high)
     fig.tight_layout()
     return fig
 
@@ -275,70 +288,8 @@ def show_patch(image, top, left, size=8, fmt="{:g}", vmin=None, vmax=None):
     )
     axes[0].set_title(f"{image.shape[0]} x {image.shape[1]} image")
     axes[0].axis("off")
-    show_values(patch, axes[1], f"rows {top}-{top + size - 1}, columns {left}-{left + size - 1}",
-                fmt=fmt, vmin=vmin, vmax=vmax)
-    fig.tight_layout()
-    return fig
-
-
-def show_grouped_bars(values, groups, series, ylabel="", title=None, fmt="{:.2f}", ylim=None):
-    """Draw a grouped bar chart with each bar's value written above it; return the figure.
-
-    ``values[i][j]`` is the bar of ``series[j]`` in ``groups[i]``; e.g. groups = models,
-    series = ("original pixels", "shuffled pixels").
-    """
-    values = np.asarray(values, dtype=float)
-    if values.shape != (len(groups), len(series)):
-        raise ValueError(
-            f"values has shape {values.shape}; expected (len(groups), len(series)) = "
-            f"({len(groups)}, {len(series)})."
-        )
-    fig, ax = plt.subplots(figsize=(1.6 * len(groups) * len(series) + 1.5, 3.6))
-    width = 0.8 / len(series)
-    positions = np.arange(len(groups))
-    for j, name in enumerate(series):
-        bars = ax.bar(positions + (j - (len(series) - 1) / 2) * width, values[:, j], width, label=name)
-        for bar, value in zip(bars, values[:, j]):
-            ax.annotate(fmt.format(value), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                        ha="center", va="bottom", xytext=(0, 2), textcoords="offset points")
-    ax.set_xticks(positions, groups)
-    ax.set_ylabel(ylabel)
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    return fig
-
-
-def show_window_grids(arrays, titles, windows=None, fmt="{:g}", cmap="viridis", vmin=None, vmax=None):
-    """Draw small 2-D arrays side by side, values written in, a window outlined in each; return the figure.
-
-    Like :func:`show_value_grids`, but in colour (a heat map: how many windows cover each pixel
-    reads at a glance) and with ``windows``: per array ``None`` or ``(top, left, height, width)``,
-    outlined in red (which pixels one output unit sees, and that unit). All arrays share one
-    colour scale (``vmin``/``vmax`` default to the range of all of them).
-    """
-    arrays = [np.asarray(a) for a in arrays]
-    if len(titles) != len(arrays):
-        raise ValueError(f"{len(titles)} titles for {len(arrays)} arrays.")
-    windows = [None] * len(arrays) if windows is None else list(windows)
-    if len(windows) != len(arrays):
-        raise ValueError(f"{len(windows)} windows for {len(arrays)} arrays.")
-    low = min(float(a.min()) for a in arrays) if vmin is None else vmin
-    high = max(float(a.max()) for a in arrays) if vmax is None else vmax
-    widths = [a.shape[1] for a in arrays]
-    height = max(a.shape[0] for a in arrays)
-    fig, axes = plt.subplots(
-        1,
-        len(arrays),
-        figsize=(0.42 * sum(widths) + 1.0 * len(arrays), 0.42 * height + 1.4),
-        gridspec_kw={"width_ratios": widths},
-        squeeze=False,
-    )
-    for ax, array, title, window in zip(axes[0], arrays, titles, windows):
-        show_values(array, ax, title, fmt=fmt, cmap=cmap, highlight=window, vmin=low, vmax=high)
+    title = f"rows {top}-{top + size - 1}, columns {left}-{left + size - 1}"
+    show_values(patch, axes[1], title, fmt=fmt, vmin=vmin, vmax=vmax)
     fig.tight_layout()
     return fig
 
@@ -372,5 +323,289 @@ def show_memory_vs_batch(batch_sizes, curves, constants=None, title=None):
     ax.legend(frameon=False)
     if title:
         ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+# Box colours of draw_model, by layer family (the class name's ending); other layers are grey.
+_LAYER_COLOURS = {
+    "InputLayer": "#eeeeee",
+    "Conv2D": "#9ecae1",
+    "Pooling2D": "#fdd0a2",
+    "Flatten": "#dadaeb",
+    "Dense": "#a1d99b",
+    "Dropout": "#f2f2f2",
+}
+
+
+def draw_model(model, show_params=True, width=4.6):
+    """Draw a Keras model as a column of boxes, one per layer, top to bottom; return the figure.
+
+    Each box gives the layer's name, its type and its output shape without the batch axis (and
+    its parameter count when ``show_params``); arrows follow ``model.layers`` in order, which is
+    the data's path for a ``Sequential`` model or any other chain. A box on top shows the input.
+    The model must be built (give it a ``keras.Input``), so every layer has an output shape.
+    A light stand-in for ``keras.utils.plot_model``, which needs pydot and Graphviz.
+    """
+    try:
+        rows = [("input", "InputLayer", tuple(model.inputs[0].shape[1:]), None)]
+        rows += [
+            (layer.name, type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
+            for layer in model.layers
+            if type(layer).__name__ != "InputLayer"
+        ]
+    except (AttributeError, ValueError, IndexError, TypeError):
+        raise ValueError(
+            "draw_model needs a built model: start it with keras.Input(shape=...) so that every "
+            "layer knows its output shape."
+        ) from None
+    fig, ax = plt.subplots(figsize=(width, 0.72 * len(rows) + 0.2))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(len(rows) - 0.35, -0.65)
+    ax.axis("off")
+    for row, (name, kind, shape, params) in enumerate(rows):
+        colour = next((c for k, c in _LAYER_COLOURS.items() if kind.endswith(k)), "#e5e5e5")
+        ax.add_patch(
+            plt.Rectangle((0.04, row - 0.3), 0.92, 0.6, facecolor=colour, edgecolor="0.3")
+        )
+        shape_text = "x".join("?" if s is None else str(s) for s in shape)
+        detail = f"{kind}   output {shape_text}"
+        if show_params and params is not None:
+            detail += f"   {params:,} params"
+        ax.text(0.5, row - 0.09, name, ha="center", va="center", fontsize=10, weight="bold")
+        ax.text(0.5, row + 0.15, detail, ha="center", va="center", fontsize=8.5)
+        if row:
+            ax.annotate(
+                "", (0.5, row - 0.3), (0.5, row - 0.7), arrowprops={"arrowstyle": "->", "color": "0.3"}
+            )
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history, best_epoch=None):
+    """Draw learning curves: loss and accuracy per epoch, training vs validation; return the figure.
+
+    ``history`` is what ``model.fit`` returns (or its ``.history`` dict) with keys ``loss`` and
+    ``accuracy``, and ``val_loss`` / ``val_accuracy`` when there was validation data. Epochs are
+    numbered from 1. ``best_epoch`` (counted from 1), e.g. the one ``EarlyStopping`` restored,
+    is marked with a dashed line.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    curves = getattr(history, "history", history)
+    missing = [key for key in ("loss", "accuracy") if key not in curves]
+    if missing:
+        raise ValueError(
+            f"history has no {' or '.join(map(repr, missing))}; compile the model with "
+            "metrics=['accuracy'] and pass what fit returned."
+        )
+    epochs = np.arange(1, len(curves["loss"]) + 1)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    for ax, key in zip(axes, ("loss", "accuracy")):
+        ax.plot(epochs, curves[key], "o-", label="training", markersize=3)
+        if f"val_{key}" in curves:
+            ax.plot(epochs, curves[f"val_{key}"], "o-", label="validation", markersize=3)
+        if best_epoch is not None:
+            ax.axvline(best_epoch, color="0.5", linestyle="--", label=f"best epoch ({best_epoch})")
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(key)
+        ax.grid(True, alpha=0.3)
+        ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- 10 seeing what a CNN learned
+
+
+def show_filters(kernel, title=None, cols=8, size=0.8, limit=None):
+    """Draw every filter of a first-layer kernel as a small grey image; return the figure.
+
+    ``kernel`` is ``(kh, kw, filters)`` or ``(kh, kw, 1, filters)`` (one input channel, as a
+    ``Conv2D`` on grey images stores it). All filters share one grey scale centred on 0:
+    mid-grey is a weight of 0, white the most positive and black the most negative weight
+    (``limit`` fixes the scale to ``[-limit, limit]``; by default the largest absolute weight).
+    """
+    kernel = np.asarray(kernel, dtype=float)
+    if kernel.ndim == 4 and kernel.shape[2] == 1:
+        kernel = kernel[:, :, 0, :]
+    if kernel.ndim != 3:
+        raise ValueError(
+            "show_filters draws a (kh, kw, filters) or (kh, kw, 1, filters) kernel; "
+            f"received shape {kernel.shape}."
+        )
+    count = kernel.shape[-1]
+    if limit is None:
+        limit = float(np.abs(kernel).max()) or 1.0
+    cols = min(cols, count)
+    rows = math.ceil(count / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows + 0.5), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for f, ax in zip(range(count), axes.flat):
+        ax.imshow(kernel[:, :, f], cmap="gray", vmin=-limit, vmax=limit)
+        ax.set_title(str(f), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_feature_maps(maps, title=None, count=16, cols=8, size=0.9):
+    """Draw the first ``count`` channels of one layer's feature maps ``(H, W, C)``; return the figure.
+
+    All maps share one grey scale, from the layer's smallest to its largest value, so a weak
+    channel looks dark next to a strong one (after ReLU, black is 0).
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3:
+        raise ValueError(f"show_feature_maps draws (H, W, C) maps of one image; received shape {maps.shape}.")
+    count = min(count, maps.shape[-1])
+    cols = min(cols, count)
+    rows = math.ceil(count / cols)
+    low, high = float(maps[..., :count].min()), float(maps[..., :count].max())
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows + 0.5), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for c, ax in zip(range(count), axes.flat):
+        ax.imshow(maps[:, :, c], cmap="gray", vmin=low, vmax=high if high > low else low + 1)
+        ax.set_title(str(c), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_images_with_boxes(images, boxes, titles=None, cols=None, size=1.6):
+    """Draw grey images with one square outlined on each (e.g. a unit's receptive field); return the figure.
+
+    ``images`` are ``(H, W)`` or ``(H, W, 1)`` arrays in [0, 1]; ``boxes[i]`` is ``None`` or
+    ``(top, left, height, width)`` in pixels, drawn in red.
+    """
+    images = [np.asarray(image) for image in images]
+    if len(boxes) != len(images):
+        raise ValueError(f"{len(boxes)} boxes for {len(images)} images.")
+    fig = show_images(images, titles, cols=cols, size=size, vmin=0, vmax=1)
+    for ax, box in zip(fig.axes, boxes):
+        if box is not None:
+            top, left, height, width = box
+            ax.add_patch(
+                plt.Rectangle((left - 0.5, top - 0.5), width, height, fill=False,
+                              edgecolor="tab:red", linewidth=2)
+            )
+    return fig
+
+
+def overlay_heatmap(image, heatmap, ax=None, alpha=0.5, cmap="jet", title=None):
+    """Draw a grey image with a heat map of the same height and width on top of it; return the axes.
+
+    The heat map is scaled to its own range (its maximum is the hottest colour) and drawn with
+    transparency ``alpha``, so the image shows through.
+    """
+    image, heatmap = np.asarray(image), np.asarray(heatmap, dtype=float)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.shape[:2] != heatmap.shape:
+        raise ValueError(
+            f"the heat map has shape {heatmap.shape} but the image is {image.shape[:2]}; "
+            "upsample the map to the image's size first."
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.5, 2.5))
+    ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+    ax.imshow(heatmap, cmap=cmap, alpha=alpha, interpolation="bilinear")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def show_heatmaps(images, heatmaps, titles=None, cols=None, size=1.9, alpha=0.5):
+    """Draw each image with its heat map overlaid (:func:`overlay_heatmap`), in a grid; return the figure."""
+    if len(heatmaps) != len(images):
+        raise ValueError(f"{len(heatmaps)} heat maps for {len(images)} images.")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"{len(titles)} titles for {len(images)} images.")
+    cols = min(cols or len(images), len(images))
+    rows = math.ceil(len(images) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows + 0.2), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for index, (ax, image, heatmap) in enumerate(zip(axes.flat, images, heatmaps)):
+        overlay_heatmap(image, heatmap, ax, alpha=alpha, title=titles[index] if titles else None)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- 09 deeper CNNs, regularisation and augmentation
+
+
+def show_image_rows(rows, row_titles, col_titles=None, size=1.4):
+    """Draw rows of images as a grid, one title at the left of each row; return the figure.
+
+    ``rows`` is a sequence of rows, each a sequence of ``(H, W)`` or ``(H, W, 3)`` images in
+    [0, 1] (all rows equally long), e.g. a batch of photos and, below it, the same batch after
+    each augmentation layer. ``col_titles`` (optional) label the columns on the first row.
+    """
+    rows = [list(row) for row in rows]
+    if len(row_titles) != len(rows):
+        raise ValueError(f"{len(row_titles)} row titles for {len(rows)} rows.")
+    cols = len(rows[0]) if rows else 0
+    if cols == 0 or any(len(row) != cols for row in rows):
+        raise ValueError(
+            f"every row needs the same, non-zero number of images; got {[len(r) for r in rows]}."
+        )
+    if col_titles is not None and len(col_titles) != cols:
+        raise ValueError(f"{len(col_titles)} column titles for {cols} columns.")
+    fig, axes = plt.subplots(len(rows), cols, figsize=(size * cols + 1.4, size * len(rows)),
+                             squeeze=False)
+    for r, (row, title) in enumerate(zip(rows, row_titles)):
+        for c, image in enumerate(row):
+            ax = axes[r, c]
+            image = np.clip(np.asarray(image), 0, 1)
+            ax.imshow(image[..., 0] if image.ndim == 3 and image.shape[-1] == 1 else image,
+                      cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(title, rotation=0, ha="right", va="center", fontsize=9)
+            if r == 0 and col_titles is not None:
+                ax.set_title(col_titles[c], fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def compare_histories(histories, labels):
+    """Draw the learning curves of several runs side by side: loss and accuracy; return the figure.
+
+    ``histories`` are what ``model.fit`` returned (or their ``.history`` dicts), one per run, with
+    ``loss`` and ``accuracy`` and, when there was held-out data, ``val_loss`` and ``val_accuracy``.
+    Each run gets one colour: solid lines for the training data, dashed for the held-out data.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    if len(histories) != len(labels):
+        raise ValueError(f"{len(labels)} labels for {len(histories)} histories.")
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.4))
+    for index, (history, label) in enumerate(zip(histories, labels)):
+        curves = getattr(history, "history", history)
+        for ax, key in zip(axes, ("loss", "accuracy")):
+            if key not in curves:
+                raise ValueError(
+                    f"history of {label!r} has no {key!r}; compile with metrics=['accuracy']."
+                )
+            epochs = np.arange(1, len(curves[key]) + 1)
+            ax.plot(epochs, curves[key], "o-", color=f"C{index}", markersize=3,
+                    label=f"{label}, training")
+            if f"val_{key}" in curves:
+                ax.plot(epochs, curves[f"val_{key}"], "o--", color=f"C{index}", markersize=3,
+                        label=f"{label}, held out")
+    for ax, key in zip(axes, ("loss", "accuracy")):
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(key)
+        ax.grid(True, alpha=0.3)
+    axes[1].legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig

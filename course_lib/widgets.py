@@ -34,7 +34,7 @@ def describe_conv(n, kernel_size, strides=1, padding="valid"):
         >>> print(describe_conv(7, 3, strides=2))
         input 7x7, kernel 3x3, stride 2, padding 'valid': 0 zero(s) before, 0 after
         output: floor((7 + 0 + 0 - 3) / 2) + 1 = 3, so 3x3
-        the stride fits: every row and column of the padded input is seen
+        the stride fits: the last window ends on the last row of the padded input
     """
     before, after = padding_widths(n, kernel_size, strides, padding)
     size = output_size(n, kernel_size, strides, padding)
@@ -46,9 +46,14 @@ def describe_conv(n, kernel_size, strides=1, padding="valid"):
     ]
     try:
         check_fit(n, kernel_size, strides, padding)
-        lines.append("the stride fits: every row and column of the padded input is seen")
+        lines.append("the stride fits: the last window ends on the last row of the padded input")
     except ValueError as error:
         lines.append(str(error))
+    if strides > kernel_size:
+        lines.append(
+            f"the stride is larger than the kernel: {strides - kernel_size} row(s) between "
+            "two windows are never seen"
+        )
     return "\n".join(lines)
 
 
@@ -159,12 +164,12 @@ def conv_explorer(n=7, kernel_size=3, strides=1, padding="valid"):
         try:
             size = output_size(*args)
         except ValueError as error:
-            text.value = f"<pre style='color: #b00'>{html.escape(str(error))}</pre>"
+            text.value = f"<pre style='color: #b00; white-space: pre-wrap'>{html.escape(str(error))}</pre>"
             image.value = b""
             return
         for name in ("row", "column"):
             controls[name].max = size - 1
-        text.value = f"<pre>{html.escape(describe_conv(*args))}</pre>"
+        text.value = f"<pre style='white-space: pre-wrap'>{html.escape(describe_conv(*args))}</pre>"
         position = (controls["row"].value, controls["column"].value)
         image.value = _png(draw_conv_geometry(*args, position=position))
 
@@ -260,7 +265,7 @@ def pool_explorer(x):
         )
         out = pool2d(*args)
         controls["row"].max, controls["column"].max = out.shape[0] - 1, out.shape[1] - 1
-        text.value = f"<pre>{html.escape(describe_pool(*args))}</pre>"
+        text.value = f"<pre style='white-space: pre-wrap'>{html.escape(describe_pool(*args))}</pre>"
         position = (controls["row"].value, controls["column"].value)
         image.value = _png(draw_pool(*args, position=position))
 

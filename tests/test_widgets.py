@@ -73,3 +73,9 @@ def test_draw_pool_marks_the_window_and_the_output_cell():
     assert fig.axes[1].get_title() == "max pooled"
     outlined = [p for p in fig.axes[0].patches if p.get_edgecolor()[0] > 0.5]
     assert outlined and outlined[-1].get_xy() == (-0.5, 1.5)
+
+
+def test_a_stride_larger_than_the_kernel_skips_rows_between_windows():
+    text = widgets.describe_conv(7, 1, strides=2)
+    assert "the stride fits" in text and "1 row(s) between two windows are never seen" in text
+    assert "never seen" not in widgets.describe_conv(7, 3, strides=2)
