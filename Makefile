@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab test install notebooks benchmark clean
+.PHONY: lab test install notebooks learners grade benchmark clean
 
 install: $(STAMP)
 
@@ -30,6 +30,16 @@ test: $(STAMP)
 # Re-execute every notebook in place (stored outputs are what nbval compares against).
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+# The learners' edition: solutions replaced by placeholders, into exercises/ (generated, not committed).
+learners: $(STAMP)
+	$(BIN)/python -m course_lib.exercises notebooks exercises
+
+# Grade hand-ins: make grade SUBMISSIONS=path/to/folder [OUT=grades]
+SUBMISSIONS ?= submissions
+OUT ?= grades
+grade: $(STAMP)
+	$(BIN)/python -m course_lib.grading $(SUBMISSIONS) --out $(OUT)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/conv.py
