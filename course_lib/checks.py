@@ -197,7 +197,7 @@ def check_unit_range(to_unit):
     """
     from course_lib.images import to_unit_range
 
-    hint = "convert to float32 first, then divide by 255: image.astype(np.float32) / 255."
+    hint = "convert the image to float32 first (astype), then divide it by 255."
     for image in _unit_range_cases():
         original = image.copy()
         answer = _call(to_unit, (image,), "to_unit", hint)
@@ -1470,7 +1470,7 @@ def check_small_cnn(build_small_cnn):
             )
         _fail(
             f"the model has {len(rows)} layers; the description has {len(expected)}: remove the "
-            f"{', '.join(row[0] for row in rows[len(expected):])} at the end.",
+            f"{', '.join(row[0] for row in rows[len(expected) :])} at the end.",
             hint,
         )
     _passed(
@@ -1555,13 +1555,17 @@ def check_accuracy(accuracy):
             known += [
                 (
                     np.mean(probabilities == labels),
-                    "the share of probabilities equal to a label (turn each row into its "
-                    "predicted class with argmax(axis=1) first)",
+                    (
+                        "the share of probabilities equal to a label (turn each row into its "
+                        "predicted class with argmax(axis=1) first)"
+                    ),
                 ),
                 (
                     np.mean(probabilities.argmax(axis=0) == labels),
-                    "argmax(axis=0), which finds the best example for each class (each row is "
-                    "one example, so the prediction is argmax(axis=1))",
+                    (
+                        "argmax(axis=0), which finds the best example for each class (each row "
+                        "is one example, so the prediction is argmax(axis=1))"
+                    ),
                 ),
             ]
         matches = [text for wrong, text in known if np.isclose(value, wrong, atol=1e-6)]
@@ -1636,14 +1640,19 @@ def check_restored_epoch(restored_epoch):
     )
     for history in _HISTORY_CASES:
         expected, _ = _restored_by_keras(history["val_loss"])
-        answer = _call(restored_epoch, ({k: list(v) for k, v in history.items()},), "restored_epoch", hint)
+        answer = _call(
+            restored_epoch, ({k: list(v) for k, v in history.items()},), "restored_epoch", hint
+        )
         if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
             _fail(f"restored_epoch returned {answer!r}; expected a whole number (an int).", hint)
         if answer == expected:
             continue
         losses = np.asarray(history["val_loss"])
         known = [
-            (expected - 1, "is the right epoch counted from 0, but Keras and the curves count from 1"),
+            (
+                expected - 1,
+                "is the right epoch counted from 0, but Keras and the curves count from 1",
+            ),
             (len(losses), "is the last epoch, but restore_best_weights goes back to the best one"),
             (
                 int(np.argmin(history["loss"])) + 1,
@@ -1655,18 +1664,27 @@ def check_restored_epoch(restored_epoch):
             ),
             (
                 int(np.flatnonzero(losses == losses.min())[-1]) + 1,
-                "is the later of two epochs with the same lowest val_loss, but only a strictly "
-                "lower loss counts as an improvement, so the first is kept",
+                (
+                    "is the later of two epochs with the same lowest val_loss, but only a "
+                    "strictly lower loss counts as an improvement, so the first is kept"
+                ),
             ),
         ]
         matches = [text for epoch, text in known if answer == epoch != expected]
-        problem = "; or it ".join(matches) if matches else f"is not the one EarlyStopping restores ({expected})"
+        problem = (
+            "; or it ".join(matches)
+            if matches
+            else f"is not the one EarlyStopping restores ({expected})"
+        )
         _fail(
             f"restored_epoch returned {answer} for val_loss = {history['val_loss']}: that epoch "
             f"{problem}.",
             hint,
         )
-    _passed(f"restored_epoch picks the epoch EarlyStopping restores in all {len(_HISTORY_CASES)} histories.")
+    _passed(
+        f"restored_epoch picks the epoch EarlyStopping restores in all {len(_HISTORY_CASES)} "
+        "histories."
+    )
 
 
 # --------------------------------------------------------------------------- 10 seeing what a CNN learned
@@ -1728,7 +1746,7 @@ def check_maps_shape(maps_shape):
             layer = model.get_layer(name)
             probe = keras.Model(model.inputs, layer.output)
             zeros = np.zeros((1, input_size, input_size, channels_in), dtype=np.float32)
-            expected = tuple(int(v) for v in probe(zeros).shape[1:])
+            expected = tuple(int(v) for v in probe([zeros]).shape[1:])  # inputs: a list of one
             where = f"for layer {name!r} of {model.name} on a {input_size}x{input_size} input"
             answer = _call(maps_shape, (model, name, input_size), "maps_shape", hint)
             if answer is None:
@@ -1822,12 +1840,18 @@ def check_most_exciting_image(most_exciting_image):
                 "another channel.",
                 "look at the given channel only, activations[:, :, :, channel]. " + hint,
             )
+        if answer == int(activations[:, :, :, channel].argmax()):
+            _fail(
+                f"most_exciting_image returned {answer} {where}: the position of the largest "
+                "value among all images * H * W values, not an image index.",
+                "argmax of a whole (images, H, W) array counts every value; take the maximum per "
+                "image first. " + hint,
+            )
         if not 0 <= answer < len(activations):
             _fail(
                 f"most_exciting_image returned {answer} {where}, but there are only "
                 f"{len(activations)} images.",
-                "argmax over a whole (images, H, W) array gives a position among all values; take "
-                "the maximum per image first. " + hint,
+                hint,
             )
         _fail(f"most_exciting_image returned image {answer} {where}; expected {expected}.", hint)
     _passed("most_exciting_image finds the image with the strongest response in every case.")
@@ -1899,3 +1923,221 @@ def check_class_activation_map(class_activation_map):
                 )
         _same_array(answer, expected, f"the map {where}", hint, atol=1e-6)
     _passed("class_activation_map equals sum_k weights[k, c] * maps[:, :, k] on every case.")
+
+
+# --------------------------------------------------------------------------- 09 deeper CNNs, regularisation and augmentation
+
+
+# (size, filters, blocks): the MNIST CNN of the source notes first, then stacks where a pooling
+# meets an odd size (7 -> 3, 15 -> 7) and deeper ones.
+_BLOCK_CASES = [(28, 64, 3), (32, 32, 3), (30, 8, 3), (32, 16, 4), (28, 64, 4), (64, 8, 5)]
+
+
+def _doubling_stack_shapes(size, filters, blocks):
+    """Return ``(height, width, channels)`` after each block of a doubling stack, from Keras.
+
+    Block ``b`` (from 0) is ``Conv2D(filters * 2**b, 3, padding="same")`` then
+    ``MaxPooling2D(2)``; the shapes come from the layers' ``compute_output_shape``.
+    """
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()  # quietly, before Keras imports it
+    import keras
+
+    shape, shapes = (None, size, size, 1), []
+    for b in range(blocks):
+        shape = keras.layers.Conv2D(filters * 2**b, 3, padding="same").compute_output_shape(shape)
+        shape = keras.layers.MaxPooling2D(2).compute_output_shape(shape)
+        shapes.append(tuple(int(s) for s in shape[1:]))
+    return shapes
+
+
+def check_block_output_shapes(block_output_shapes):
+    """Check ``block_output_shapes(size, filters, blocks)`` for stacks that double the filters.
+
+    The stack takes a ``size x size`` input; block ``b`` (from 0) has 'same' convolutions with
+    ``filters * 2**b`` filters and ends in 2x2 max pooling. The answer is the list of
+    ``(height, width, channels)`` after each block, compared with Keras on several stacks.
+    """
+    hint = (
+        "Loop over the blocks: each 2x2 pooling halves the size, rounding down (size // 2), and "
+        "block b has filters * 2**b channels. Append (size, size, channels) after each block."
+    )
+    for size, filters, blocks in _BLOCK_CASES:
+        case = f"block_output_shapes({size}, {filters}, {blocks})"
+        expected = _doubling_stack_shapes(size, filters, blocks)
+        answer = _call(block_output_shapes, (size, filters, blocks), "block_output_shapes", hint)
+        try:
+            answer = [tuple(int(v) for v in shape) for shape in answer]
+        except (TypeError, ValueError):
+            _fail(
+                f"{case} returned {answer!r}; expected a list of (height, width, channels).", hint
+            )
+        if answer == expected:
+            continue
+        if len(answer) != blocks:
+            _fail(f"{case} returned {len(answer)} shapes; expected one per block, {blocks}.", hint)
+        slips = [
+            ([(-(-size // 2 ** (b + 1)),) * 2 + (c,) for b, (_, _, c) in enumerate(expected)],
+             "the sizes are rounded up.",
+             "MaxPooling2D(2) drops a last odd row and column: 7 // 2 = 3, not 4."),
+            ([(h, w, filters) for h, w, _ in expected],
+             "the number of channels never changes.",
+             "the filters double after each pooling: block b has filters * 2**b."),
+            ([(h, w, 2 * c) for h, w, c in expected],
+             "the channels are doubled one block too early.",
+             "the first block keeps `filters`; the doubling comes after each pooling."),
+            ([(size // 2**b,) * 2 + (c,) for b, (_, _, c) in enumerate(expected)],
+             "these are the shapes before each block's pooling.",
+             "give the shape after the 2x2 pooling that ends the block: the size is halved."),
+            ([(c, h, w) for h, w, c in expected],
+             "the channels come first.",
+             "Keras uses NHWC: (height, width, channels), channels last."),
+        ]
+        for wrong, problem, slip_hint in slips:
+            if answer == wrong:
+                _fail(f"{case} returned {answer}; expected {expected}: {problem}", slip_hint)
+        _fail(f"{case} returned {answer}; Keras gives {expected}.", hint)
+    _passed(
+        f"block_output_shapes agrees with Keras on all {len(_BLOCK_CASES)} stacks, e.g. 28 x 28 "
+        f"with 64 filters: {_doubling_stack_shapes(28, 64, 3)}."
+    )
+
+
+def check_inverted_dropout(inverted_dropout):
+    """Check ``inverted_dropout(x, rate, rng)``, dropout as Keras does it in training.
+
+    Each value of ``x`` must become 0 with probability ``rate`` (drawn with the NumPy generator
+    ``rng``) and be divided by ``1 - rate`` otherwise, so the mean is kept. Checked on 100,000
+    values for several rates: the survivors, the share of zeros (within 0.01), that ``x`` is left
+    unchanged, and that the same ``rng`` seed gives the same result.
+    """
+    hint = (
+        "draw u = rng.random(x.shape); keep the values where u >= rate, divided by (1 - rate), "
+        "and put 0 everywhere else (np.where does both)."
+    )
+    x = np.random.default_rng(3).uniform(0.5, 1.5, (400, 250))
+    for rate in (0.0, 0.25, 0.5, 0.8):
+        where = f"for rate={rate}"
+        original = x.copy()
+        answer = _call(
+            inverted_dropout, (x, rate, np.random.default_rng(9)), "inverted_dropout", hint
+        )
+        if not np.array_equal(x, original):
+            _fail(
+                f"inverted_dropout changed its input x {where}.",
+                "return a new array (x / (1 - rate) makes one) and leave x as it was.",
+            )
+        try:
+            answer = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            _fail(f"inverted_dropout returned a {type(answer).__name__}, not an array.", hint)
+        if answer.shape != x.shape:
+            _fail(
+                f"the result has shape {answer.shape} {where}; expected x's shape {x.shape}.", hint
+            )
+        again = _call(
+            inverted_dropout, (x, rate, np.random.default_rng(9)), "inverted_dropout", hint
+        )
+        if not np.array_equal(np.asarray(again, dtype=np.float64), answer):
+            _fail(
+                f"two calls with generators of the same seed gave different results {where}.",
+                "draw the random numbers from the rng argument (rng.random), not np.random.",
+            )
+        dropped = float(np.mean(answer == 0))
+        kept = answer != 0
+        if kept.any():
+            scale = answer[kept] / x[kept]
+            if rate > 0 and np.allclose(scale, 1):
+                _fail(
+                    f"the values that survive are unchanged {where}.",
+                    "divide the survivors by (1 - rate): with half of the values gone, the other "
+                    "half count double, so the mean stays the same.",
+                )
+            if rate > 0 and np.allclose(scale, 1 - rate):
+                _fail(
+                    f"the survivors are multiplied by 1 - rate = {1 - rate:g} {where}.",
+                    "divide by (1 - rate) instead: the survivors grow to make up for the zeros.",
+                )
+            if not np.allclose(scale, 1 / (1 - rate)):
+                _fail(f"the survivors are not x / (1 - rate) {where}.", hint)
+        if rate != 0.5 and abs(dropped - (1 - rate)) < 0.01:
+            _fail(
+                f"{dropped:.3f} of the values are 0 {where}: that drops 1 - rate, not rate.",
+                "drop a value when u < rate (probability rate); keep it when u >= rate.",
+            )
+        if abs(dropped - rate) > 0.01:
+            _fail(f"{dropped:.3f} of the values are 0 {where}; expected about {rate:g}.", hint)
+    _passed(
+        "inverted_dropout zeroes a share `rate` of the values and divides the rest by 1 - rate, "
+        "so the mean stays the same."
+    )
+
+
+# (batch shape, dy, dx): down and right, up and left, one axis only, and no move at all.
+_TRANSLATE_CASES = [
+    ((2, 8, 8, 3), 2, 1),
+    ((2, 8, 8, 3), -3, 0),
+    ((1, 16, 8, 1), 0, -2),
+    ((3, 8, 16, 2), -1, 4),
+    ((1, 8, 8, 3), 0, 0),
+]
+
+
+def _keras_translation(x, dy, dx):
+    """Return ``x`` moved ``dy`` rows down and ``dx`` columns right by Keras's RandomTranslation."""
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    h, w = x.shape[1:3]
+    layer = keras.layers.RandomTranslation(
+        height_factor=(dy / h, dy / h),  # lower = upper: no randomness left
+        width_factor=(dx / w, dx / w),
+        fill_mode="constant",
+        interpolation="nearest",
+    )
+    return np.asarray(layer(x.astype(np.float32), training=True), dtype=np.float64)
+
+
+def check_translate(translate):
+    """Check ``translate(x, dy, dx)``: a batch ``(N, H, W, C)`` moved ``dy`` rows down and ``dx``
+    columns right (negative: up, left), zeros where nothing moved in.
+
+    The expected batch comes from ``keras.layers.RandomTranslation`` with fixed factors
+    ``dy / H`` and ``dx / W``, ``fill_mode="constant"`` and ``interpolation="nearest"``.
+    """
+    hint = (
+        "start from np.zeros_like(x) and copy one block: for dy >= 0, out[:, dy:] = x[:, :H - dy]; "
+        "for dy < 0, out[:, :H + dy] = x[:, -dy:]; the same on axis 2 for dx. Beware x[:, :-0], "
+        "which is empty."
+    )
+    rng = np.random.default_rng(5)
+    for shape, dy, dx in _TRANSLATE_CASES:
+        x = rng.random(shape)
+        where = f"for x of shape {shape}, dy={dy}, dx={dx}"
+        expected = _keras_translation(x, dy, dx)
+        answer = _call(translate, (x.copy(), dy, dx), "translate", hint)
+        try:
+            answer = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            _fail(f"translate returned a {type(answer).__name__}, not an array.", hint)
+        if answer.shape == expected.shape and not np.allclose(answer, expected, atol=1e-6):
+            if np.allclose(answer, np.roll(x, (dy, dx), axis=(1, 2))):
+                _fail(
+                    f"the pixels that leave one side come back on the other {where} (np.roll).",
+                    "fill the uncovered rows and columns with 0, as fill_mode='constant' does.",
+                )
+            if (dy, dx) != (0, 0) and np.allclose(answer, _keras_translation(x, -dy, -dx)):
+                _fail(
+                    f"the batch moved the wrong way {where}.",
+                    "positive dy moves the content down (to larger row indices), dx to the right.",
+                )
+            if dy != dx and np.allclose(answer, _keras_translation(x, dx, dy), atol=1e-6):
+                _fail(
+                    f"dy and dx are swapped {where}.",
+                    "in NHWC, axis 1 holds the rows (dy) and axis 2 the columns (dx).",
+                )
+        _same_array(answer, expected, f"translate(x, {dy}, {dx}) {where}", hint, atol=1e-6)
+    _passed("translate matches keras.layers.RandomTranslation with fixed factors on every case.")

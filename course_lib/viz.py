@@ -269,6 +269,12 @@ def show_patch(image, top, left, size=8, fmt="{:g}", vmin=None, vmax=None):
 
     ``image`` is ``(H, W)``; the patch is ``image[top:top + size, left:left + size]``. ``vmin`` /
     ``vmax`` fix the grey scale of both panels (e.g. 0 and 255 for uint8). Returns the figure.
+
+    Example:
+        >>> fig = show_patch(np.arange(100).reshape(10, 10), top=2, left=3, size=4)
+        >>> [ax.get_title() for ax in fig.axes]
+        ['10 x 10 image', 'rows 2-5, columns 3-6']
+        >>> plt.close(fig)
     """
     image = np.asarray(image)
     if image.ndim != 2:
@@ -365,9 +371,7 @@ def draw_model(model, show_params=True, width=4.6):
     ax.axis("off")
     for row, (name, kind, shape, params) in enumerate(rows):
         colour = next((c for k, c in _LAYER_COLOURS.items() if kind.endswith(k)), "#e5e5e5")
-        ax.add_patch(
-            plt.Rectangle((0.04, row - 0.3), 0.92, 0.6, facecolor=colour, edgecolor="0.3")
-        )
+        ax.add_patch(plt.Rectangle((0.04, row - 0.3), 0.92, 0.6, facecolor=colour, edgecolor="0.3"))
         shape_text = "x".join("?" if s is None else str(s) for s in shape)
         detail = f"{kind}   output {shape_text}"
         if show_params and params is not None:
@@ -376,7 +380,10 @@ def draw_model(model, show_params=True, width=4.6):
         ax.text(0.5, row + 0.15, detail, ha="center", va="center", fontsize=8.5)
         if row:
             ax.annotate(
-                "", (0.5, row - 0.3), (0.5, row - 0.7), arrowprops={"arrowstyle": "->", "color": "0.3"}
+                "",
+                (0.5, row - 0.3),
+                (0.5, row - 0.7),
+                arrowprops={"arrowstyle": "->", "color": "0.3"},
             )
     fig.tight_layout()
     return fig
@@ -440,7 +447,8 @@ def show_filters(kernel, title=None, cols=8, size=0.8, limit=None):
         limit = float(np.abs(kernel).max()) or 1.0
     cols = min(cols, count)
     rows = math.ceil(count / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows + 0.5), squeeze=False)
+    figsize = (size * cols, (size + 0.25) * rows + 0.4)  # room for the titles above each row
+    fig, axes = plt.subplots(rows, cols, figsize=figsize, squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for f, ax in zip(range(count), axes.flat):
@@ -453,19 +461,22 @@ def show_filters(kernel, title=None, cols=8, size=0.8, limit=None):
 
 
 def show_feature_maps(maps, title=None, count=16, cols=8, size=0.9):
-    """Draw the first ``count`` channels of one layer's feature maps ``(H, W, C)``; return the figure.
+    """Draw the first ``count`` channels of one layer's maps ``(H, W, C)``; return the figure.
 
     All maps share one grey scale, from the layer's smallest to its largest value, so a weak
     channel looks dark next to a strong one (after ReLU, black is 0).
     """
     maps = np.asarray(maps, dtype=float)
     if maps.ndim != 3:
-        raise ValueError(f"show_feature_maps draws (H, W, C) maps of one image; received shape {maps.shape}.")
+        raise ValueError(
+            f"show_feature_maps draws (H, W, C) maps of one image; received shape {maps.shape}."
+        )
     count = min(count, maps.shape[-1])
     cols = min(cols, count)
     rows = math.ceil(count / cols)
     low, high = float(maps[..., :count].min()), float(maps[..., :count].max())
-    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows + 0.5), squeeze=False)
+    figsize = (size * cols, (size + 0.25) * rows + 0.4)  # room for the titles above each row
+    fig, axes = plt.subplots(rows, cols, figsize=figsize, squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for c, ax in zip(range(count), axes.flat):
@@ -478,7 +489,7 @@ def show_feature_maps(maps, title=None, count=16, cols=8, size=0.9):
 
 
 def show_images_with_boxes(images, boxes, titles=None, cols=None, size=1.6):
-    """Draw grey images with one square outlined on each (e.g. a unit's receptive field); return the figure.
+    """Draw grey images with a square outlined on each (e.g. a receptive field); return the figure.
 
     ``images`` are ``(H, W)`` or ``(H, W, 1)`` arrays in [0, 1]; ``boxes[i]`` is ``None`` or
     ``(top, left, height, width)`` in pixels, drawn in red.
@@ -497,43 +508,53 @@ def show_images_with_boxes(images, boxes, titles=None, cols=None, size=1.6):
     return fig
 
 
-def overlay_heatmap(image, heatmap, ax=None, alpha=0.5, cmap="jet", title=None):
+def overlay_heatmap(
+    image, heatmap, ax=None, alpha=0.45, cmap="jet", title=None, vmin=None, vmax=None, outline=True
+):
     """Draw a grey image with a heat map of the same height and width on top of it; return the axes.
 
-    The heat map is scaled to its own range (its maximum is the hottest colour) and drawn with
-    transparency ``alpha``, so the image shows through.
+    The heat map is drawn with transparency ``alpha`` on the scale ``vmin``/``vmax`` (by default its
+    own range, so its maximum is the hottest colour); give several maps one ``vmin``/``vmax`` to
+    compare them. ``outline`` draws the contour where the image crosses half its brightest value
+    (a digit's strokes), so the strokes stay visible under the colours.
     """
-    image, heatmap = np.asarray(image), np.asarray(heatmap, dtype=float)
+    image, heatmap = np.asarray(image, dtype=float), np.asarray(heatmap, dtype=float)
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
-    if image.shape[:2] != heatmap.shape:
+    if image.ndim != 2 or image.shape != heatmap.shape:
         raise ValueError(
-            f"the heat map has shape {heatmap.shape} but the image is {image.shape[:2]}; "
-            "upsample the map to the image's size first."
+            f"the heat map has shape {heatmap.shape} but the image is {image.shape}; give a grey "
+            "(H, W) image and upsample the map to its size first."
         )
     if ax is None:
         _, ax = plt.subplots(figsize=(2.5, 2.5))
     ax.imshow(image, cmap="gray", vmin=0, vmax=1)
-    ax.imshow(heatmap, cmap=cmap, alpha=alpha, interpolation="bilinear")
+    ax.imshow(heatmap, cmap=cmap, alpha=alpha, vmin=vmin, vmax=vmax, interpolation="bilinear")
+    if outline and image.max() > image.min():
+        ax.contour(image, levels=[(image.min() + image.max()) / 2], colors="white", linewidths=1)
     ax.axis("off")
     if title:
         ax.set_title(title)
     return ax
 
 
-def show_heatmaps(images, heatmaps, titles=None, cols=None, size=1.9, alpha=0.5):
-    """Draw each image with its heat map overlaid (:func:`overlay_heatmap`), in a grid; return the figure."""
+def show_heatmaps(images, heatmaps, titles=None, cols=None, size=1.9, vmin=None, vmax=None):
+    """Draw each grey image with its heat map overlaid (:func:`overlay_heatmap`); return the figure.
+
+    By default each heat map uses its own range; pass ``vmin``/``vmax`` for one shared scale.
+    """
     if len(heatmaps) != len(images):
         raise ValueError(f"{len(heatmaps)} heat maps for {len(images)} images.")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"{len(titles)} titles for {len(images)} images.")
     cols = min(cols or len(images), len(images))
     rows = math.ceil(len(images) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows + 0.2), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, (size + 0.25) * rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for index, (ax, image, heatmap) in enumerate(zip(axes.flat, images, heatmaps)):
-        overlay_heatmap(image, heatmap, ax, alpha=alpha, title=titles[index] if titles else None)
+        title = titles[index] if titles else None
+        overlay_heatmap(image, heatmap, ax, title=title, vmin=vmin, vmax=vmax)
     fig.tight_layout()
     return fig
 

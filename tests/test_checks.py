@@ -991,7 +991,7 @@ def test_check_small_cnn_rejects_wrong_kernel_size_and_missing_softmax():
 
 def test_check_small_cnn_rejects_missing_flatten_and_extra_layers():
     keras, layers = _small_cnn_layers(flatten=False)
-    with pytest.raises(AssertionError, match=r"layer 5 is a Dense; expected a Flatten[\s\S]*Flatten\(\) between"):
+    with pytest.raises(AssertionError, match=r"expected a Flatten[\s\S]*Flatten\(\) between"):
         checks.check_small_cnn(lambda: keras.Sequential(layers))
     keras, layers = _small_cnn_layers()
     with pytest.raises(AssertionError, match="remove the Dense at the end"):
@@ -1005,7 +1005,9 @@ def test_check_small_cnn_rejects_no_input_none_and_a_stub():
     with pytest.raises(AssertionError, match="no input shape yet"):
         checks.check_small_cnn(lambda: keras.Sequential(layers[1:]))
     with pytest.raises(AssertionError, match=r"input has shape \(32, 32, 3\)"):
-        checks.check_small_cnn(lambda: keras.Sequential([keras.Input(shape=(32, 32, 3))] + layers[1:]))
+        checks.check_small_cnn(
+            lambda: keras.Sequential([keras.Input(shape=(32, 32, 3))] + layers[1:])
+        )
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_small_cnn(lambda: None)
     with pytest.raises(AssertionError, match="not a Keras model"):
@@ -1024,7 +1026,9 @@ def test_check_accuracy_accepts_numpy_and_keras_answers(capsys):
     checks.check_accuracy(_accuracy_right)
     checks.check_accuracy(lambda p, y: float(_accuracy_right(p, y)))
     checks.check_accuracy(
-        lambda p, y: keras.ops.mean(keras.ops.cast(keras.ops.equal(keras.ops.argmax(p, axis=-1), y), "float32"))
+        lambda p, y: keras.ops.mean(
+            keras.ops.cast(keras.ops.equal(keras.ops.argmax(p, axis=-1), y), "float32")
+        )
     )
     assert capsys.readouterr().out.count("Correct") == 3
 
@@ -1078,7 +1082,7 @@ def test_check_restored_epoch_accepts_argmin_and_a_loop(capsys):
 
 
 def test_check_restored_epoch_rejects_zero_based_and_last_epochs():
-    with pytest.raises(AssertionError, match=r"counted from 0, but Keras and the curves count from 1"):
+    with pytest.raises(AssertionError, match=r"counted from 0, but Keras and the curves count"):
         checks.check_restored_epoch(lambda h: int(np.argmin(h["val_loss"])))
     with pytest.raises(AssertionError, match="is the last epoch"):
         checks.check_restored_epoch(lambda h: len(h["val_loss"]))
@@ -1102,3 +1106,292 @@ def test_check_restored_epoch_rejects_the_later_of_a_tie_floats_and_a_crash():
         checks.check_restored_epoch(lambda h: float(np.argmin(h["val_loss"]) + 1))
     with pytest.raises(AssertionError, match="raised KeyError"):
         checks.check_restored_epoch(lambda h: h["val_los"])
+
+
+# --------------------------------------------------------------------------- 10 seeing what a CNN learned
+
+
+def _maps_shape(model, name, input_size):
+    """A right answer: walk the layers with output_size."""
+    import keras
+
+    from course_lib.conv import output_size
+
+    size, channels = input_size, model.inputs[0].shape[-1]
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            size = output_size(size, layer.kernel_size[0], layer.strides[0], layer.padding)
+            channels = layer.filters
+        elif isinstance(layer, keras.layers.MaxPooling2D):
+            size = output_size(size, layer.pool_size[0], layer.strides[0], layer.padding)
+        if layer.name == name:
+            return (size, size, channels)
+
+
+def _maps_shape_ignoring(ignore):
+    """A wrong answer that forgets padding ("padding"), strides ("strides") or filters ("filters")."""
+    import keras
+
+    from course_lib.conv import output_size
+
+    def maps_shape(model, name, input_size):
+        size, channels = input_size, model.inputs[0].shape[-1]
+        for layer in model.layers:
+            if isinstance(layer, (keras.layers.Conv2D, keras.layers.MaxPooling2D)):
+                window = getattr(layer, "kernel_size", getattr(layer, "pool_size", None))[0]
+                strides = 1 if ignore == "strides" else layer.strides[0]
+                padding = "valid" if ignore == "padding" else layer.padding
+                size = output_size(size, window, strides, padding)
+                if isinstance(layer, keras.layers.Conv2D) and ignore != "filters":
+                    channels = layer.filters
+            if layer.name == name:
+                return (size, size, channels)
+
+    return maps_shape
+
+
+def test_check_maps_shape_accepts_a_right_answer(capsys):
+    checks.check_maps_shape(_maps_shape)
+    assert capsys.readouterr().out.startswith("Correct:")
+
+
+def test_check_maps_shape_rejects_forgotten_padding_and_strides():
+    with pytest.raises(AssertionError, match=r"expected \(32, 32, 8\)[\s\S]*padding and strides"):
+        checks.check_maps_shape(_maps_shape_ignoring("padding"))
+    with pytest.raises(AssertionError, match="padding and strides"):
+        checks.check_maps_shape(_maps_shape_ignoring("strides"))
+
+
+def test_check_maps_shape_rejects_wrong_channels():
+    with pytest.raises(AssertionError, match="the size is right, the channels are not"):
+        checks.check_maps_shape(_maps_shape_ignoring("filters"))
+
+
+def test_check_maps_shape_rejects_a_batch_axis_none_and_a_crash():
+    with pytest.raises(AssertionError, match="with a batch axis"):
+        checks.check_maps_shape(lambda m, n, s: (1, *_maps_shape(m, n, s)))
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_maps_shape(lambda m, n, s: None)
+    with pytest.raises(AssertionError, match="expected a tuple of 3 ints"):
+        checks.check_maps_shape(lambda m, n, s: "32x32x8")
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_maps_shape(_raises_not_implemented)
+
+
+def _raises_not_implemented(*args):
+    raise NotImplementedError
+
+
+def _most_exciting(activations, channel):
+    return int(activations[:, :, :, channel].max(axis=(1, 2)).argmax())
+
+
+def test_check_most_exciting_image_accepts_a_right_answer(capsys):
+    checks.check_most_exciting_image(_most_exciting)
+    checks.check_most_exciting_image(lambda a, c: np.argmax(a[..., c].reshape(len(a), -1).max(1)))
+    assert capsys.readouterr().out.count("Correct:") == 2
+
+
+def test_check_most_exciting_image_rejects_the_mean():
+    with pytest.raises(AssertionError, match="largest mean[\\s\\S]*not .mean"):
+        checks.check_most_exciting_image(
+            lambda a, c: int(a[:, :, :, c].mean(axis=(1, 2)).argmax())
+        )
+
+
+def test_check_most_exciting_image_rejects_other_channels_and_a_flat_index():
+    with pytest.raises(AssertionError, match="another channel"):
+        checks.check_most_exciting_image(lambda a, c: int(a.max(axis=(1, 2, 3)).argmax()))
+    with pytest.raises(AssertionError, match="not an image index"):
+        checks.check_most_exciting_image(lambda a, c: int(a[:, :, :, c].argmax()))
+    with pytest.raises(AssertionError, match="only 7 images"):
+        checks.check_most_exciting_image(lambda a, c: len(a))
+
+
+def test_check_most_exciting_image_rejects_arrays_floats_and_none():
+    with pytest.raises(AssertionError, match="expected one index"):
+        checks.check_most_exciting_image(lambda a, c: a[:, :, :, c].max(axis=(1, 2)))
+    with pytest.raises(AssertionError, match="expected an int"):
+        checks.check_most_exciting_image(lambda a, c: float(_most_exciting(a, c)))
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_most_exciting_image(lambda a, c: None)
+    with pytest.raises(AssertionError, match="expected [0-9]+"):
+        checks.check_most_exciting_image(lambda a, c: (_most_exciting(a, c) + 1) % len(a))
+
+
+def test_check_class_activation_map_accepts_right_answers(capsys):
+    checks.check_class_activation_map(lambda maps, weights, c: maps @ weights[:, c])
+    checks.check_class_activation_map(
+        lambda maps, weights, c: sum(weights[k, c] * maps[:, :, k] for k in range(maps.shape[-1]))
+    )
+    assert capsys.readouterr().out.count("Correct:") == 2
+
+
+def test_check_class_activation_map_rejects_relu_mean_and_rescaling():
+    with pytest.raises(AssertionError, match="negative values set to 0"):
+        checks.check_class_activation_map(lambda m, w, c: np.maximum(m @ w[:, c], 0))
+    with pytest.raises(AssertionError, match="divided by K"):
+        checks.check_class_activation_map(lambda m, w, c: (m * w[:, c]).mean(axis=-1))
+    with pytest.raises(AssertionError, match="rescaled"):
+        checks.check_class_activation_map(
+            lambda m, w, c: (m @ w[:, c] - (m @ w[:, c]).min()) / np.ptp(m @ w[:, c])
+        )
+
+
+def test_check_class_activation_map_rejects_the_row_of_weights():
+    # With K != classes the row has the wrong length and the product fails; with K == classes it
+    # runs and gives the wrong map.
+    with pytest.raises(AssertionError, match="raised ValueError"):
+        checks.check_class_activation_map(lambda m, w, c: m @ w[c])
+    with pytest.raises(AssertionError, match=r"row weights\[2\] instead of the column"):
+        checks.check_class_activation_map(
+            lambda m, w, c: m @ w[c] if w.shape[0] == w.shape[1] else m @ w[:, c]
+        )
+
+
+def test_check_class_activation_map_rejects_wrong_shapes_and_values():
+    with pytest.raises(AssertionError, match=r"has shape \(5,\); expected \(5, 5\)"):
+        checks.check_class_activation_map(lambda m, w, c: (m @ w[:, c]).sum(axis=0))
+    with pytest.raises(AssertionError, match="differs from the expected values"):
+        checks.check_class_activation_map(lambda m, w, c: m @ w[:, c] + 1)
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_class_activation_map(lambda m, w, c: None)
+
+
+# --------------------------------------------------------------------------- 09 deeper CNNs, regularisation and augmentation
+
+
+def _block_output_shapes_right(size, filters, blocks):
+    shapes = []
+    for b in range(blocks):
+        size //= 2
+        shapes.append((size, size, filters * 2**b))
+    return shapes
+
+
+def test_check_block_output_shapes_accepts_a_right_answer(capsys):
+    checks.check_block_output_shapes(_block_output_shapes_right)
+    checks.check_block_output_shapes(
+        lambda s, f, b: np.array(_block_output_shapes_right(s, f, b))  # an array is fine too
+    )
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_block_output_shapes_rejects_rounding_up_and_no_doubling():
+    def rounded_up(size, filters, blocks):
+        return [(-(-size // 2 ** (b + 1)),) * 2 + (filters * 2**b,) for b in range(blocks)]
+
+    with pytest.raises(AssertionError, match="rounded up[\\s\\S]*7 // 2 = 3"):
+        checks.check_block_output_shapes(rounded_up)
+    with pytest.raises(AssertionError, match="channels never changes"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(h, w, f) for h, w, _ in _block_output_shapes_right(s, f, b)]
+        )
+
+
+def test_check_block_output_shapes_rejects_early_doubling_before_pooling_and_channels_first():
+    with pytest.raises(AssertionError, match="one block too early"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(h, w, 2 * c) for h, w, c in _block_output_shapes_right(s, f, b)]
+        )
+    with pytest.raises(AssertionError, match="before each block's pooling"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(s // 2**i, s // 2**i, f * 2**i) for i in range(b)]
+        )
+    with pytest.raises(AssertionError, match="channels come first"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(c, h, w) for h, w, c in _block_output_shapes_right(s, f, b)]
+        )
+
+
+def test_check_block_output_shapes_rejects_wrong_lengths_types_and_stubs():
+    with pytest.raises(AssertionError, match="returned 1 shapes; expected one per block"):
+        checks.check_block_output_shapes(lambda s, f, b: _block_output_shapes_right(s, f, b)[-1:])
+    with pytest.raises(AssertionError, match="expected a list of"):
+        checks.check_block_output_shapes(lambda s, f, b: 3)
+    with pytest.raises(AssertionError, match="Keras gives"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(h + 1, w, c) for h, w, c in _block_output_shapes_right(s, f, b)]
+        )
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_block_output_shapes(lambda s, f, b: (_ for _ in ()).throw(NotImplementedError))
+
+
+def _inverted_dropout_right(x, rate, rng):
+    keep = rng.random(x.shape) >= rate
+    return np.where(keep, x / (1 - rate), 0.0)
+
+
+def test_check_inverted_dropout_accepts_a_right_answer(capsys):
+    checks.check_inverted_dropout(_inverted_dropout_right)
+    checks.check_inverted_dropout(lambda x, r, g: x * (g.random(x.shape) > r) / (1 - r))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_inverted_dropout_rejects_wrong_scaling():
+    with pytest.raises(AssertionError, match="survivors are unchanged|values that survive"):
+        checks.check_inverted_dropout(lambda x, r, g: np.where(g.random(x.shape) >= r, x, 0.0))
+    with pytest.raises(AssertionError, match="multiplied by 1 - rate"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: np.where(g.random(x.shape) >= r, x * (1 - r), 0.0)
+        )
+    with pytest.raises(AssertionError, match="not x / \\(1 - rate\\)"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: np.where(g.random(x.shape) >= r, x / (1 - r) + 1, 0.0)
+        )
+
+
+def test_check_inverted_dropout_rejects_wrong_share_of_zeros():
+    with pytest.raises(AssertionError, match="drops 1 - rate, not rate"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: np.where(g.random(x.shape) < r, x / (1 - r), 0.0)
+        )
+    with pytest.raises(AssertionError, match="expected about 0.25"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: np.where(g.random(x.shape) >= r / 2, x / (1 - r), 0.0)
+        )
+
+
+def test_check_inverted_dropout_rejects_in_place_global_random_and_wrong_shape():
+    def in_place(x, rate, rng):
+        x *= (rng.random(x.shape) >= rate) / (1 - rate)
+        return x
+
+    with pytest.raises(AssertionError, match="changed its input x"):
+        checks.check_inverted_dropout(in_place)
+    with pytest.raises(AssertionError, match="same seed gave different results"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: _inverted_dropout_right(x, r, np.random.default_rng())
+        )
+    with pytest.raises(AssertionError, match="has shape \\(250, 400\\)"):
+        checks.check_inverted_dropout(lambda x, r, g: _inverted_dropout_right(x, r, g).T)
+
+
+def _translate_right(x, dy, dx):
+    out = np.zeros_like(x)
+    h, w = x.shape[1:3]
+    out[:, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = x[
+        :, max(-dy, 0) : h - max(dy, 0), max(-dx, 0) : w - max(dx, 0)
+    ]
+    return out
+
+
+def test_check_translate_accepts_a_right_answer(capsys):
+    checks.check_translate(_translate_right)
+    assert capsys.readouterr().out.startswith("Correct:")
+
+
+def test_check_translate_rejects_roll_wrong_direction_and_swapped_axes():
+    with pytest.raises(AssertionError, match="come back on the other[\\s\\S]*fill"):
+        checks.check_translate(lambda x, dy, dx: np.roll(x, (dy, dx), axis=(1, 2)))
+    with pytest.raises(AssertionError, match="moved the wrong way"):
+        checks.check_translate(lambda x, dy, dx: _translate_right(x, -dy, -dx))
+    with pytest.raises(AssertionError, match="dy and dx are swapped"):
+        checks.check_translate(lambda x, dy, dx: _translate_right(x, dx, dy))
+
+
+def test_check_translate_rejects_a_wrong_zero_shift_and_a_stub():
+    with pytest.raises(AssertionError, match="differs from the expected values"):
+        checks.check_translate(lambda x, dy, dx: _translate_right(x, dy, dx) if dx else 0 * x)
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_translate(lambda x, dy, dx: (_ for _ in ()).throw(NotImplementedError))
