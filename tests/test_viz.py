@@ -1,0 +1,177 @@
+"""Figures of course_lib.viz: what they draw, checked on the figure's own objects."""
+
+from types import SimpleNamespace
+
+import matplotlib
+import pytest
+
+from course_lib import viz
+
+matplotlib.use("Agg")
+
+
+# --------------------------------------------------------------------------- 08 a first CNN in Keras
+
+
+@pytest.fixture(scope="module")
+def keras():
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    return keras
+
+
+def _two_block_cnn(keras):
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(8, 3, padding="same", activation="relu", name="conv1"),
+            keras.layers.MaxPooling2D(2, name="pool1"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(10, activation="softmax", name="output"),
+        ]
+    )
+
+
+def test_draw_model_draws_one_box_per_layer_top_to_bottom(keras):
+    fig = viz.draw_model(_two_block_cnn(keras))
+    (ax,) = fig.axes
+    assert len(ax.patches) == 5  # the input and four layers
+    tops = [patch.get_y() for patch in ax.patches]
+    assert tops == sorted(tops) and ax.yaxis_inverted()  # row 0 at the top
+    texts = [text.get_text() for text in ax.texts if text.get_text()]  # arrows are empty texts
+    assert texts[0::2] == ["input", "conv1", "pool1", "flatten", "output"]
+    assert texts[1] == "InputLayer   output 28x28x1"
+    assert texts[3] == "Conv2D   output 28x28x8   80 params"
+    assert texts[7] == "Flatten   output 1568   0 params"
+    assert texts[9] == "Dense   output 10   15,690 params"
+    matplotlib.pyplot.close(fig)
+
+
+def test_draw_model_shows_a_functional_model_once_and_can_hide_params(keras):
+    inputs = keras.Input(shape=(6, 6, 3))
+    outputs = keras.layers.GlobalAveragePooling2D(name="gap")(inputs)
+    fig = viz.draw_model(keras.Model(inputs, outputs), show_params=False)
+    texts = [text.get_text() for text in fig.axes[0].texts if text.get_text()]
+    assert texts == [
+        "input",
+        "InputLayer   output 6x6x3",
+        "gap",
+        "GlobalAveragePooling2D   output 3",
+    ]
+    matplotlib.pyplot.close(fig)
+
+
+def test_draw_model_explains_an_unbuilt_model(keras):
+    with pytest.raises(ValueError, match=r"keras.Input\(shape=...\)"):
+        viz.draw_model(keras.Sequential([keras.layers.Dense(3)]))
+
+
+HISTORY = {
+    "loss": [1.0, 0.5, 0.3, 0.2],
+    "accuracy": [0.6, 0.8, 0.9, 0.95],
+    "val_loss": [0.8, 0.4, 0.35, 0.38],
+    "val_accuracy": [0.7, 0.85, 0.88, 0.87],
+}
+
+
+def test_plot_history_draws_training_and_validation_curves_from_epoch_1():
+    fig = viz.plot_history(SimpleNamespace(history=HISTORY), best_epoch=3)
+    loss, accuracy = fig.axes
+    assert (loss.get_title(), accuracy.get_title()) == ("loss", "accuracy")
+    training, validation, best = loss.get_lines()
+    assert list(training.get_xdata()) == [1, 2, 3, 4]
+    assert list(validation.get_ydata()) == HISTORY["val_loss"]
+    assert list(best.get_xdata()) == [3, 3]
+    assert [t.get_text() for t in accuracy.get_legend().get_texts()] == [
+        "training",
+        "validation",
+        "best epoch (3)",
+    ]
+    matplotlib.pyplot.close(fig)
+
+
+def test_plot_history_without_validation_and_without_accuracy():
+    fig = viz.plot_history({"loss": [1.0, 0.5], "accuracy": [0.5, 0.7]})
+    assert [len(ax.get_lines()) for ax in fig.axes] == [1, 1]
+    matplotlib.pyplot.close(fig)
+    with pytest.raises(ValueError, match=r"no 'accuracy'[\s\S]*metrics=\['accuracy'\]"):
+        viz.plot_history({"loss": [1.0, 0.5]})
+
+
+# --------------------------------------------------------------------------- 10 seeing what a CNN learned
+
+import numpy as np  # noqa: E402
+
+
+def _drawn_images(fig):
+    return [image for ax in fig.axes for image in ax.get_images()]
+
+
+def test_show_filters_draws_each_filter_on_one_scale_centred_on_zero():
+    kernel = np.arange(5 * 5 * 1 * 12, dtype=float).reshape(5, 5, 1, 12) - 100
+    fig = viz.show_filters(kernel, "filters", cols=8)
+    images = _drawn_images(fig)
+    assert len(fig.axes) == 16 and len(images) == 12  # a 2 x 8 grid, 4 panels left empty
+    limit = np.abs(kernel).max()
+    assert all(image.get_clim() == (-limit, limit) for image in images)
+    np.testing.assert_array_equal(images[3].get_array(), kernel[:, :, 0, 3])
+    assert fig.texts[0].get_text() == "filters"
+    assert _drawn_images(viz.show_filters(kernel[:, :, 0], limit=2.0))[0].get_clim() == (-2.0, 2.0)
+    matplotlib.pyplot.close("all")
+
+
+def test_show_filters_rejects_a_kernel_with_several_input_channels():
+    with pytest.raises(ValueError, match=r"received shape \(5, 5, 3, 8\)"):
+        viz.show_filters(np.zeros((5, 5, 3, 8)))
+    matplotlib.pyplot.close("all")
+
+
+def test_show_feature_maps_draws_the_first_channels_on_one_scale():
+    maps = np.random.default_rng(0).uniform(0, 3, (6, 6, 40))
+    fig = viz.show_feature_maps(maps, "conv", count=16, cols=8)
+    images = _drawn_images(fig)
+    assert len(images) == 16
+    low, high = maps[..., :16].min(), maps[..., :16].max()
+    assert all(np.allclose(image.get_clim(), (low, high)) for image in images)
+    assert len(_drawn_images(viz.show_feature_maps(np.zeros((4, 4, 3))))) == 3  # flat maps draw too
+    with pytest.raises(ValueError, match="maps of one image"):
+        viz.show_feature_maps(np.zeros((1, 4, 4, 3)))
+    matplotlib.pyplot.close("all")
+
+
+def test_show_images_with_boxes_outlines_each_box():
+    images = [np.zeros((28, 28, 1)), np.ones((28, 28))]
+    fig = viz.show_images_with_boxes(images, [(2, 4, 10, 10), None], ["a", "b"])
+    first, second = fig.axes
+    assert len(first.patches) == 1 and len(second.patches) == 0
+    box = first.patches[0]
+    assert box.get_xy() == (3.5, 1.5) and (box.get_width(), box.get_height()) == (10, 10)
+    with pytest.raises(ValueError, match="1 boxes for 2 images"):
+        viz.show_images_with_boxes(images, [None])
+    matplotlib.pyplot.close("all")
+
+
+def test_overlay_heatmap_draws_the_image_then_the_heat_map():
+    image, heat = np.zeros((28, 28, 1)), np.arange(28 * 28, dtype=float).reshape(28, 28)
+    ax = viz.overlay_heatmap(image, heat, title="cam", alpha=0.4)
+    below, above = ax.get_images()
+    assert below.get_array().shape == (28, 28) and above.get_alpha() == 0.4
+    np.testing.assert_array_equal(above.get_array(), heat)
+    assert ax.get_title() == "cam"
+    with pytest.raises(ValueError, match="upsample the map"):
+        viz.overlay_heatmap(image, np.zeros((5, 5)))
+    matplotlib.pyplot.close("all")
+
+
+def test_show_heatmaps_draws_one_overlay_per_image():
+    images = [np.zeros((8, 8))] * 5
+    fig = viz.show_heatmaps(images, [np.eye(8)] * 5, [str(i) for i in range(5)], cols=3)
+    assert len(fig.axes) == 6 and sum(len(ax.get_images()) == 2 for ax in fig.axes) == 5
+    with pytest.raises(ValueError, match="4 heat maps for 5 images"):
+        viz.show_heatmaps(images, [np.eye(8)] * 4)
+    with pytest.raises(ValueError, match="2 titles for 5 images"):
+        viz.show_heatmaps(images, [np.eye(8)] * 5, ["a", "b"])
+    matplotlib.pyplot.close("all")
