@@ -96,6 +96,9 @@ def graded(course, tmp_path_factory):
     looping = solve(solve(learners(course), 2), 3)
     looping.cells[cells_of(looping, 1, "answer")].source = "while True:\n    pass"
     write("99_infinite_loop.ipynb", looping)
+    crashing = solve(solve(solve(learners(course), 1), 2), 3)
+    crashing.cells.insert(cells_of(crashing, 1, "check") + 1, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    write("99_kernel_dies.ipynb", crashing)
     (folder / "99_truncated.ipynb").write_text(json.dumps(nbformat.writes(learners(course)))[:200])
     (folder / "99_empty.ipynb").write_text("")
     write("99_from_another_exercise.ipynb", solve(learners(course, "98"), 1))
@@ -124,6 +127,11 @@ def test_an_infinite_loop_times_out_and_the_rest_is_graded(graded):
     looping = graded[0]["99_infinite_loop.ipynb"]
     assert looping.status == "graded" and looping.score == 2
     assert looping.exercises[0].reason in ("check failed", "check errored")
+
+
+def test_a_dead_kernel_fails_what_comes_after_it(graded):
+    crashed = graded[0]["99_kernel_dies.ipynb"]
+    assert [e.passed for e in crashed.exercises] == [True, False, False]
 
 
 def test_broken_files_are_reported_and_not_run(graded):
