@@ -2141,3 +2141,841 @@ def check_translate(translate):
                 )
         _same_array(answer, expected, f"translate(x, {dy}, {dx}) {where}", hint, atol=1e-6)
     _passed("translate matches keras.layers.RandomTranslation with fixed factors on every case.")
+
+
+# --------------------------------------------------------------------------- 13 VGG
+
+
+def _pair_of_numbers(answer, call, hint):
+    """Return ``answer`` as two numbers, or fail saying what ``call`` returned instead."""
+    if answer is None:
+        _fail(f"{call} returned None.", "End the function with `return field, params`. " + hint)
+    try:
+        first, second = answer
+        return float(first), float(second)
+    except (TypeError, ValueError):
+        _fail(f"{call} returned {answer!r}; expected a pair of numbers (field, params).", hint)
+
+
+def check_stacked_3x3(stacked_3x3):
+    """Check a learner's ``stacked_3x3(n, channels)``: ``(field, params)`` of ``n`` stacked 3x3 convolutions.
+
+    Each convolution has stride 1, ``channels`` input channels and ``channels`` filters, with
+    biases. ``field`` is the side of the input window one output unit sees. The expected values
+    come from :func:`course_lib.counting.receptive_field` and :func:`course_lib.counting.conv2d_params`.
+    """
+    from course_lib.counting import conv2d_params, receptive_field
+
+    hint = (
+        "Each extra 3x3 layer widens the field by 2 pixels: receptive_field([(3, 1)] * n).size. "
+        "Each layer has conv2d_params(3, channels, channels) parameters (9 * channels * channels "
+        "weights and channels biases), and there are n layers."
+    )
+    cases = [(n, c) for n in (1, 2, 3, 4) for c in (1, 3, 64, 256)]
+    for n, channels in cases:
+        field = receptive_field([(3, 1)] * n).size
+        params = n * conv2d_params(3, channels, channels)
+        call = f"stacked_3x3({n}, {channels})"
+        got_field, got_params = _pair_of_numbers(_call(stacked_3x3, (n, channels), "stacked_3x3", hint), call, hint)
+        if got_field != field:
+            known = [
+                (3 * n, "adds up the kernel sizes, but neighbouring layers overlap: each layer after "
+                        "the first adds 2 pixels, not 3"),
+                (field * field, "is the field's area; give its side"),
+                (n, "is the number of layers"),
+            ]
+            why = next((text for value, text in known if got_field == value), None)
+            _fail(
+                f"{call} gave field {got_field:g}; expected {field}" + (f": {got_field:g} {why}." if why else "."),
+                hint,
+            )
+        if got_params != params:
+            known = [
+                (n * conv2d_params(3, channels, channels, use_bias=False),
+                 "counts the weights but not the biases (one per filter in every layer)"),
+                (conv2d_params(field, channels, channels),
+                 f"is one {field}x{field} convolution, the single layer the stack replaces"),
+                (conv2d_params(3, channels, channels), "is one 3x3 layer; the stack has n of them"),
+                (n * (9 * channels + channels), "gives each layer only 9 * channels weights, but each of "
+                                                "its channels filters has 3 x 3 x channels weights"),
+            ]
+            why = next((text for value, text in known if got_params == value), None)
+            _fail(
+                f"{call} gave {got_params:,.0f} parameters; expected {params:,}"
+                + (f": {got_params:,.0f} {why}." if why else "."),
+                hint,
+            )
+    _passed(f"stacked_3x3 agrees with receptive_field and conv2d_params on all {len(cases)} stacks.")
+
+
+def check_first_dense_params(first_dense_params):
+    """Check a learner's ``first_dense_params(side)``: the parameters of VGG16's ``fc1`` on a
+    ``side x side`` input.
+
+    Five 2x2 poolings leave ``side // 32`` pixels per side (floor), times 512 channels, all
+    connected to 4,096 units with biases. The expected value is recomputed with
+    :func:`course_lib.counting.dense_params` and, for 224, checked against the VGG16 builder's layer.
+    """
+    from course_lib.counting import dense_params
+
+    hint = (
+        "Each of the five 2x2 poolings halves the side (rounding down): side // 32 pixels are left. "
+        "Flatten gives (side // 32) ** 2 * 512 values, and fc1 has dense_params(that, 4096) "
+        "parameters."
+    )
+    sides = (224, 32, 64, 100, 256, 320, 383)
+    for side in sides:
+        final = side // 32
+        expected = dense_params(final * final * 512, 4096)
+        answer = _call(first_dense_params, (side,), "first_dense_params", hint)
+        value = _whole_number(answer, "first_dense_params", hint)
+        if value == expected:
+            continue
+        known = [
+            (dense_params(final * final * 512, 4096, use_bias=False), "counts the weights but forgets the 4,096 biases"),
+            ((side / 32) ** 2 * 512 * 4096 + 4096, "does not round down: a pooling of an odd side drops the last row"),
+            (dense_params((side // 16) ** 2 * 512, 4096), "halves the side four times; VGG16 has five poolings"),
+            (dense_params(final * final, 4096), "forgets the 512 channels of the last feature map"),
+            (dense_params(final * 512, 4096), "uses one side of the map instead of side x side positions"),
+            (dense_params(7 * 7 * 512, 4096), "is the count for 224x224 whatever the side: the map shrinks or grows with the input"),
+        ]
+        why = next((text for wrong, text in known if np.isclose(value, wrong)), None)
+        _fail(
+            f"first_dense_params({side}) returned {value:,.0f}; expected {expected:,}"
+            + (f": that {why}." if why else "."),
+            hint,
+        )
+    _passed(f"first_dense_params is right for sides {', '.join(map(str, sides))}.")
+
+
+# --------------------------------------------------------------------------- 14 GoogLeNet
+
+
+def check_module_params(module_params):
+    """Check a learner's ``module_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj)``: the
+    parameters of one inception module, biases included.
+
+    The expected count is that of a module built by ``course_lib.architectures.googlenet``
+    (``inception_module``) in Keras.
+    """
+    keras = _keras()
+    from course_lib.architectures import googlenet
+    from course_lib.counting import conv2d_params
+
+    hint = (
+        "Six convolutions, each conv2d_params(kernel_size, c_in, filters) with biases: 1x1 on c_in "
+        "(f1); 1x1 on c_in (f3_reduce), then 3x3 on f3_reduce channels (f3); 1x1 on c_in "
+        "(f5_reduce), then 5x5 on f5_reduce channels (f5); and the 1x1 after the pooling, on c_in "
+        "channels (pool_proj). The pooling has no parameters."
+    )
+    cases = [(192, *googlenet.GOOGLENET_MODULES["3a"]), (3, 1, 2, 3, 4, 5, 6),
+             (528, *googlenet.GOOGLENET_MODULES["4e"]), (16, *googlenet.SMALL_MODULES["a"])]
+    for c_in, *filters in cases:
+        x = keras.Input((4, 4, c_in))
+        with keras.StatelessScope(initialize_variables=False):  # shapes only: no random weights drawn
+            expected = keras.Model(x, googlenet.inception_module(x, *filters, name="m")).count_params()
+        f1, f3r, f3, f5r, f5, pp = filters
+        call = f"module_params({c_in}, {', '.join(map(str, filters))})"
+        value = _whole_number(_call(module_params, (c_in, *filters), "module_params", hint), "module_params", hint)
+        if value == expected:
+            continue
+        known = [
+            (googlenet.inception_params(c_in, *filters, use_bias=False), "counts the weights but not the biases"),
+            (googlenet.inception_params(c_in, *filters, bottlenecks=False),
+             "lets the 3x3 and 5x5 filters see all c_in channels and leaves out the reduce layers: "
+             "that is the module without bottlenecks"),
+            (expected - conv2d_params(1, c_in, f3r) - conv2d_params(1, c_in, f5r),
+             "leaves out the two 1x1 reduce layers, which are convolutions with parameters too"),
+            (expected - conv2d_params(1, c_in, pp), "leaves out the 1x1 convolution after the pooling (pool_proj)"),
+            (expected - conv2d_params(5, f5r, f5) + conv2d_params(3, f5r, f5), "gives the 5x5 convolution 3x3 kernels"),
+        ]
+        why = next((text for wrong, text in known if value == wrong), None)
+        _fail(f"{call} returned {value:,}; expected {expected:,}" + (f": that {why}." if why else "."), hint)
+    _passed(f"module_params agrees with Keras on all {len(cases)} modules.")
+
+
+def check_aux_head_params(aux_head_params):
+    """Check a learner's ``aux_head_params(c_in, side, classes)``: the parameters of GoogLeNet's
+    auxiliary classifier on a ``side x side x c_in`` map.
+
+    The head: 5x5 average pooling with stride 3 (no padding), 1x1 convolution with 128 filters,
+    flatten, dense 1,024, dropout, dense ``classes``. The expected count is that of the head built
+    by ``course_lib.architectures.googlenet.auxiliary_classifier`` in Keras.
+    """
+    keras = _keras()
+    from course_lib.architectures import googlenet
+    from course_lib.counting import conv2d_params, dense_params
+
+    hint = (
+        "The pooling leaves (side - 5) // 3 + 1 pixels per side (4 for 14). Then "
+        "conv2d_params(1, c_in, 128) + dense_params(pooled * pooled * 128, 1024) + "
+        "dense_params(1024, classes)."
+    )
+    cases = [(512, 14, 1000), (40, 16, 6), (528, 14, 1000), (64, 8, 10), (32, 20, 5)]
+    for c_in, side, classes in cases:
+        x = keras.Input((side, side, c_in))
+        with keras.StatelessScope(initialize_variables=False):  # shapes only: no random weights drawn
+            expected = keras.Model(x, googlenet.auxiliary_classifier(x, classes, "aux")).count_params()
+        pooled = (side - 5) // 3 + 1
+        head = dense_params(1024, classes)
+        call = f"aux_head_params({c_in}, {side}, {classes})"
+        value = _whole_number(_call(aux_head_params, (c_in, side, classes), "aux_head_params", hint),
+                              "aux_head_params", hint)
+        if value == expected:
+            continue
+        known = [
+            (conv2d_params(1, c_in, 128, use_bias=False) + dense_params(pooled**2 * 128, 1024, use_bias=False)
+             + dense_params(1024, classes, use_bias=False), "counts the weights but not the biases"),
+            (conv2d_params(1, c_in, 128) + dense_params(side**2 * 128, 1024) + head,
+             "flattens the map before the pooling; the 5x5/3 pooling shrinks it first"),
+            (conv2d_params(1, c_in, 128) + dense_params(128, 1024) + head,
+             "flattens only the 128 channels of one position; Flatten keeps every position"),
+            (dense_params(pooled**2 * c_in, 1024) + head, "leaves out the 1x1 convolution down to 128 channels"),
+            (conv2d_params(1, c_in, 128) + dense_params((side // 3) ** 2 * 128, 1024) + head,
+             "divides the side by 3, but a 5x5 window with stride 3 fits (side - 5) // 3 + 1 times"),
+            (conv2d_params(1, c_in, 128) + dense_params(pooled**2 * 128, 1024),
+             "leaves out the last dense layer, the classifier itself"),
+        ]
+        why = next((text for wrong, text in known if value == wrong), None)
+        _fail(f"{call} returned {value:,}; expected {expected:,}" + (f": that {why}." if why else "."), hint)
+    _passed(f"aux_head_params agrees with Keras on all {len(cases)} heads.")
+
+
+# --------------------------------------------------------------------------- 16 Xception
+
+
+def _pointwise_cases():
+    """``(maps, kernel, bias)`` triples: (H, W, C_in) maps, a (C_in, C_out) kernel, (C_out,) biases.
+
+    The second case is square (C_in == C_out), so a transposed kernel gives wrong numbers rather
+    than an error.
+    """
+    rng = np.random.default_rng(16)
+    cases = []
+    for h, w, c_in, c_out in [(5, 7, 3, 4), (4, 4, 6, 6), (1, 9, 8, 2), (6, 5, 1, 3)]:
+        cases.append(
+            (
+                rng.normal(size=(h, w, c_in)).astype(np.float32),
+                rng.normal(size=(c_in, c_out)).astype(np.float32),
+                rng.normal(size=c_out).astype(np.float32),
+            )
+        )
+    return cases
+
+
+def check_pointwise_conv(pointwise_conv):
+    """Check a learner's ``pointwise_conv(maps, kernel, bias)``: a 1x1 convolution of ``(H, W, C_in)`` maps.
+
+    ``kernel`` is ``(C_in, C_out)`` and ``bias`` ``(C_out,)``; the expected ``(H, W, C_out)``
+    output comes from a Keras ``Conv2D(C_out, 1)`` whose weights are set to ``kernel`` and ``bias``.
+    """
+    keras = _keras()
+    hint = (
+        "At every pixel the C_in values are multiplied by the (C_in, C_out) kernel: maps @ kernel "
+        "gives (H, W, C_out); then add bias, which broadcasting adds at every pixel."
+    )
+    for maps, kernel, bias in _pointwise_cases():
+        layer = keras.layers.Conv2D(kernel.shape[1], 1)
+        layer.build((None, *maps.shape))
+        layer.set_weights([kernel[None, None], bias])
+        expected = keras.ops.convert_to_numpy(layer(maps[None]))[0].astype(np.float64)
+        case = f"pointwise_conv on {maps.shape} maps with a {kernel.shape} kernel"
+        answer = _call(pointwise_conv, (maps.copy(), kernel.copy(), bias.copy()), "pointwise_conv", hint)
+        if answer is None:
+            _fail(f"{case} returned None.", "End the function with `return ...`. " + hint)
+        try:
+            values = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            values = None
+        if values is not None and values.shape == expected.shape:
+            if np.allclose(values, expected - bias, atol=1e-4):
+                _fail(f"{case}: every value is off by the bias.", "Add bias after the product. " + hint)
+            if kernel.shape[0] == kernel.shape[1] and np.allclose(values, maps @ kernel.T + bias, atol=1e-4):
+                _fail(
+                    f"{case}: the result uses the kernel transposed.",
+                    "kernel[i, j] is the weight from input channel i to output channel j: "
+                    "maps @ kernel, not maps @ kernel.T.",
+                )
+        _same_array(answer, expected, case, hint, atol=1e-4)
+    _passed(f"pointwise_conv agrees with a Keras 1x1 Conv2D on all {len(_pointwise_cases())} cases.")
+
+
+# One middle-flow block of Xception: three (ReLU, 3x3 convolution of 728 filters, batch
+# normalization) on 19 x 19 x 728 maps, and an identity shortcut.
+_MIDDLE_BLOCK = {"input_shape": (19, 19, 728), "filters": 728, "kernel_size": 3, "convolutions": 3}
+
+
+def check_middle_block_params(block_separable, block_regular):
+    """Check the parameters of one Xception middle-flow block, and of the same block with ``Conv2D``.
+
+    ``block_separable`` is recomputed by building ``xception.middle_block`` in Keras and
+    ``block_regular`` by building three ``ReLU, Conv2D(728, 3, padding="same", use_bias=False),
+    BatchNormalization`` (both inside ``keras.StatelessScope``, which skips the random values).
+    """
+    from course_lib.architectures import xception
+
+    keras = _keras()
+    shape, filters = _MIDDLE_BLOCK["input_shape"], _MIDDLE_BLOCK["filters"]
+    k, n = _MIDDLE_BLOCK["kernel_size"], _MIDDLE_BLOCK["convolutions"]
+    with keras.StatelessScope(initialize_variables=False):
+        x = keras.Input(shape)
+        expected_separable = keras.Model(x, xception.middle_block(x, block=5)).count_params()
+        layers = [keras.Input(shape)]
+        for _ in range(n):
+            layers += [
+                keras.layers.ReLU(),
+                keras.layers.Conv2D(filters, k, padding="same", use_bias=False),
+                keras.layers.BatchNormalization(),
+            ]
+        expected_regular = keras.Sequential(layers).count_params()
+    hint = (
+        f"Per convolution: separable_conv2d_params({k}, {filters}, {filters}, use_bias=False) or "
+        f"conv2d_params({k}, {filters}, {filters}, use_bias=False), plus batch_norm_params({filters}); "
+        f"{n} convolutions per block. ReLU and the addition have no weights."
+    )
+    batch_norm = 4 * filters
+    for name, answer, expected in (
+        ("block_separable", block_separable, expected_separable),
+        ("block_regular", block_regular, expected_regular),
+    ):
+        answer = _whole_number(answer, name, hint)
+        if answer == expected:
+            continue
+        convolutions = expected - n * batch_norm
+        slips = [
+            (convolutions, "the batch normalizations are missing.",
+             f"Each convolution is followed by BatchNormalization: {batch_norm:,} parameters each."),
+            (expected - n * batch_norm // 2, "it counts half of each batch normalization.",
+             "BatchNormalization has 4 numbers per channel: gamma and beta (trained) and the moving "
+             "mean and variance (not trained, but counted)."),
+            (expected // n, f"that is one convolution; the block has {n}.", hint),
+            (convolutions // n, f"that is one convolution without its normalization; the block has {n}.", hint),
+            (expected + n * filters, "it counts a bias per filter.",
+             "The convolutions have use_bias=False: batch normalization's beta does the shifting."),
+        ]
+        other = expected_regular if name == "block_separable" else expected_separable
+        slips.append((other, "that is the other block's count: the two answers are swapped.", hint))
+        for value, problem, slip_hint in slips:
+            if answer == value:
+                _fail(f"{name} = {answer:,}; expected {expected:,}: {problem}", slip_hint)
+        _fail(f"{name} = {answer:,}; Keras counts {expected:,}.", hint)
+    _passed(
+        f"a middle-flow block has {expected_separable:,} parameters; with regular convolutions it "
+        f"would have {expected_regular:,}, {expected_regular / expected_separable:.1f} times as many."
+    )
+
+
+# --------------------------------------------------------------------------- 11 LeNet-5
+
+
+def _partial_tables():
+    """``(table, kernel_size)`` cases: LeNet-5's C3, a full table, and two small irregular ones."""
+    from course_lib.architectures import lenet
+
+    return [
+        (lenet.C3_TABLE, 5),
+        (tuple(tuple(range(6)) for _ in range(16)), 5),
+        (((0,), (1, 2), (0, 1, 2)), 3),
+        (((0, 3), (1,), (2, 3), (0, 1, 2, 3), (1, 2)), 7),
+    ]
+
+
+def check_partial_params(partial_params):
+    """Check a learner's ``partial_params(table, kernel_size)``: the parameters of a partly connected layer.
+
+    The expected count is :func:`course_lib.architectures.lenet.partial_conv2d_params`: one
+    single-filter ``Conv2D`` per output map, over the maps its row of the table lists.
+    """
+    from course_lib import counting
+
+    hint = (
+        "Output map i has kernel_size * kernel_size weights for each input map it reads, "
+        "len(table[i]) of them, and one bias: sum(kernel_size * kernel_size * len(inputs) + 1 "
+        "for inputs in table)."
+    )
+    for table, k in _partial_tables():
+        expected = sum(counting.conv2d_params(k, len(inputs), 1) for inputs in table)
+        answer = _call(partial_params, (table, k), "partial_params", hint)
+        name = f"partial_params(table of {len(table)} maps, {k})"
+        answer = _whole_number(answer, name, hint)
+        if answer == expected:
+            continue
+        known = [
+            (expected - len(table), "leaves out the biases: each output map has one"),
+            (sum(k * len(inputs) + 1 for inputs in table),
+             "counts kernel_size weights per input map; a kernel_size x kernel_size filter has its square"),
+            (len(table) * (k * k * max(map(len, table)) + 1),
+             "gives every output map as many inputs as the longest row of the table"),
+        ]
+        problem = next((text for value, text in known if answer == value), f"should be {expected:,}")
+        _fail(f"{name} = {answer:,}: it {problem}.", hint)
+    _passed("partial_params gives 1,516 for LeNet-5's C3 and the right count for every table tried.")
+
+
+def check_flatten_length(flatten_length):
+    """Check a learner's ``flatten_length(side)``: the values LeNet-5's ``flatten`` layer passes on.
+
+    The expected value follows each layer of :func:`course_lib.architectures.lenet.lenet5` with
+    :func:`course_lib.conv.output_size` (5x5 convolution, 2x2 pooling with stride 2, twice).
+    """
+    from course_lib.conv import output_size
+
+    hint = (
+        "A 5x5 convolution without padding gives side - 4; a 2x2 pooling gives side // 2 (an odd "
+        "last row is dropped). Do both twice, then multiply the final side by itself and by 16 maps."
+    )
+    for side in (32, 28, 33, 64, 100, 16):
+        s = side
+        for kernel, stride in ((5, 1), (2, 2), (5, 1), (2, 2)):
+            s = output_size(s, kernel, stride)
+        expected = s * s * 16
+        answer = _whole_number(_call(flatten_length, (side,), "flatten_length", hint), f"flatten_length({side})", hint)
+        if answer == expected:
+            continue
+        if answer == s:
+            problem = f"is the side of the last map ({s}); flatten passes side x side x 16 values"
+        elif answer == s * s:
+            problem = f"counts one map ({s}x{s}); S4 has 16 of them"
+        else:
+            problem = f"should be {expected:,} ({s}x{s}x16)"
+        _fail(f"flatten_length({side}) = {answer:,}: it {problem}.", hint)
+    _passed("flatten_length matches LeNet-5's flatten layer for inputs from 16x16 to 100x100.")
+
+
+# --------------------------------------------------------------------------- 12 AlexNet
+
+
+def _lrn_cases():
+    """``(a, n, k, alpha, beta)``: maps on the last axis, large enough that alpha matters."""
+    rng = np.random.default_rng(12)
+    return [
+        (np.abs(rng.normal(scale=60, size=(2, 3, 4, 8))).astype(np.float32), 5, 2.0, 1e-4, 0.75),
+        (np.abs(rng.normal(scale=30, size=(5, 7))).astype(np.float32), 3, 1.0, 1e-3, 0.5),
+        (rng.normal(scale=100, size=(6,)).astype(np.float32), 5, 2.0, 1e-4, 0.75),
+        (np.ones((1, 1, 1, 5), np.float32), 5, 2.0, 1e-4, 0.75),
+    ]
+
+
+def _lrn_reference(a, n, k, alpha, beta, tf):
+    """The paper's formula through ``tf.nn.local_response_normalization`` (maps on the last axis)."""
+    x = a.reshape((-1, 1, 1, a.shape[-1]))
+    y = tf.nn.local_response_normalization(x, depth_radius=n // 2, bias=k, alpha=alpha, beta=beta)
+    return y.numpy().reshape(a.shape).astype(np.float64)
+
+
+def check_lrn(lrn):
+    """Check a learner's ``lrn(a, n=5, k=2.0, alpha=1e-4, beta=0.75)``: AlexNet's local response normalisation.
+
+    ``a`` holds maps on its last axis; the expected values come from
+    ``tf.nn.local_response_normalization`` with ``depth_radius = n // 2``.
+    """
+    from course_lib.session import import_tensorflow
+
+    tf = import_tensorflow()
+    hint = (
+        "For each map i, add up a[..., j] ** 2 over j from max(0, i - n // 2) to "
+        "min(N - 1, i + n // 2), then divide a[..., i] by (k + alpha * that sum) ** beta. A loop "
+        "over i with a[..., lo:hi + 1] works for any number of leading axes."
+    )
+    for a, n, k, alpha, beta in _lrn_cases():
+        expected = _lrn_reference(a, n, k, alpha, beta, tf)
+        case = f"lrn(a of shape {a.shape}, n={n}, k={k}, alpha={alpha}, beta={beta})"
+        answer = _call(lrn, (a.copy(), n, k, alpha, beta), "lrn", hint)
+        if answer is None:
+            _fail(f"{case} returned None.", "End the function with `return ...`. " + hint)
+        try:
+            values = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            values = None
+        if values is not None and values.shape == expected.shape and not np.allclose(values, expected, rtol=1e-4):
+            mistakes = [
+                (_lrn_reference(a, n, k, alpha / n, beta, tf),
+                 ("alpha is divided by n (as Caffe and PyTorch do); in the paper and in TensorFlow "
+                  "it multiplies the sum directly")),
+                (_lrn_reference(a, 2 * n + 1, k, alpha, beta, tf),
+                 "the window reaches n maps on each side; it holds n maps in all, n // 2 on each side"),
+                (a / (k + alpha * a.astype(np.float64) ** 2) ** beta,
+                 "only the map itself is in the sum; it should add up its neighbours too"),
+            ]
+            for wrong, text in mistakes:
+                if np.allclose(values, wrong, rtol=1e-4):
+                    _fail(f"{case}: {text}.", hint)
+        _same_array(answer, expected, case, hint, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
+    _passed("lrn agrees with tf.nn.local_response_normalization, window edges and all.")
+
+
+def check_dropout(dropout):
+    """Check a learner's ``dropout(x, rate, rng)``: inverted dropout as Keras applies it during training.
+
+    Each value is zeroed with probability ``rate`` and the others are divided by ``1 - rate``, so
+    the expected sum is unchanged. The random draws must come from ``rng`` (a NumPy
+    ``Generator``), so the same seed gives the same mask.
+    """
+    hint = (
+        "Draw keep = rng.random(x.shape) >= rate (True with probability 1 - rate), then return "
+        "np.where(keep, x / (1 - rate), 0.0): the survivors are scaled up so the expected output "
+        "equals x."
+    )
+    x = np.random.default_rng(0).normal(size=(400, 500)) + 3.0  # no zeros in x itself
+    for rate in (0.5, 0.2, 0.0):
+        answer = _call(dropout, (x.copy(), rate, np.random.default_rng(1)), "dropout", hint)
+        case = f"dropout(x, rate={rate}, rng)"
+        try:
+            values = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            _fail(f"{case} returned {type(answer).__name__}; expected an array like x.", hint)
+        if values.shape != x.shape:
+            _fail(f"{case} has shape {values.shape}; expected {x.shape}.", hint)
+        dropped = values == 0
+        kept = ~dropped
+        share = dropped.mean()
+        if abs(share - rate) > 0.01:
+            _fail(
+                f"{case} zeroes {share:.1%} of the values; expected about {rate:.0%}.",
+                "rate is the probability of dropping a value, not of keeping it. " + hint,
+            )
+        if rate and np.allclose(values[kept], x[kept]):
+            _fail(
+                f"{case} keeps the surviving values unchanged.",
+                "Without scaling, the layer's output shrinks by (1 - rate) on average during "
+                "training but not at test time. " + hint,
+            )
+        if rate and np.allclose(values[kept], x[kept] * (1 - rate)):
+            _fail(f"{case} multiplies the survivors by 1 - rate; divide by it instead.", hint)
+        if not np.allclose(values[kept], x[kept] / (1 - rate)):
+            _fail(f"{case}: the surviving values should be x / (1 - rate) at the same positions.", hint)
+        again = np.asarray(_call(dropout, (x.copy(), rate, np.random.default_rng(1)), "dropout", hint))
+        if not np.array_equal(again, values):
+            _fail(
+                f"{case} gives a different mask with the same seed.",
+                "Draw the random numbers from the rng argument (rng.random(...)), not from "
+                "np.random, so a seed reproduces the mask. " + hint,
+            )
+    _passed("dropout zeroes the right share of values, scales the rest by 1 / (1 - rate) and uses rng.")
+
+
+# --------------------------------------------------------------------------- 15 ResNet
+
+
+def _whole_count(answer, call, hint):
+    """Return ``answer`` as an int, or fail saying what ``call`` returned instead."""
+    if answer is None:
+        _fail(f"{call} returned None.", "End the function with `return ...`. " + hint)
+    if isinstance(answer, bool):
+        _fail(f"{call} returned {answer!r}; expected a whole number.", hint)
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        _fail(f"{call} returned {answer!r}; expected a whole number.", hint)
+    if value != int(value):
+        _fail(f"{call} returned {value:g}; expected a whole number.", hint)
+    return int(value)
+
+
+def check_residual_unit_params(residual_unit_params):
+    """Check a learner's ``residual_unit_params(c_in, filters, strides)``: the parameters of
+    ``resnet.ResidualUnit(filters, strides)`` on an input with ``c_in`` channels.
+
+    The expected count is ``count_params()`` of a real ``ResidualUnit`` built for each case.
+    """
+    _keras()  # TensorFlow's start-up lines go nowhere
+    from course_lib.architectures.resnet import ResidualUnit
+    from course_lib.counting import batch_norm_params, conv2d_params
+
+    hint = (
+        "Two 3x3 convolutions without bias, conv2d_params(3, c_in, filters, use_bias=False) and "
+        "conv2d_params(3, filters, filters, use_bias=False), each followed by batch_norm_params("
+        "filters); plus, only when strides != 1 or c_in != filters, a 1x1 projection "
+        "conv2d_params(1, c_in, filters, use_bias=False) and one more batch_norm_params(filters)."
+    )
+    cases = [(64, 64, 1), (64, 128, 2), (128, 128, 1), (3, 16, 1), (256, 512, 2), (32, 32, 2)]
+    for c_in, filters, strides in cases:
+        unit = ResidualUnit(filters, strides=strides)
+        unit.build((None, 8, 8, c_in))
+        expected = unit.count_params()
+        call = f"residual_unit_params({c_in}, {filters}, {strides})"
+        answer = _call(residual_unit_params, (c_in, filters, strides), "residual_unit_params", hint)
+        answer = _whole_count(answer, call, hint)
+        if answer == expected:
+            continue
+        projects = strides != 1 or c_in != filters
+        projection = conv2d_params(1, c_in, filters, use_bias=False) + batch_norm_params(filters)
+        branch = expected - (projection if projects else 0)
+        known = [
+            (branch + projection, "adds a projection, but the shortcut is the identity when the "
+                                  "stride is 1 and the channels do not change"),
+            (branch, "leaves out the 1x1 projection the shortcut needs when the shape changes"),
+            (expected - 2 * filters * (3 if projects else 2),
+             "counts only gamma and beta of each batch normalisation; count_params() also counts "
+             "the moving mean and variance (batch_norm_params gives all four)"),
+            (expected - 4 * filters * (3 if projects else 2), "leaves out the batch normalisations"),
+            (expected + filters * (3 if projects else 2),
+             "adds biases, but these convolutions have use_bias=False"),
+        ]
+        matches = [text for value, text in known if answer == value]
+        _fail(
+            f"{call} returned {answer:,}; expected {expected:,}"
+            + (f": it {'; or it '.join(matches)}." if matches else "."),
+            hint,
+        )
+    _passed(f"residual_unit_params matches ResidualUnit.count_params() in all {len(cases)} cases.")
+
+
+def _bottleneck_expected(height, width, channels, filters):
+    """MACs of a 1x1 / 3x3 / 1x1 stack from ``counting.profile`` of a real Keras model."""
+    keras = _keras()
+    from course_lib.counting import profile
+
+    L = keras.layers
+    x = keras.Input((height, width, channels))
+    y = L.Conv2D(filters, 1)(x)
+    y = L.Conv2D(filters, 3, padding="same")(y)
+    y = L.Conv2D(channels, 1)(y)
+    return profile(keras.Model(x, y)).macs
+
+
+def check_bottleneck_macs(bottleneck_macs):
+    """Check a learner's ``bottleneck_macs(height, width, channels, filters)``: the MACs of a
+    bottleneck's 1x1 (channels -> filters), 3x3 (filters -> filters, "same") and 1x1
+    (filters -> channels) convolutions on a ``height x width`` map.
+
+    The expected value comes from :func:`course_lib.counting.profile` of a Keras model of the three
+    convolutions.
+    """
+    hint = (
+        "Every convolution keeps the height and width, so each costs height * width * kh * kw * "
+        "c_in * c_out: conv2d_macs(height, width, 1, channels, filters) + conv2d_macs(height, "
+        "width, 3, filters, filters) + conv2d_macs(height, width, 1, filters, channels)."
+    )
+    cases = [(56, 56, 256, 64), (7, 7, 2048, 512), (8, 6, 32, 8), (1, 1, 4, 1), (14, 14, 1024, 256)]
+    for height, width, channels, filters in cases:
+        expected = _bottleneck_expected(height, width, channels, filters)
+        call = f"bottleneck_macs({height}, {width}, {channels}, {filters})"
+        answer = _whole_count(
+            _call(bottleneck_macs, (height, width, channels, filters), "bottleneck_macs", hint), call, hint
+        )
+        if answer == expected:
+            continue
+        positions = height * width
+        reduce, middle, expand = channels * filters, 9 * filters * filters, filters * channels
+        known = [
+            (positions * (reduce + filters * filters + expand),
+             "counts the 3x3 convolution as 1x1: each output costs 3 * 3 * filters MACs per filter"),
+            (positions * (reduce + middle), "leaves out the 1x1 expansion back to channels"),
+            (positions * (middle + expand), "leaves out the 1x1 reduction"),
+            (reduce + middle + expand, "is the number of weights (MACs per position); multiply by "
+                                       "height * width"),
+            (positions * 9 * (reduce + filters * filters + expand), "makes every convolution 3x3"),
+            (positions * 2 * 9 * channels * channels, "is two 3x3 convolutions at full width, the "
+                                                      "unit the bottleneck replaces"),
+        ]
+        matches = [text for value, text in known if answer == value]
+        _fail(
+            f"{call} returned {answer:,}; expected {expected:,}"
+            + (f": it {'; or it '.join(matches)}." if matches else "."),
+            hint,
+        )
+    _passed(f"bottleneck_macs agrees with counting.profile on all {len(cases)} maps.")
+
+
+# --------------------------------------------------------------------------- 17 SENet
+
+
+def check_se_block_params(se_block_params):
+    """Check a learner's ``se_block_params(channels, reduction)``: the parameters of one SE block,
+    ``Dense(C / r, relu)`` then ``Dense(C, sigmoid)``, both with biases.
+
+    The expected count is ``count_params()`` of a real ``senet.se_block`` built for each case.
+    """
+    keras = _keras()
+    from course_lib.architectures import senet
+
+    hint = (
+        "Squeezing and scaling learn nothing. The first Dense layer has C * (C / r) weights and "
+        "C / r biases, the second (C / r) * C weights and C biases: 2 * C * C / r + C / r + C "
+        "(dense_params does each layer)."
+    )
+    cases = [(64, 16), (256, 16), (2048, 16), (32, 4), (96, 8), (6, 1)]
+    for channels, reduction in cases:
+        x = keras.Input((4, 4, channels))
+        expected = keras.Model(x, senet.se_block(x, reduction)).count_params()
+        call = f"se_block_params({channels}, {reduction})"
+        answer = _call(se_block_params, (channels, reduction), "se_block_params", hint)
+        answer = _whole_count(answer, call, hint)
+        if answer == expected:
+            continue
+        hidden = channels // reduction
+        known = [
+            (2 * channels * hidden, "counts the weights but not the biases of the two Dense layers"),
+            (2 * channels * hidden + hidden,
+             "leaves out the biases of the second Dense layer (C of them)"),
+            (2 * channels * hidden + channels,
+             "leaves out the biases of the first Dense layer (C / r of them)"),
+            (channels * hidden + hidden, "counts only the first Dense layer; the excitation has two"),
+            (2 * channels * channels * reduction + channels * reduction + channels,
+             "multiplies by the reduction; the hidden layer has C / r units, fewer than C"),
+            (2 * channels * channels + 2 * channels, "leaves out the reduction: the hidden layer has C / r units"),
+        ]
+        matches = [text for value, text in known if answer == value]
+        _fail(
+            f"{call} returned {answer:,}; expected {expected:,}"
+            + (f": it {'; or it '.join(matches)}." if matches else "."),
+            hint,
+        )
+    _passed(f"se_block_params matches the Keras SE block in all {len(cases)} cases.")
+
+
+def check_se_resnet50_extra(se_resnet50_extra):
+    """Check a learner's ``se_resnet50_extra(reduction)``: the parameters that SE blocks add to
+    ResNet-50, one block per bottleneck unit, on its ``4 * filters`` output channels.
+
+    The expected value is recomputed from ``resnet.RESNET50_STAGES`` and ``senet.se_params``
+    (tests/test_architectures_senet.py checks that sum against the built SE-ResNet-50).
+    """
+    _keras()  # TensorFlow's start-up lines go nowhere
+    from course_lib.architectures import resnet, senet
+
+    hint = (
+        "Every one of the 3 + 4 + 6 + 3 = 16 bottleneck units gets its own SE block, on the "
+        "unit's output channels, 4 * filters (256, 512, 1024, 2048): sum units * se_params(4 * "
+        "filters, reduction) over resnet.RESNET50_STAGES."
+    )
+    stages = resnet.RESNET50_STAGES
+    for reduction in (16, 8, 4, 32):
+        expected = sum(units * senet.se_params(4 * filters, reduction) for filters, units in stages)
+        call = f"se_resnet50_extra({reduction})"
+        answer = _whole_count(_call(se_resnet50_extra, (reduction,), "se_resnet50_extra", hint), call, hint)
+        if answer == expected:
+            continue
+        known = [
+            (sum(senet.se_params(4 * f, reduction) for f, _ in stages),
+             "counts one SE block per stage; every unit has its own"),
+            (sum(n * senet.se_params(f, reduction) for f, n in stages if f % reduction == 0)
+             if all(f % reduction == 0 for f, _ in stages) else None,
+             "uses the bottleneck filters (64 ... 512), but the block sits on the unit's output, "
+             "with 4 * filters channels"),
+            (sum(n * 2 * (4 * f) ** 2 // reduction for f, n in stages),
+             "counts the weights but not the biases"),
+            (sum(n * senet.se_params(4 * f, reduction) for f, n in stages) + 25_636_712,
+             "is the whole SE-ResNet-50; give only what the SE blocks add"),
+        ]
+        matches = [text for value, text in known if value is not None and answer == value]
+        _fail(
+            f"{call} returned {answer:,}; expected {expected:,}"
+            + (f": it {'; or it '.join(matches)}." if matches else "."),
+            hint,
+        )
+    _passed("se_resnet50_extra gives what the 16 SE blocks add for reductions 16, 8, 4 and 32.")
+
+
+# --------------------------------------------------------------------------- 18 comparing architectures
+
+
+def _photo_batches():
+    """RGB batches with values 0-255 whose channels all differ, so a channel mix-up shows."""
+    rng = np.random.default_rng(18)
+    return [
+        rng.uniform(0, 255, size=shape).astype(np.float32)
+        for shape in [(1, 4, 5, 3), (3, 2, 2, 3), (2, 7, 3, 3)]
+    ]
+
+
+def check_caffe_preprocess(caffe_preprocess):
+    """Check a learner's ``caffe_preprocess(x)`` against ``keras.applications.resnet50.preprocess_input``.
+
+    ``x`` is a float32 batch ``(N, H, W, 3)`` of RGB values 0-255; the answer must equal Keras's
+    result (on a copy) and must leave ``x`` unchanged.
+    """
+    keras = _keras()
+    mean_bgr = np.array([103.939, 116.779, 123.68])
+    hint = (
+        "Reverse the channels, RGB to BGR, with x[..., ::-1], then subtract the mean pixel in BGR "
+        "order, [103.939, 116.779, 123.68]. No scaling."
+    )
+    for x in _photo_batches():
+        expected = keras.applications.resnet50.preprocess_input(x.copy()).astype(np.float64)
+        given = x.copy()
+        answer = _call(caffe_preprocess, (given,), "caffe_preprocess", hint)
+        case = f"caffe_preprocess on a batch of shape {x.shape}"
+        if answer is None:
+            _fail(f"{case} returned None.", "Return the new array. " + hint)
+        if not np.array_equal(given, x):
+            _fail(
+                f"{case} changed the array it was given.",
+                "Build a new array (x[..., ::-1] - mean does) instead of subtracting in place "
+                "with -=; the caller may still need the original pixels.",
+            )
+        try:
+            values = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            values = None
+        if values is not None and values.shape == expected.shape:
+            known = [
+                (x - mean_bgr, "the mean is subtracted but the channels are still in RGB order"),
+                (x - mean_bgr[::-1], "the channels are still in RGB order (the mean is RGB too)"),
+                (x[..., ::-1] - mean_bgr[::-1], "the mean is in RGB order; after the flip it must be BGR"),
+                (x[..., ::-1], "the channels are reversed but the mean is not subtracted"),
+                (x / 127.5 - 1, "that is MobileNet's preprocessing ([-1, 1]), not ResNet50's"),
+                (x[..., ::-1] / 255 - mean_bgr / 255, "the values were scaled to [0, 1] first"),
+            ]
+            for wrong, problem in known:
+                if np.allclose(values, wrong, atol=1e-3):
+                    _fail(f"{case}: {problem}.", hint)
+        _same_array(answer, expected, case, hint, atol=1e-3)
+    _passed("caffe_preprocess equals keras.applications.resnet50.preprocess_input and keeps its input.")
+
+
+def check_unfreeze_top(unfreeze_top):
+    """Check a learner's ``unfreeze_top(base, n)`` on frozen MobileNet bases (``alpha=0.25``).
+
+    After the call the base must be trainable as a whole, exactly its last ``n`` layers trainable
+    except the ``BatchNormalization`` ones, and the trainable weights those of that choice.
+    """
+    keras = _keras()
+    hint = (
+        "Set base.trainable = True first (a frozen model hides all its weights), then for each "
+        "layer: trainable if it is among base.layers[-n:] and not a BatchNormalization."
+    )
+    for n in (6, 1, 20):
+        base = keras.applications.MobileNet(
+            input_shape=(32, 32, 3), alpha=0.25, include_top=False, weights=None, pooling="avg"
+        )
+        base.trainable = False
+        _call(unfreeze_top, (base, n), "unfreeze_top", hint)
+        layers = base.layers
+        expected = [
+            i >= len(layers) - n and not isinstance(layer, keras.layers.BatchNormalization)
+            for i, layer in enumerate(layers)
+        ]
+        got = [layer.trainable for layer in layers]
+        case = f"unfreeze_top(base, {n})"
+        if not base.trainable:
+            _fail(
+                f"after {case} the base is still frozen as a whole (base.trainable is False), so "
+                "none of its weights would train.",
+                hint,
+            )
+        if got == expected:
+            continue
+        wrong = [layers[i] for i in range(len(layers)) if got[i] != expected[i]]
+        batch_norms = [layer for layer in wrong if isinstance(layer, keras.layers.BatchNormalization)]
+        if batch_norms and len(batch_norms) == len(wrong):
+            _fail(
+                f"after {case} the batch normalization layer '{batch_norms[0].name}' is trainable.",
+                "Keep every BatchNormalization frozen: its moving statistics describe the "
+                "pretraining data. " + hint,
+            )
+        trained = sum(got)
+        top = [i for i, flag in enumerate(got) if flag]
+        if all(got):
+            _fail(f"after {case} every layer of the base is trainable.", hint)
+        if top and top[0] in (len(layers) - n - 1, len(layers) - n + 1):
+            _fail(f"after {case} the trainable layers start one layer off: {trained} are trainable.",
+                  f"The last n layers are base.layers[-n:], i.e. the indices len(base.layers) - n "
+                  f"to len(base.layers) - 1. " + hint)
+        _fail(
+            f"after {case} layer '{wrong[0].name}' has trainable={wrong[0].trainable}; expected "
+            f"{not wrong[0].trainable}.",
+            hint,
+        )
+    _passed("unfreeze_top makes the last n layers trainable, batch normalization frozen, for n = 6, 1 and 20.")

@@ -256,8 +256,8 @@ def show_bar_groups(values, groups, bars, ylabel, title=None, fmt="{:.2f}"):
         ax.bar_label(rects, labels=[fmt.format(v) for v in values[:, b]], fontsize=8)
     ax.set_xticks(np.arange(len(groups)), groups)
     ax.set_ylabel(ylabel)
-    ax.set_ylim(0, max(values.max(), 1e-9) * 1.2)
-    ax.legend(frameon=False)
+    ax.set_ylim(0, max(values.max(), 1e-9) * 1.3)  # room for the legend above the bars
+    ax.legend(frameon=False, loc="upper center", ncols=len(bars))
     if title:
         ax.set_title(title)
     fig.tight_layout()
@@ -515,7 +515,7 @@ def overlay_heatmap(
 
     The heat map is drawn with transparency ``alpha`` on the scale ``vmin``/``vmax`` (by default its
     own range, so its maximum is the hottest colour); give several maps one ``vmin``/``vmax`` to
-    compare them. ``outline`` draws the contour where the image crosses half its brightest value
+    compare them. ``outline`` draws the contour halfway between the darkest and brightest pixel
     (a digit's strokes), so the strokes stay visible under the colours.
     """
     image, heatmap = np.asarray(image, dtype=float), np.asarray(heatmap, dtype=float)
@@ -628,5 +628,260 @@ def compare_histories(histories, labels):
         ax.set_title(key)
         ax.grid(True, alpha=0.3)
     axes[1].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _layer_description(layer):
+    """Return one line saying what a layer does, e.g. ``Conv2D 3x3, 128 filters``."""
+    kind = type(layer).__name__
+    if hasattr(layer, "kernel_size") and hasattr(layer, "filters"):
+        size = "x".join(map(str, layer.kernel_size))
+        strides = "" if tuple(layer.strides) == (1, 1) else f", stride {layer.strides[0]}"
+        return f"{kind} {size}, {layer.filters} filters{strides}"
+    if hasattr(layer, "pool_size"):
+        size = "x".join(map(str, layer.pool_size))
+        return f"{kind} {size}, stride {layer.strides[0]}"
+    if hasattr(layer, "units"):
+        return f"{kind}, {layer.units} units"
+    return kind
+
+
+def draw_branches(model, branches, source=None, merge=None, title=None, show_params=True):
+    """Draw parallel branches of a Keras model side by side, between the layer that feeds them and
+    the layer that merges them; return the figure.
+
+    ``branches`` lists, for each branch from left to right, the names of its layers from top to
+    bottom. ``source`` names the layer whose output all branches read (``None``: the model's
+    input); ``merge`` names the layer that joins them (e.g. a ``Concatenate``), or ``None``.
+    Each box gives the layer's name, what it does (kernel size, filters, stride) and its output
+    shape without the batch axis (and its parameters when ``show_params``). A block diagram for
+    models that :func:`draw_model`, which draws chains, cannot show: an inception module, a
+    residual unit.
+    """
+    try:
+        def box(name):
+            if name is None:
+                shape = tuple(model.inputs[0].shape[1:])
+                return "input", "InputLayer", "the model's input", shape, None
+            layer = model.get_layer(name)
+            params = layer.count_params() if layer.weights else None
+            kind = type(layer).__name__
+            return name, kind, _layer_description(layer), tuple(layer.output.shape[1:]), params
+
+        top = box(source)
+        columns = [[box(name) for name in branch] for branch in branches]
+        bottom = box(merge) if merge is not None else None
+    except (AttributeError, ValueError, IndexError, TypeError) as error:
+        raise ValueError(
+            f"draw_branches needs a built model and names of its layers ({error})."
+        ) from None
+    if not columns or not all(columns):
+        raise ValueError("branches must be a non-empty list of non-empty lists of layer names.")
+    depth = max(len(column) for column in columns)
+    width = len(columns)
+    rows = depth + 1 + (bottom is not None)
+    fig, ax = plt.subplots(figsize=(max(3.3 * width, 4.5), 1.05 * rows + (0.5 if title else 0.2)))
+    ax.set_xlim(0, width)
+    ax.set_ylim(rows - 0.45, -0.55)
+    ax.axis("off")
+
+    def draw(x, y, half_width, content):
+        name, kind, detail, shape, params = content
+        colour = next((c for k, c in _LAYER_COLOURS.items() if kind.endswith(k)), "#e5e5e5")
+        ax.add_patch(plt.Rectangle((x - half_width, y - 0.34), 2 * half_width, 0.68,
+                                   facecolor=colour, edgecolor="0.3"))
+        shape_text = "x".join("?" if s is None else str(s) for s in shape)
+        line = f"output {shape_text}" + (f", {params:,} params" if show_params and params else "")
+        ax.text(x, y - 0.17, name, ha="center", va="center", fontsize=9, weight="bold")
+        ax.text(x, y + 0.03, detail, ha="center", va="center", fontsize=8)
+        ax.text(x, y + 0.2, line, ha="center", va="center", fontsize=8)
+
+    def arrow(start, end):
+        ax.annotate("", end, start, arrowprops={"arrowstyle": "->", "color": "0.3"})
+
+    centre = width / 2
+    draw(centre, 0, min(1.6, width / 2 - 0.05), top)
+    for i, column in enumerate(columns):
+        x = i + 0.5
+        arrow((centre, 0.34), (x, 0.66))
+        for j, content in enumerate(column, start=1):
+            draw(x, j, 0.46, content)
+            if j > 1:
+                arrow((x, j - 0.66), (x, j - 0.34))
+        if bottom is not None:
+            if len(column) < depth:  # a short branch runs straight down past the longer ones
+                ax.plot([x, x], [len(column) + 0.34, depth + 0.34], color="0.3", linewidth=1)
+            arrow((x, depth + 0.34), (centre + (x - centre) * 0.5, depth + 0.66))
+    if bottom is not None:
+        draw(centre, depth + 1, min(1.6, width / 2 - 0.05), bottom)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_bar_panels(labels, panels, series=None, fmt="{:.3g}", title=None):
+    """Draw one horizontal bar chart per panel, side by side, with the same row labels; return the figure.
+
+    ``labels`` names the rows, top to bottom (e.g. layers). ``panels`` maps a panel title (e.g.
+    "parameters (millions)") to its values: one per row, or, with ``series`` (names for the
+    legend), one row of ``len(series)`` values per label, drawn as grouped bars. Each bar carries
+    its value written with ``fmt``.
+    """
+    labels = list(labels)
+    count = 1 if series is None else len(series)
+    arrays = {}
+    for name, values in panels.items():
+        values = np.asarray(values, dtype=float)
+        if values.size != len(labels) * count or values.ndim > 2:
+            raise ValueError(
+                f"panel {name!r} needs {len(labels)} x {count} values (labels x series); "
+                f"received shape {values.shape}."
+            )
+        arrays[name] = values.reshape(len(labels), count)
+    height = 0.8 + len(labels) * (0.26 + 0.16 * (count - 1))
+    fig, axes = plt.subplots(1, len(arrays), figsize=(4.6 * len(arrays) + 1, height), sharey=True,
+                             squeeze=False)
+    bar = 0.8 / count
+    positions = np.arange(len(labels))
+    for ax, (name, values) in zip(axes[0], arrays.items()):
+        for s in range(count):
+            offset = (s - (count - 1) / 2) * bar
+            rects = ax.barh(positions + offset, values[:, s], bar, color=f"C{s}",
+                            label=None if series is None else series[s])
+            ax.bar_label(rects, labels=[fmt.format(v) for v in values[:, s]], fontsize=7, padding=2)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlim(0, max(values.max(), 1e-9) * 1.25)
+        ax.grid(True, axis="x", alpha=0.3)
+    axes[0, 0].set_yticks(positions, labels)
+    axes[0, 0].invert_yaxis()
+    if series is not None:
+        axes[0, -1].legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- 16 Xception, 18 comparing architectures
+
+
+def draw_block_diagram(boxes, skips=(), title=None, width=5.6):
+    """Draw a block diagram: boxes in a column joined by arrows, with skip connections beside them.
+
+    ``boxes`` is a list of ``(label, detail)`` or ``(label, detail, colour)``: the label in bold,
+    the detail (e.g. an output shape) below it; boxes are joined top to bottom by arrows.
+    ``skips`` holds ``(start, end, label)``: an arrow from box ``start`` to box ``end`` drawn on the
+    right of the column (a residual shortcut), with ``label`` written beside it; skips that share a
+    box are drawn side by side. Returns the figure.
+    """
+    boxes = [tuple(box) + ("#e5e5e5",) * (3 - len(box)) for box in boxes]
+    if not boxes:
+        raise ValueError("draw_block_diagram needs at least one box.")
+    for start, end, _ in skips:
+        if not 0 <= start < end < len(boxes):
+            raise ValueError(
+                f"skip ({start}, {end}) must go down the column: 0 <= start < end < {len(boxes)}."
+            )
+    fig, ax = plt.subplots(figsize=(width, 0.62 * len(boxes) + (0.5 if title else 0.2)))
+    ax.set_xlim(0, 1.45)
+    ax.set_ylim(len(boxes) - 0.4, -0.6)
+    ax.axis("off")
+    for row, (label, detail, colour) in enumerate(boxes):
+        ax.add_patch(plt.Rectangle((0.03, row - 0.3), 0.94, 0.6, facecolor=colour, edgecolor="0.3"))
+        if detail:
+            ax.text(0.5, row - 0.1, label, ha="center", va="center", fontsize=9.5, weight="bold")
+            ax.text(0.5, row + 0.15, detail, ha="center", va="center", fontsize=8.5)
+        else:
+            ax.text(0.5, row, label, ha="center", va="center", fontsize=9.5, weight="bold")
+        if row:
+            ax.annotate("", (0.5, row - 0.3), (0.5, row - 0.7),
+                        arrowprops={"arrowstyle": "->", "color": "0.3"})
+    levels = []  # a skip that shares a box with an earlier one is drawn further right
+    for start, end, label in skips:
+        taken = {lv for (s, e), lv in levels if s <= end and start <= e}
+        level = min(set(range(len(levels) + 1)) - taken)
+        levels.append(((start, end), level))
+        x = 1.04 + 0.07 * level
+        top, bottom = start + 0.12, end - 0.12  # leave low on a box, arrive high: no overlap
+        ax.plot([0.97, x, x], [top, top, bottom], color="C3", linewidth=1.4)
+        ax.annotate("", (0.97, bottom), (x, bottom),
+                    arrowprops={"arrowstyle": "->", "color": "C3", "lw": 1.4})
+        ax.text(x + 0.03, (start + end) / 2, label, ha="left", va="center", fontsize=8.5, color="C3")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, source=None):
+    """Draw a bubble chart: accuracy against multiply-accumulates, bubble area ~ parameters.
+
+    ``macs`` (per image) and ``params`` are counts, ``accuracy`` fractions in [0, 1]; one labelled
+    bubble per name, and a legend giving the area of 10 and 100 million parameters. The x axis
+    shows GMACs (10**9). ``source`` is written under the chart (where the accuracies come from).
+    Returns the figure.
+    """
+    macs, accuracy, params = (np.asarray(v, dtype=float) for v in (macs, accuracy, params))
+    if not len(names) == len(macs) == len(accuracy) == len(params):
+        raise ValueError(
+            f"one value per model: {len(names)} names, {len(macs)} MACs, {len(accuracy)} "
+            f"accuracies, {len(params)} parameter counts."
+        )
+    area_per_million = 15.0  # points**2 per million parameters
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    for i, name in enumerate(names):
+        area = area_per_million * params[i] / 1e6
+        ax.scatter(macs[i] / 1e9, 100 * accuracy[i], s=area, color=f"C{i}", alpha=0.55,
+                   edgecolors="0.2")
+        ax.annotate(name, (macs[i] / 1e9, 100 * accuracy[i]), xytext=(0, math.sqrt(area) / 2 + 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=9)
+    for millions in (10, 100):
+        ax.scatter([], [], s=area_per_million * millions, color="0.8", edgecolors="0.2",
+                   label=f"{millions} M parameters")
+    ax.legend(loc="lower center", ncol=2, frameon=False, borderpad=1.4, handletextpad=1.8, columnspacing=3)
+    ax.set_xlabel("operations per image (GMACs)")
+    ax.set_ylabel("ImageNet top-1 accuracy (%)")
+    ax.set_xlim(-0.06 * macs.max() / 1e9, 1.15 * macs.max() / 1e9)
+    low, high = 100 * accuracy.min(), 100 * accuracy.max()
+    ax.set_ylim(low - 4, high + 2.5)
+    ax.grid(True, alpha=0.3)
+    if title:
+        ax.set_title(title)
+    if source:
+        fig.text(0.01, 0.01, source, fontsize=7.5, color="0.35", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
+    return fig
+
+
+def show_connection_table(matrix, rows="input map", columns="output map", title=None):
+    """Draw a 0/1 connection table as a grid of crosses, like Table I of the LeNet-5 paper.
+
+    ``matrix[j, i] = 1`` means output map ``i`` reads input map ``j``. Rows and columns are
+    numbered from 0; the number of inputs of each output map is written under its column.
+    Returns the figure.
+    """
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or not np.isin(matrix, (0, 1)).all():
+        raise ValueError(f"show_connection_table draws a 2-D array of 0 and 1; received shape {matrix.shape}.")
+    n_rows, n_cols = matrix.shape
+    fig, ax = plt.subplots(figsize=(0.42 * n_cols + 1.4, 0.42 * n_rows + 1.5))
+    ax.imshow(matrix, cmap="Greys", vmin=0, vmax=2.5)
+    for j, i in zip(*np.nonzero(matrix)):
+        ax.text(i, j, "X", ha="center", va="center", fontsize=10, weight="bold")
+    for i, count in enumerate(matrix.sum(axis=0)):
+        ax.text(i, n_rows - 0.1, str(count), ha="center", va="top", fontsize=8, color="tab:blue")
+    ax.set_xticks(np.arange(n_cols))
+    ax.set_yticks(np.arange(n_rows))
+    ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows), minor=True)
+    ax.grid(which="minor", color="0.6", linewidth=0.5)
+    ax.tick_params(which="both", length=0, labeltop=True, labelbottom=False)
+    ax.set_xlabel(f"{columns} (in blue: how many {rows}s it reads)")
+    ax.set_ylabel(rows)
+    ax.set_ylim(n_rows + 0.2, -0.5)
+    if title:
+        ax.set_title(title)
     fig.tight_layout()
     return fig

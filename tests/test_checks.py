@@ -1395,3 +1395,562 @@ def test_check_translate_rejects_a_wrong_zero_shift_and_a_stub():
         checks.check_translate(lambda x, dy, dx: _translate_right(x, dy, dx) if dx else 0 * x)
     with pytest.raises(AssertionError, match="not written yet"):
         checks.check_translate(lambda x, dy, dx: (_ for _ in ()).throw(NotImplementedError))
+
+
+# --------------------------------------------------------------------------- 13 VGG
+
+
+def _stacked_3x3(n, channels):
+    from course_lib.counting import conv2d_params, receptive_field
+
+    return receptive_field([(3, 1)] * n).size, n * conv2d_params(3, channels, channels)
+
+
+def test_check_stacked_3x3_accepts_the_formulas_and_arithmetic(capsys):
+    checks.check_stacked_3x3(_stacked_3x3)
+    checks.check_stacked_3x3(lambda n, c: (2 * n + 1, n * (9 * c * c + c)))
+    checks.check_stacked_3x3(lambda n, c: np.array([2 * n + 1, n * (9 * c * c + c)]))
+    assert capsys.readouterr().out.count("Correct") == 3
+
+
+def test_check_stacked_3x3_rejects_wrong_fields():
+    with pytest.raises(AssertionError, match="neighbouring layers overlap"):
+        checks.check_stacked_3x3(lambda n, c: (3 * n, _stacked_3x3(n, c)[1]))
+    with pytest.raises(AssertionError, match="the field's area"):
+        checks.check_stacked_3x3(lambda n, c: ((2 * n + 1) ** 2, _stacked_3x3(n, c)[1]))
+
+
+def test_check_stacked_3x3_rejects_wrong_parameter_counts():
+    with pytest.raises(AssertionError, match="not the biases"):
+        checks.check_stacked_3x3(lambda n, c: (2 * n + 1, n * 9 * c * c))
+    with pytest.raises(AssertionError, match="is one 5x5 convolution, the single layer the stack replaces"):
+        checks.check_stacked_3x3(lambda n, c: (2 * n + 1, (2 * n + 1) ** 2 * c * c + c))
+    with pytest.raises(AssertionError, match="one 3x3 layer; the stack has n"):
+        checks.check_stacked_3x3(lambda n, c: (2 * n + 1, 9 * c * c + c))
+    with pytest.raises(AssertionError, match="only 9 \\* channels weights"):
+        checks.check_stacked_3x3(lambda n, c: (2 * n + 1, n * (9 * c + c)))
+
+
+def test_check_stacked_3x3_rejects_other_answers():
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_stacked_3x3(lambda n, c: None)
+    with pytest.raises(AssertionError, match="expected a pair"):
+        checks.check_stacked_3x3(lambda n, c: 2 * n + 1)
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_stacked_3x3(lambda n, c: (_ for _ in ()).throw(NotImplementedError))
+
+
+def _first_dense_params(side):
+    return (side // 32) ** 2 * 512 * 4096 + 4096
+
+
+def test_check_first_dense_params_accepts_the_right_count(capsys):
+    checks.check_first_dense_params(_first_dense_params)
+    checks.check_first_dense_params(lambda side: np.int64(_first_dense_params(side)))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_first_dense_params_rejects_wrong_counts():
+    with pytest.raises(AssertionError, match="forgets the 4,096 biases"):
+        checks.check_first_dense_params(lambda side: (side // 32) ** 2 * 512 * 4096)
+    with pytest.raises(AssertionError, match="does not round down"):
+        checks.check_first_dense_params(lambda side: (side / 32) ** 2 * 512 * 4096 + 4096)
+    with pytest.raises(AssertionError, match="four times; VGG16 has five"):
+        checks.check_first_dense_params(lambda side: (side // 16) ** 2 * 512 * 4096 + 4096)
+    with pytest.raises(AssertionError, match="forgets the 512 channels"):
+        checks.check_first_dense_params(lambda side: (side // 32) ** 2 * 4096 + 4096)
+    with pytest.raises(AssertionError, match="whatever the side"):
+        checks.check_first_dense_params(lambda side: 7 * 7 * 512 * 4096 + 4096)
+    with pytest.raises(AssertionError, match="a count is a whole number"):
+        checks.check_first_dense_params(lambda side: _first_dense_params(side) + 0.5)
+
+
+# --------------------------------------------------------------------------- 14 GoogLeNet
+
+
+def _module_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj):
+    from course_lib.counting import conv2d_params
+
+    return (conv2d_params(1, c_in, f1) + conv2d_params(1, c_in, f3_reduce) + conv2d_params(3, f3_reduce, f3)
+            + conv2d_params(1, c_in, f5_reduce) + conv2d_params(5, f5_reduce, f5) + conv2d_params(1, c_in, pool_proj))
+
+
+def test_check_module_params_accepts_the_sum_of_six_convolutions(capsys):
+    checks.check_module_params(_module_params)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_module_params_rejects_wrong_counts():
+    from course_lib.counting import conv2d_params
+
+    with pytest.raises(AssertionError, match="not the biases"):
+        checks.check_module_params(lambda c, *f: _module_params(c, *f) - sum(f))
+    with pytest.raises(AssertionError, match="module without bottlenecks"):
+        checks.check_module_params(
+            lambda c, f1, f3r, f3, f5r, f5, pp: conv2d_params(1, c, f1) + conv2d_params(3, c, f3)
+            + conv2d_params(5, c, f5) + conv2d_params(1, c, pp)
+        )
+    with pytest.raises(AssertionError, match="leaves out the two 1x1 reduce layers"):
+        checks.check_module_params(
+            lambda c, f1, f3r, f3, f5r, f5, pp: _module_params(c, f1, f3r, f3, f5r, f5, pp)
+            - conv2d_params(1, c, f3r) - conv2d_params(1, c, f5r)
+        )
+    with pytest.raises(AssertionError, match="pool_proj"):
+        checks.check_module_params(lambda c, *f: _module_params(c, *f) - conv2d_params(1, c, f[-1]))
+    with pytest.raises(AssertionError, match="returned 0"):
+        checks.check_module_params(lambda *args: 0)
+
+
+def _aux_head_params(c_in, side, classes):
+    pooled = (side - 5) // 3 + 1
+    return (c_in * 128 + 128) + (pooled * pooled * 128 * 1024 + 1024) + (1024 * classes + classes)
+
+
+def test_check_aux_head_params_accepts_the_right_count(capsys):
+    checks.check_aux_head_params(_aux_head_params)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_aux_head_params_rejects_wrong_counts():
+    with pytest.raises(AssertionError, match="flattens the map before the pooling"):
+        checks.check_aux_head_params(
+            lambda c, s, k: (c * 128 + 128) + (s * s * 128 * 1024 + 1024) + (1024 * k + k)
+        )
+    with pytest.raises(AssertionError, match="only the 128 channels of one position"):
+        checks.check_aux_head_params(lambda c, s, k: (c * 128 + 128) + (128 * 1024 + 1024) + (1024 * k + k))
+    with pytest.raises(AssertionError, match="divides the side by 3"):
+        checks.check_aux_head_params(
+            lambda c, s, k: (c * 128 + 128) + ((s // 3) ** 2 * 128 * 1024 + 1024) + (1024 * k + k)
+        )
+    with pytest.raises(AssertionError, match="leaves out the last dense layer"):
+        checks.check_aux_head_params(lambda c, s, k: _aux_head_params(c, s, k) - (1024 * k + k))
+    with pytest.raises(AssertionError, match="should be a number"):
+        checks.check_aux_head_params(lambda c, s, k: str(_aux_head_params(c, s, k)))
+
+
+# --------------------------------------------------------------------------- 16 Xception
+
+
+def test_check_pointwise_conv_accepts_matmul_and_einsum(capsys):
+    checks.check_pointwise_conv(lambda m, k, b: m @ k + b)
+    checks.check_pointwise_conv(lambda m, k, b: np.einsum("hwi,io->hwo", m, k) + b)
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_pointwise_conv_rejects_a_missing_bias_and_a_transposed_kernel():
+    with pytest.raises(AssertionError, match="off by the bias"):
+        checks.check_pointwise_conv(lambda m, k, b: m @ k)
+    with pytest.raises(AssertionError, match="raised ValueError"):
+        checks.check_pointwise_conv(lambda m, k, b: m @ k.T + b)
+    def transposed_when_square(m, k, b):
+        return m @ (k.T if k.shape[0] == k.shape[1] else k) + b
+    with pytest.raises(AssertionError, match="kernel transposed"):
+        checks.check_pointwise_conv(transposed_when_square)
+
+
+def test_check_pointwise_conv_rejects_wrong_shapes_none_and_a_stub():
+    with pytest.raises(AssertionError, match=r"has shape \(5, 7, 3\); expected \(5, 7, 4\)"):
+        checks.check_pointwise_conv(lambda m, k, b: m)
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_pointwise_conv(lambda m, k, b: None)
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_pointwise_conv(lambda m, k, b: (_ for _ in ()).throw(NotImplementedError))
+
+
+def _middle_block_counts():
+    from course_lib import counting
+
+    batch_norm = counting.batch_norm_params(728)
+    separable = 3 * (counting.separable_conv2d_params(3, 728, 728, use_bias=False) + batch_norm)
+    regular = 3 * (counting.conv2d_params(3, 728, 728, use_bias=False) + batch_norm)
+    return separable, regular, batch_norm
+
+
+def test_check_middle_block_params_accepts_the_counts(capsys):
+    separable, regular, _ = _middle_block_counts()
+    checks.check_middle_block_params(separable, regular)
+    checks.check_middle_block_params(float(separable), np.int64(regular))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_middle_block_params_rejects_missing_or_half_batch_norm_and_biases():
+    separable, regular, batch_norm = _middle_block_counts()
+    with pytest.raises(AssertionError, match="batch normalizations are missing"):
+        checks.check_middle_block_params(separable - 3 * batch_norm, regular)
+    with pytest.raises(AssertionError, match=r"block_regular = .*half of each batch normalization"):
+        checks.check_middle_block_params(separable, regular - 3 * batch_norm // 2)
+    with pytest.raises(AssertionError, match="counts a bias per filter"):
+        checks.check_middle_block_params(separable + 3 * 728, regular)
+
+
+def test_check_middle_block_params_rejects_one_convolution_swaps_and_non_numbers():
+    separable, regular, _ = _middle_block_counts()
+    with pytest.raises(AssertionError, match="that is one convolution; the block has 3"):
+        checks.check_middle_block_params(separable // 3, regular)
+    with pytest.raises(AssertionError, match="swapped"):
+        checks.check_middle_block_params(regular, separable)
+    with pytest.raises(AssertionError, match="should be a number"):
+        checks.check_middle_block_params("1.6 million", regular)
+    with pytest.raises(AssertionError, match="Keras counts"):
+        checks.check_middle_block_params(separable + 1, regular)
+
+
+# --------------------------------------------------------------------------- 11 LeNet-5
+
+
+def test_check_partial_params_accepts_a_sum_and_a_loop(capsys):
+    def loop(table, kernel_size):
+        total = 0
+        for inputs in table:
+            total += kernel_size**2 * len(inputs) + 1
+        return total
+
+    checks.check_partial_params(lambda table, k: sum(k * k * len(t) + 1 for t in table))
+    checks.check_partial_params(loop)
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_partial_params_rejects_common_mistakes():
+    with pytest.raises(AssertionError, match="leaves out the biases"):
+        checks.check_partial_params(lambda table, k: sum(k * k * len(t) for t in table))
+    with pytest.raises(AssertionError, match="has its square"):
+        checks.check_partial_params(lambda table, k: sum(k * len(t) + 1 for t in table))
+    with pytest.raises(AssertionError, match="longest row"):
+        checks.check_partial_params(lambda table, k: len(table) * (k * k * 6 + 1))
+    with pytest.raises(AssertionError, match="should be 1,516"):
+        checks.check_partial_params(lambda table, k: 1_600)
+    with pytest.raises(AssertionError, match="a count is a whole number"):
+        checks.check_partial_params(lambda table, k: 1516.5)
+
+
+def test_check_flatten_length_accepts_the_layer_by_layer_answer(capsys):
+    def by_layers(side):
+        side = (side - 4) // 2
+        side = (side - 4) // 2
+        return 16 * side**2
+
+    checks.check_flatten_length(by_layers)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_flatten_length_rejects_wrong_lengths():
+    with pytest.raises(AssertionError, match="side of the last map"):
+        checks.check_flatten_length(lambda side: ((side - 4) // 2 - 4) // 2)
+    with pytest.raises(AssertionError, match="counts one map"):
+        checks.check_flatten_length(lambda side: (((side - 4) // 2 - 4) // 2) ** 2)
+    with pytest.raises(AssertionError, match=r"flatten_length\(33\)"):  # rounding up is wrong for odd sides
+        checks.check_flatten_length(lambda side: 16 * (-(-(-(-(side - 4) // 2) - 4) // 2)) ** 2)
+    with pytest.raises(AssertionError, match="raised NameError"):
+        checks.check_flatten_length(lambda side: undefined_name)  # noqa: F821
+
+
+# --------------------------------------------------------------------------- 12 AlexNet
+
+
+def _lrn_loop(a, n=5, k=2.0, alpha=1e-4, beta=0.75, divide_alpha=False, radius=None):
+    a = np.asarray(a, dtype=np.float64)
+    maps = a.shape[-1]
+    r = n // 2 if radius is None else radius
+    out = np.empty_like(a)
+    for i in range(maps):
+        lo, hi = max(0, i - r), min(maps - 1, i + r)
+        total = (a[..., lo : hi + 1] ** 2).sum(axis=-1)
+        out[..., i] = a[..., i] / (k + (alpha / n if divide_alpha else alpha) * total) ** beta
+    return out
+
+
+def test_check_lrn_accepts_a_loop_over_maps(capsys):
+    checks.check_lrn(_lrn_loop)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_lrn_rejects_common_mistakes():
+    with pytest.raises(AssertionError, match="alpha is divided by n"):
+        checks.check_lrn(lambda a, n, k, alpha, beta: _lrn_loop(a, n, k, alpha, beta, divide_alpha=True))
+    with pytest.raises(AssertionError, match="n // 2 on each side"):
+        checks.check_lrn(lambda a, n, k, alpha, beta: _lrn_loop(a, n, k, alpha, beta, radius=n))
+    with pytest.raises(AssertionError, match="only the map itself"):
+        checks.check_lrn(lambda a, n, k, alpha, beta: a / (k + alpha * np.asarray(a, float) ** 2) ** beta)
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_lrn(lambda a, n, k, alpha, beta: None)
+    with pytest.raises(AssertionError, match="differs from the expected values"):
+        checks.check_lrn(lambda a, n, k, alpha, beta: _lrn_loop(a, n, k, alpha, 1.0))
+
+
+def _inverted_dropout(x, rate, rng):
+    keep = rng.random(x.shape) >= rate
+    return np.where(keep, x / (1 - rate), 0.0)
+
+
+def test_check_dropout_accepts_inverted_dropout(capsys):
+    checks.check_dropout(_inverted_dropout)
+    checks.check_dropout(lambda x, rate, rng: x * (rng.uniform(size=x.shape) > rate) / (1 - rate))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_dropout_rejects_common_mistakes():
+    with pytest.raises(AssertionError, match="keeps the surviving values unchanged"):
+        checks.check_dropout(lambda x, rate, rng: x * (rng.random(x.shape) >= rate))
+    with pytest.raises(AssertionError, match="multiplies the survivors by 1 - rate"):
+        checks.check_dropout(lambda x, rate, rng: x * (rng.random(x.shape) >= rate) * (1 - rate))
+    with pytest.raises(AssertionError, match="probability of dropping"):
+        checks.check_dropout(lambda x, rate, rng: _inverted_dropout(x, 1 - rate, rng) if rate else x)
+    with pytest.raises(AssertionError, match="different mask with the same seed"):
+        checks.check_dropout(lambda x, rate, rng: _inverted_dropout(x, rate, np.random.default_rng()))
+    with pytest.raises(AssertionError, match="has shape"):
+        checks.check_dropout(lambda x, rate, rng: _inverted_dropout(x, rate, rng).ravel())
+
+
+# --------------------------------------------------------------------------- 15 ResNet
+
+
+def _residual_unit_params(c_in, filters, strides):
+    from course_lib.counting import batch_norm_params, conv2d_params
+
+    count = conv2d_params(3, c_in, filters, use_bias=False) + batch_norm_params(filters)
+    count += conv2d_params(3, filters, filters, use_bias=False) + batch_norm_params(filters)
+    if strides != 1 or c_in != filters:
+        count += conv2d_params(1, c_in, filters, use_bias=False) + batch_norm_params(filters)
+    return count
+
+
+def test_check_residual_unit_params_accepts_the_formula(capsys):
+    checks.check_residual_unit_params(_residual_unit_params)
+    checks.check_residual_unit_params(lambda c, f, s: float(_residual_unit_params(c, f, s)))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def _branch_params(c_in, filters):
+    from course_lib.counting import batch_norm_params, conv2d_params
+
+    return (conv2d_params(3, c_in, filters, use_bias=False) + conv2d_params(3, filters, filters, use_bias=False)
+            + 2 * batch_norm_params(filters))
+
+
+def test_check_residual_unit_params_rejects_wrong_projections():
+    from course_lib.counting import batch_norm_params, conv2d_params
+
+    with pytest.raises(AssertionError, match="leaves out the 1x1 projection"):
+        checks.check_residual_unit_params(lambda c, f, s: _branch_params(c, f))
+    with pytest.raises(AssertionError, match="adds a projection, but the shortcut is the identity"):
+        checks.check_residual_unit_params(
+            lambda c, f, s: _branch_params(c, f) + conv2d_params(1, c, f, use_bias=False) + batch_norm_params(f)
+        )
+
+
+def _unit_params_minus(per_batch_norm):
+    """_residual_unit_params with ``per_batch_norm * filters`` taken off for every batch norm."""
+
+    def wrong(c, f, s):
+        batch_norms = 3 if s != 1 or c != f else 2
+        return _residual_unit_params(c, f, s) - per_batch_norm * f * batch_norms
+
+    return wrong
+
+
+def test_check_residual_unit_params_rejects_batch_norm_and_bias_mistakes():
+    with pytest.raises(AssertionError, match="only gamma and beta"):
+        checks.check_residual_unit_params(_unit_params_minus(2))
+    with pytest.raises(AssertionError, match="leaves out the batch normalisations"):
+        checks.check_residual_unit_params(_unit_params_minus(4))
+    with pytest.raises(AssertionError, match="adds biases"):
+        checks.check_residual_unit_params(_unit_params_minus(-1))
+    with pytest.raises(AssertionError, match="expected a whole number"):
+        checks.check_residual_unit_params(lambda c, f, s: "many")
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_residual_unit_params(lambda c, f, s: exec("raise NotImplementedError"))
+
+
+def _bottleneck_macs(height, width, channels, filters):
+    return height * width * (channels * filters + 9 * filters * filters + filters * channels)
+
+
+def test_check_bottleneck_macs_accepts_the_formula_and_conv2d_macs(capsys):
+    from course_lib.counting import conv2d_macs
+
+    checks.check_bottleneck_macs(_bottleneck_macs)
+    checks.check_bottleneck_macs(
+        lambda h, w, c, f: conv2d_macs(h, w, 1, c, f) + conv2d_macs(h, w, 3, f, f) + conv2d_macs(h, w, 1, f, c)
+    )
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_bottleneck_macs_rejects_missing_and_wrong_convolutions():
+    with pytest.raises(AssertionError, match="counts the 3x3 convolution as 1x1"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: h * w * (2 * c * f + f * f))
+    with pytest.raises(AssertionError, match="leaves out the 1x1 expansion"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: h * w * (c * f + 9 * f * f))
+    with pytest.raises(AssertionError, match="leaves out the 1x1 reduction"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: h * w * (9 * f * f + f * c))
+    with pytest.raises(AssertionError, match="makes every convolution 3x3"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: 9 * h * w * (2 * c * f + f * f))
+
+
+def test_check_bottleneck_macs_rejects_weights_and_the_unit_it_replaces():
+    with pytest.raises(AssertionError, match="is the number of weights"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: 2 * c * f + 9 * f * f)
+    with pytest.raises(AssertionError, match="two 3x3 convolutions at full width"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: h * w * 18 * c * c)
+    with pytest.raises(AssertionError, match=r"expected a whole number"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: _bottleneck_macs(h, w, c, f) + 0.5)
+
+
+# --------------------------------------------------------------------------- 17 SENet
+
+
+def _se_block_params(channels, reduction):
+    hidden = channels // reduction
+    return 2 * channels * hidden + hidden + channels
+
+
+def test_check_se_block_params_accepts_the_formula_and_dense_params(capsys):
+    from course_lib.counting import dense_params
+
+    checks.check_se_block_params(_se_block_params)
+    checks.check_se_block_params(lambda c, r: dense_params(c, c // r) + dense_params(c // r, c))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_se_block_params_rejects_missing_biases():
+    with pytest.raises(AssertionError, match="counts the weights but not the biases"):
+        checks.check_se_block_params(lambda c, r: 2 * c * (c // r))
+    with pytest.raises(AssertionError, match="biases of the second Dense layer"):
+        checks.check_se_block_params(lambda c, r: 2 * c * (c // r) + c // r)
+    with pytest.raises(AssertionError, match="biases of the first Dense layer"):
+        checks.check_se_block_params(lambda c, r: 2 * c * (c // r) + c)
+
+
+def test_check_se_block_params_rejects_wrong_layers_and_reductions():
+    with pytest.raises(AssertionError, match="counts only the first Dense layer"):
+        checks.check_se_block_params(lambda c, r: c * (c // r) + c // r)
+    with pytest.raises(AssertionError, match="multiplies by the reduction"):
+        checks.check_se_block_params(lambda c, r: 2 * c * c * r + c * r + c)
+    with pytest.raises(AssertionError, match="leaves out the reduction"):
+        checks.check_se_block_params(lambda c, r: 2 * c * c + 2 * c)
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_se_block_params(lambda c, r: None)
+
+
+def _se_resnet50_extra(reduction):
+    stages = ((64, 3), (128, 4), (256, 6), (512, 3))
+    return sum(units * _se_block_params(4 * filters, reduction) for filters, units in stages)
+
+
+def test_check_se_resnet50_extra_accepts_the_sum_and_matches_the_built_model(capsys):
+    from course_lib.architectures import resnet, senet
+
+    checks.check_se_resnet50_extra(_se_resnet50_extra)
+    assert capsys.readouterr().out.startswith("Correct")
+    assert _se_resnet50_extra(16) == 2_530_992  # what test_architectures_senet measures on the model
+    assert resnet.RESNET50_STAGES == ((64, 3), (128, 4), (256, 6), (512, 3))
+    assert senet.se_params(2048, 16) == _se_block_params(2048, 16)
+
+
+def test_check_se_resnet50_extra_rejects_per_stage_and_wrong_channels():
+    stages = ((64, 3), (128, 4), (256, 6), (512, 3))
+    with pytest.raises(AssertionError, match="one SE block per stage"):
+        checks.check_se_resnet50_extra(lambda r: sum(_se_block_params(4 * f, r) for f, _ in stages))
+    with pytest.raises(AssertionError, match="uses the bottleneck filters"):
+        checks.check_se_resnet50_extra(lambda r: sum(n * _se_block_params(f, r) for f, n in stages))
+
+
+def test_check_se_resnet50_extra_rejects_missing_biases_and_the_whole_model():
+    stages = ((64, 3), (128, 4), (256, 6), (512, 3))
+    with pytest.raises(AssertionError, match="counts the weights but not the biases"):
+        checks.check_se_resnet50_extra(lambda r: sum(n * 2 * (4 * f) ** 2 // r for f, n in stages))
+    with pytest.raises(AssertionError, match="is the whole SE-ResNet-50"):
+        checks.check_se_resnet50_extra(lambda r: _se_resnet50_extra(r) + 25_636_712)
+
+
+# --------------------------------------------------------------------------- 18 comparing architectures
+
+_MEAN_BGR = np.array([103.939, 116.779, 123.68])
+
+
+def test_check_caffe_preprocess_accepts_a_flip_and_a_subtraction(capsys):
+    checks.check_caffe_preprocess(lambda x: x[..., ::-1] - _MEAN_BGR)
+    checks.check_caffe_preprocess(lambda x: np.stack([x[..., 2], x[..., 1], x[..., 0]], axis=-1) - _MEAN_BGR)
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_caffe_preprocess_rejects_channel_and_mean_mix_ups():
+    with pytest.raises(AssertionError, match="still in RGB order"):
+        checks.check_caffe_preprocess(lambda x: x - _MEAN_BGR)
+    with pytest.raises(AssertionError, match="the mean is in RGB order"):
+        checks.check_caffe_preprocess(lambda x: x[..., ::-1] - _MEAN_BGR[::-1])
+    with pytest.raises(AssertionError, match="mean is not subtracted"):
+        checks.check_caffe_preprocess(lambda x: x[..., ::-1])
+    with pytest.raises(AssertionError, match="MobileNet's preprocessing"):
+        checks.check_caffe_preprocess(lambda x: x / 127.5 - 1)
+
+
+def test_check_caffe_preprocess_rejects_in_place_changes_none_and_wrong_shapes():
+    def in_place(x):
+        x -= 1
+        return x
+
+    with pytest.raises(AssertionError, match="changed the array it was given"):
+        checks.check_caffe_preprocess(in_place)
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_caffe_preprocess(lambda x: None)
+    with pytest.raises(AssertionError, match="has shape"):
+        checks.check_caffe_preprocess(lambda x: (x[..., ::-1] - _MEAN_BGR)[0])
+
+
+def _unfreeze_right(base, n):
+    import keras
+
+    base.trainable = True
+    for index, layer in enumerate(base.layers):
+        layer.trainable = index >= len(base.layers) - n and not isinstance(layer, keras.layers.BatchNormalization)
+
+
+def test_check_unfreeze_top_accepts_the_recipe(capsys):
+    import keras
+
+    def slices(base, n):
+        base.trainable = True
+        for layer in base.layers[:-n]:
+            layer.trainable = False
+        for layer in base.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.trainable = False
+
+    checks.check_unfreeze_top(_unfreeze_right)
+    checks.check_unfreeze_top(slices)
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_unfreeze_top_rejects_a_frozen_base_and_trainable_batch_norm():
+    def no_base_flag(base, n):
+        for index, layer in enumerate(base.layers):
+            layer.trainable = index >= len(base.layers) - n
+
+    def keeps_batch_norm(base, n):
+        base.trainable = True
+        for layer in base.layers[:-n]:
+            layer.trainable = False
+
+    with pytest.raises(AssertionError, match="still frozen as a whole"):
+        checks.check_unfreeze_top(lambda base, n: None)
+    with pytest.raises(AssertionError, match="batch normalization layer .* is trainable"):
+        checks.check_unfreeze_top(keeps_batch_norm)
+    with pytest.raises(AssertionError, match="still frozen as a whole"):
+        checks.check_unfreeze_top(no_base_flag)
+
+
+def test_check_unfreeze_top_rejects_everything_trainable_and_off_by_one():
+    import keras
+
+    def everything(base, n):
+        base.trainable = True
+
+    def one_too_many(base, n):
+        _unfreeze_right(base, n + 1)
+
+    with pytest.raises(AssertionError, match="every layer of the base is trainable"):
+        checks.check_unfreeze_top(everything)
+    with pytest.raises(AssertionError, match="one layer off"):
+        checks.check_unfreeze_top(one_too_many)
+    with pytest.raises(AssertionError, match="not written yet"):
+        checks.check_unfreeze_top(lambda base, n: (_ for _ in ()).throw(NotImplementedError))

@@ -103,7 +103,7 @@ def test_plot_history_without_validation_and_without_accuracy():
 
 # --------------------------------------------------------------------------- 10 seeing what a CNN learned
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def _drawn_images(fig):
@@ -175,3 +175,49 @@ def test_show_heatmaps_draws_one_overlay_per_image():
     with pytest.raises(ValueError, match="2 titles for 5 images"):
         viz.show_heatmaps(images, [np.eye(8)] * 5, ["a", "b"])
     matplotlib.pyplot.close("all")
+
+
+# --------------------------------------------------------------------------- 16 Xception, 18 comparing architectures
+
+
+def test_draw_block_diagram_draws_boxes_arrows_and_skips():
+    import numpy as np
+
+    boxes = [("input", "8x8x3"), ("conv", "8x8x16", "#9ecae1"), ("pool", ""), ("add", "4x4x16")]
+    fig = viz.draw_block_diagram(boxes, skips=[(0, 3, "1x1, stride 2"), (1, 2, "identity")], title="block")
+    (ax,) = fig.axes
+    assert len(ax.patches) == len(boxes)
+    texts = [t.get_text() for t in ax.texts]
+    for label, *_ in boxes:
+        assert label in texts
+    assert "1x1, stride 2" in texts and "identity" in texts and ax.get_title() == "block"
+    # overlapping skips are drawn side by side: two bars at different x
+    bars = sorted({round(float(np.max(line.get_xdata())), 3) for line in ax.lines})
+    assert len(bars) == 2
+    matplotlib.pyplot.close("all")
+
+
+def test_draw_block_diagram_rejects_skips_that_do_not_go_down_and_no_boxes():
+    with pytest.raises(ValueError, match=r"skip \(2, 1\) must go down the column"):
+        viz.draw_block_diagram([("a", ""), ("b", ""), ("c", "")], skips=[(2, 1, "up")])
+    with pytest.raises(ValueError, match="at least one box"):
+        viz.draw_block_diagram([])
+
+
+def test_show_accuracy_vs_operations_draws_one_labelled_bubble_per_model():
+    fig = viz.show_accuracy_vs_operations(
+        ["small", "big"], [1e9, 8e9], [0.7, 0.79], [4e6, 100e6], title="t", source="published"
+    )
+    ax = fig.axes[0]
+    bubbles = [c for c in ax.collections if len(c.get_offsets())]
+    assert [tuple(c.get_offsets()[0]) for c in bubbles] == [(1.0, 70.0), (8.0, 79.0)]
+    assert bubbles[1].get_sizes()[0] == 25 * bubbles[0].get_sizes()[0]  # area ~ parameters
+    assert [t.get_text() for t in ax.texts] == ["small", "big"]
+    assert "published" in [t.get_text() for t in fig.texts]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["10 M parameters", "100 M parameters"]
+    matplotlib.pyplot.close("all")
+
+
+def test_show_accuracy_vs_operations_wants_one_value_per_model():
+    with pytest.raises(ValueError, match="2 names, 1 MACs"):
+        viz.show_accuracy_vs_operations(["a", "b"], [1e9], [0.7, 0.8], [1e6, 2e6])
