@@ -1,0 +1,345 @@
+"""Xception (Chollet, 2016): an Inception-style network built from depthwise separable convolutions.
+
+F. Chollet, "Xception: Deep Learning with Depthwise Separable Convolutions", CVPR 2017
+(arXiv:1610.02357, 2016). A regular convolution looks for spatial patterns and cross-channel
+patterns at once, with one ``kh x kw x c_in`` filter per output map. Xception assumes the two can
+be learned separately: a **depthwise** convolution filters each channel on its own (one
+``kh x kw`` filter per channel), then a **pointwise** 1x1 convolution mixes the channels. That is
+Keras's ``SeparableConv2D``, and it costs about ``1 / c_out + 1 / (kh * kw)`` of a regular
+convolution's weights and multiply-accumulates.
+
+The network has three parts, all with batch normalization after every convolution:
+
+- the **entry flow**: two plain 3x3 convolutions (32 and 64 filters, the first with stride 2,
+  both unpadded), then three residual blocks of two separable convolutions and a 3x3 stride-2
+  max pooling (128, 256, 728 filters), each added to a 1x1 stride-2 projection of its input;
+- the **middle flow**: eight residual blocks of three separable convolutions of 728 filters,
+  added to their unchanged input;
+- the **exit flow**: one more residual block (728, then 1024 filters, max pooling, a 1x1
+  projection), two separable convolutions of 1536 and 2048 filters, global average pooling and
+  a softmax classifier.
+
+:func:`xception` rebuilds ``keras.applications.Xception`` layer for layer (22,910,480 parameters
+at 299x299 and 1000 classes, the same layer names where Keras names its layers, readable names
+``blockN_shortcut_conv`` / ``_bn`` / ``blockN_add`` where it does not). :func:`xception_small`
+keeps the design at a size that trains in seconds on 32x32 images.
+"""
+
+import math
+
+from course_lib.session import import_tensorflow
+
+import_tensorflow()
+import keras  # noqa: E402  (after import_tensorflow, which keeps TensorFlow's start-up quiet)
+
+__all__ = ["separable_block", "xception", "xception_small", "smallest_input"]
+
+_RELU_PLACES = ("before", "after", None)
+
+
+# --------------------------------------------------------------------------- argument checks
+
+
+def _check_filters(filters):
+    if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
+        raise ValueError(f"filters must be a positive int; received filters={filters!r}.")
+
+
+def _check_classes(classes):
+    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
+        raise ValueError(
+            f"classes must be an int of at least 2; received classes={classes!r}. The softmax "
+            "classifier outputs one probability per class, and with one class it always says 1."
+        )
+
+
+def _check_input_shape(input_shape, stem, halvings, network):
+    """Return ``input_shape`` as a tuple after checking it is ``(height, width, channels)`` big enough."""
+    if (
+        not isinstance(input_shape, (tuple, list))
+        or len(input_shape) != 3
+        or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in input_shape)
+    ):
+        raise ValueError(
+            f"input_shape must be (height, width, channels) with positive ints, e.g. (299, 299, 3); "
+            f"received input_shape={input_shape!r}."
+        )
+    minimum = smallest_input(stem, halvings)
+    height, width, _ = input_shape
+    if min(height, width) < minimum:
+        in_stem = sum(strides > 1 for _, strides, _ in stem)
+        raise ValueError(
+            f"input_shape={tuple(input_shape)!r} is too small for {network}: the network halves "
+            f"the feature maps {in_stem + halvings} times ({in_stem} in its stem, then {halvings} "
+            f"poolings), and each halving needs at least 2 rows and columns to halve. The "
+            f"smallest input is {minimum}x{minimum}."
+        )
+    return tuple(input_shape)
+
+
+def smallest_input(stem, halvings):
+    """Return the smallest side ``n`` for which every halving of the network has 2 positions to halve.
+
+    Args:
+        stem: the plain convolutions before the separable blocks, as ``(kernel_size, strides,
+            padding)`` triples (``padding`` is ``"valid"`` or ``"same"``).
+        halvings: how many stride-2 ``"same"`` max poolings follow (each gives ``ceil(n / 2)``).
+
+    Example:
+        >>> smallest_input([(3, 2, "valid"), (3, 1, "valid")], 4)  # Xception
+        23
+        >>> smallest_input([(3, 2, "same"), (3, 1, "same")], 3)  # xception_small: 9, 5, 3, 2, 1
+        9
+    """
+    from course_lib.conv import output_size
+
+    def fits(n):
+        for kernel_size, strides, padding in stem:
+            if padding == "valid" and n < kernel_size:
+                return False
+            halving = strides > 1
+            if halving and n < 2:
+                return False
+            n = output_size(n, kernel_size, strides, padding)
+        for _ in range(halvings):
+            if n < 2:
+                return False
+            n = math.ceil(n / 2)
+        return True
+
+    n = 1
+    while not fits(n):
+        n += 1
+    return n
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def separable_block(x, filters, name, kernel_size=3, relu="before", momentum=0.99):
+    """Return ``x`` after a depthwise separable convolution and batch normalization, with a ReLU.
+
+    The convolution is Keras's ``SeparableConv2D(filters, kernel_size, padding="same",
+    use_bias=False)``: a depthwise ``kernel_size x kernel_size`` filter on each of the ``c_in``
+    channels, then a 1x1 pointwise convolution from ``c_in`` to ``filters`` maps. No bias: the
+    batch normalization after it adds a shift of its own.
+
+    Args:
+        x: a Keras tensor ``(batch, H, W, c_in)``.
+        filters: the output channels.
+        name: the convolution's name; the normalization is ``name + "_bn"`` and the ReLU
+            ``name + "_act"`` (as in ``keras.applications.Xception``).
+        kernel_size: the depthwise filter's side.
+        relu: ``"before"``: ReLU, convolution, normalization (the entry and middle flows, so that
+            a residual sum is not cut off at 0); ``"after"``: convolution, normalization, ReLU
+            (the exit flow); ``None``: no ReLU (the first block, whose input has just had one).
+        momentum: the batch normalization's momentum for its moving mean and variance (Keras's
+            default, 0.99, needs a few hundred training steps before they are usable).
+
+    Returns:
+        A Keras tensor ``(batch, H, W, filters)``: ``"same"`` padding and stride 1 keep ``H, W``.
+
+    Example:
+        >>> x = keras.Input((16, 16, 8))
+        >>> y = separable_block(x, 32, name="demo")
+        >>> tuple(y.shape)
+        (None, 16, 16, 32)
+        >>> keras.Model(x, y).count_params()  # 3*3*8 + 8*32 (convolution) + 4*32 (normalization)
+        456
+    """
+    _check_filters(filters)
+    if relu not in _RELU_PLACES:
+        raise ValueError(f"relu must be 'before', 'after' or None; received relu={relu!r}.")
+    if relu == "before":
+        x = keras.layers.Activation("relu", name=f"{name}_act")(x)
+    x = keras.layers.SeparableConv2D(
+        filters, kernel_size, padding="same", use_bias=False, name=name
+    )(x)
+    x = keras.layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
+    if relu == "after":
+        x = keras.layers.Activation("relu", name=f"{name}_act")(x)
+    return x
+
+
+def _conv_bn_relu(x, filters, strides, padding, name, momentum=0.99):
+    """A plain 3x3 convolution of the stem, without bias, then batch normalization and ReLU."""
+    x = keras.layers.Conv2D(
+        filters, 3, strides=strides, padding=padding, use_bias=False, name=name
+    )(x)
+    x = keras.layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
+    return keras.layers.Activation("relu", name=f"{name}_act")(x)
+
+
+def downsampling_block(x, filters, block, first_relu=True, momentum=0.99):
+    """Return an entry- or exit-flow block: two separable convolutions, pooling, and a projection.
+
+    Main path: ``separable_block(filters[0])``, ``separable_block(filters[1])`` (ReLU before
+    each, except the first when ``first_relu=False``), then 3x3 max pooling with stride 2. The
+    shortcut is a 1x1 convolution with stride 2 (and batch normalization) from the block's input
+    to ``filters[1]`` channels, so the two paths have the same shape and are added.
+
+    Args:
+        x: a Keras tensor ``(batch, H, W, c_in)``.
+        filters: an int (both convolutions) or a pair ``(first, second)``.
+        block: the block's number ``N``; layers are named ``blockN_sepconv1``, ``blockN_pool``,
+            ``blockN_shortcut_conv``, ``blockN_add``, ...
+        first_relu: put a ReLU before the first separable convolution.
+        momentum: the batch normalizations' momentum (see :func:`separable_block`).
+
+    Returns:
+        A Keras tensor ``(batch, ceil(H / 2), ceil(W / 2), filters[1])``.
+
+    Example:
+        >>> x = keras.Input((15, 15, 16))
+        >>> tuple(downsampling_block(x, 32, block=2).shape)
+        (None, 8, 8, 32)
+    """
+    first, second = (filters, filters) if isinstance(filters, int) else filters
+    shortcut = keras.layers.Conv2D(
+        second, 1, strides=2, padding="same", use_bias=False, name=f"block{block}_shortcut_conv"
+    )(x)
+    shortcut = keras.layers.BatchNormalization(momentum=momentum, name=f"block{block}_shortcut_bn")(
+        shortcut
+    )
+    relu = "before" if first_relu else None
+    x = separable_block(x, first, f"block{block}_sepconv1", relu=relu, momentum=momentum)
+    x = separable_block(x, second, f"block{block}_sepconv2", momentum=momentum)
+    x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name=f"block{block}_pool")(x)
+    return keras.layers.Add(name=f"block{block}_add")([x, shortcut])
+
+
+def middle_block(x, block, convolutions=3, momentum=0.99):
+    """Return a middle-flow block: ``convolutions`` separable blocks added to the unchanged input.
+
+    Every convolution keeps the input's channels, so the shortcut needs no projection.
+
+    Example:
+        >>> x = keras.Input((8, 8, 32))
+        >>> tuple(middle_block(x, block=5).shape)
+        (None, 8, 8, 32)
+    """
+    channels = x.shape[-1]
+    shortcut = x
+    for i in range(1, convolutions + 1):
+        x = separable_block(x, channels, f"block{block}_sepconv{i}", momentum=momentum)
+    return keras.layers.Add(name=f"block{block}_add")([x, shortcut])
+
+
+def _build(input_shape, classes, stem, entry, middle_repeats, exit_filters, top, name, momentum):
+    """Stem, entry flow, middle flow, exit flow and classifier; the two builders differ in sizes."""
+    inputs = keras.Input(input_shape, name="input")
+    x = inputs
+    for i, (filters, strides, padding) in enumerate(stem, start=1):
+        x = _conv_bn_relu(x, filters, strides, padding, f"block1_conv{i}", momentum)
+    block = 2
+    for i, filters in enumerate(entry):
+        x = downsampling_block(x, filters, block, first_relu=i > 0, momentum=momentum)
+        block += 1
+    for _ in range(middle_repeats):
+        x = middle_block(x, block, momentum=momentum)
+        block += 1
+    x = downsampling_block(x, exit_filters, block, momentum=momentum)
+    block += 1
+    for i, filters in enumerate(top, start=1):
+        x = separable_block(x, filters, f"block{block}_sepconv{i}", relu="after", momentum=momentum)
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+# --------------------------------------------------------------------------- the networks
+
+_STEM = ((32, 2, "valid"), (64, 1, "valid"))
+
+
+def xception(input_shape=(299, 299, 3), classes=1000):
+    """Return Xception (Chollet, 2016) as ``keras.applications.Xception(weights=None)`` builds it.
+
+    Args:
+        input_shape: ``(height, width, channels)``; the paper uses 299x299x3. The stem and the
+            four poolings need at least 23x23 (Keras's ImageNet weights ask for 71x71).
+        classes: the size of the softmax output (1000 for ImageNet).
+
+    Returns:
+        A functional ``keras.Model`` named ``"xception"``: input ``(None, *input_shape)``, output
+        ``(None, classes)``; 22,910,480 parameters at the defaults (of which 54,528 are the
+        non-trainable moving statistics of batch normalization). At 299x299 the entry flow maps
+        149x149x32, 147x147x64, then 74x74x128, 37x37x256, 19x19x728; the middle flow keeps
+        19x19x728; the exit flow ends at 10x10x2048.
+
+    The layer names are Keras's (``block1_conv1``, ``block4_sepconv2_bn``, ``block13_pool``,
+    ...); the shortcut convolutions, their normalizations and the additions, which Keras leaves
+    unnamed, are ``blockN_shortcut_conv``, ``blockN_shortcut_bn`` and ``blockN_add``.
+
+    Building it draws 23 million random weights: wrap the call in
+    ``keras.StatelessScope(initialize_variables=False)`` when you only need its shapes and counts.
+    """
+    input_shape = _check_input_shape(input_shape, [s[1:] for s in _stem_layers()], 4, "Xception")
+    _check_classes(classes)
+    return _build(
+        input_shape,
+        classes,
+        stem=_STEM,
+        entry=[128, 256, 728],
+        middle_repeats=8,
+        exit_filters=(728, 1024),
+        top=(1536, 2048),
+        name="xception",
+        momentum=0.99,
+    )
+
+
+def _stem_layers(stem=_STEM):
+    """``(filters, kernel_size, strides, padding)`` of each stem convolution (all 3x3)."""
+    return [(filters, 3, strides, padding) for filters, strides, padding in stem]
+
+
+def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1, momentum=0.9):
+    """Return a small Xception for 32x32 images that trains in seconds on a CPU.
+
+    The same design as :func:`xception` at a smaller scale: a stem of two 3x3 convolutions with
+    ``"same"`` padding, the first with stride 2 as in Xception (``width`` and ``2 * width``
+    filters), two entry-flow blocks (``4 * width`` and ``8 * width`` filters, each halving the
+    maps), ``middle_repeats`` middle-flow blocks, one exit-flow block (``8 * width`` then
+    ``16 * width`` filters, halving again), one separable convolution of ``16 * width`` filters,
+    global average pooling and the softmax classifier.
+
+    Args:
+        input_shape: ``(height, width, channels)``, at least 9x9 (four halvings: 9, 5, 3, 2, 1).
+        classes: the number of classes (6 for ``training.load_task("photos")``).
+        width: the stem's first filters; every other layer has a multiple of it.
+        middle_repeats: the number of middle-flow blocks (Xception has 8).
+        momentum: the batch normalizations' momentum. A few epochs on a small data set are a
+            few dozen steps; with Keras's 0.99 the moving statistics that predictions use would
+            still be mostly their starting values, so the small model uses 0.9.
+
+    Returns:
+        A ``keras.Model`` named ``"xception_small"``; a 32x32 input gives 16x16 maps after the
+        stem, then 8x8, 4x4 and 2x2.
+
+    Example:
+        >>> model = xception_small()
+        >>> model.output_shape, model.get_layer("block5_add").output.shape
+        ((None, 6), (None, 2, 2, 128))
+        >>> model.count_params()
+        70670
+    """
+    _check_filters(width)
+    if isinstance(middle_repeats, bool) or not isinstance(middle_repeats, int) or middle_repeats < 0:
+        raise ValueError(
+            f"middle_repeats must be an int of at least 0; received middle_repeats={middle_repeats!r}."
+        )
+    stem = ((width, 2, "same"), (2 * width, 1, "same"))
+    input_shape = _check_input_shape(input_shape, [s[1:] for s in _stem_layers(stem)], 3, "xception_small")
+    _check_classes(classes)
+    return _build(
+        input_shape,
+        classes,
+        stem=stem,
+        entry=[4 * width, 8 * width],
+        middle_repeats=middle_repeats,
+        exit_filters=(8 * width, 16 * width),
+        top=(16 * width,),
+        name="xception_small",
+        momentum=momentum,
+    )
