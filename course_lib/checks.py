@@ -49,6 +49,24 @@ def _call(function, args, name, hint):
         _fail(f"{name} raised {type(error).__name__}: {error}", hint)
 
 
+def _call_array(function, args, name, hint, not_numbers, returned_none=None):
+    """Call the learner's function as :func:`_call` does and return its answer as a float64 array.
+
+    Args:
+        not_numbers: the problem to fail with (and ``hint``) when NumPy cannot read the answer
+            as numbers; ``{type}`` in it becomes the answer's type name.
+        returned_none: ``(problem, hint)`` to fail with when the answer is None; without it a
+            None goes on, as a NaN array, to the checks that follow.
+    """
+    answer = _call(function, args, name, hint)
+    if answer is None and returned_none is not None:
+        _fail(*returned_none)
+    try:
+        return np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        _fail(not_numbers.replace("{type}", type(answer).__name__), hint)
+
+
 # --------------------------------------------------------------------------- 00 welcome
 
 
@@ -353,10 +371,11 @@ def check_corr2d(corr2d):
     )
     for image, kernel in _corr2d_cases():
         expected = conv2d(image, kernel)
-        answer = _call(corr2d, (image, kernel), "corr2d", hint)
-        answer = np.asarray(answer, dtype=float) if answer is not None else None
-        if answer is None:
-            _fail("corr2d returned None.", "Build the output array and return it.")
+        answer = _call_array(
+            corr2d, (image, kernel), "corr2d", hint,
+            returned_none=("corr2d returned None.", "Build the output array and return it."),
+            not_numbers="corr2d returned a {type}, not an array.",
+        )
         if (
             answer.shape == expected.shape
             and np.allclose(answer, conv2d(image, kernel[::-1, ::-1]))
@@ -381,10 +400,11 @@ def check_convolve(convolve):
     hint = "Convolution is cross-correlation with the kernel flipped in both directions: kernel[::-1, ::-1]."
     for image, kernel in _corr2d_cases():
         expected = scipy.signal.convolve2d(image, kernel, mode="valid")
-        answer = _call(convolve, (image, kernel), "convolve", hint)
-        if answer is None:
-            _fail("convolve returned None.", "Return the result of the convolution.")
-        answer = np.asarray(answer, dtype=float)
+        answer = _call_array(
+            convolve, (image, kernel), "convolve", hint,
+            returned_none=("convolve returned None.", "Return the result of the convolution."),
+            not_numbers="convolve returned a {type}, not an array.",
+        )
         if answer.shape == expected.shape and np.allclose(
             answer, scipy.signal.correlate2d(image, kernel, mode="valid")
         ):
@@ -846,13 +866,11 @@ def check_max_pool_2x2(max_pool_2x2):
     )
     for x in _pool_cases():
         expected = pool2d(x, 2)
-        answer = _call(max_pool_2x2, (x.copy(),), "max_pool_2x2", hint)
-        if answer is None:
-            _fail("max_pool_2x2 returned None.", "Return the pooled array.")
-        try:
-            answer = np.asarray(answer, dtype=float)
-        except (TypeError, ValueError):
-            _fail(f"max_pool_2x2 returned {type(answer).__name__}, not an array of numbers.", hint)
+        answer = _call_array(
+            max_pool_2x2, (x.copy(),), "max_pool_2x2", hint,
+            returned_none=("max_pool_2x2 returned None.", "Return the pooled array."),
+            not_numbers="max_pool_2x2 returned {type}, not an array of numbers.",
+        )
         name = f"max_pool_2x2 on a {x.shape[0]}x{x.shape[1]} array"
         if answer.shape == pool2d(x, 2, strides=1).shape and answer.shape != expected.shape:
             _fail(
@@ -935,13 +953,11 @@ def check_global_average_pool(global_average_pool):
     for shape in [(2, 5, 7, 3), (3, 4, 4, 1), (1, 1, 1, 4), (4, 3, 2, 5)]:
         x = rng.normal(size=shape).astype(np.float32)
         expected = global_pool(x)
-        answer = _call(global_average_pool, (x.copy(),), "global_average_pool", hint)
-        if answer is None:
-            _fail("global_average_pool returned None.", "Return the (N, C) array.")
-        try:
-            answer = np.asarray(answer, dtype=float)
-        except (TypeError, ValueError):
-            _fail(f"global_average_pool returned {type(answer).__name__}, not an array.", hint)
+        answer = _call_array(
+            global_average_pool, (x.copy(),), "global_average_pool", hint,
+            returned_none=("global_average_pool returned None.", "Return the (N, C) array."),
+            not_numbers="global_average_pool returned {type}, not an array.",
+        )
         name = f"global_average_pool on a batch of shape {shape}"
         maximum = global_pool(x, mode="max")
         if (
@@ -1237,15 +1253,11 @@ def check_kernel_gradient(kernel_gradient):
     for x, grad_output, kernel_size in _kernel_gradient_cases():
         expected = conv2d_backward(x, np.zeros(kernel_size), grad_output)[1]
         where = f"for x of shape {x.shape} and kernel_size={kernel_size}"
-        answer = _call(
-            kernel_gradient, (x.copy(), grad_output.copy(), kernel_size), "kernel_gradient", hint
+        answer = _call_array(
+            kernel_gradient, (x.copy(), grad_output.copy(), kernel_size), "kernel_gradient", hint,
+            returned_none=("kernel_gradient returned None.", "Build the (kh, kw) gradient and return it."),
+            not_numbers="kernel_gradient returned a {type}, not an array.",
         )
-        if answer is None:
-            _fail("kernel_gradient returned None.", "Build the (kh, kw) gradient and return it.")
-        try:
-            answer = np.asarray(answer, dtype=float)
-        except (TypeError, ValueError):
-            _fail(f"kernel_gradient returned a {type(answer).__name__}, not an array.", hint)
         if answer.shape == x.shape != expected.shape:
             _fail(
                 f"the result has the shape of x, {x.shape}, {where}: that is the input gradient.",
@@ -1521,13 +1533,11 @@ def check_accuracy(accuracy):
         predicted = probabilities.argmax(axis=1)
         assert np.isclose(expected, np.mean(predicted == labels))
         case = f"on {len(labels)} examples of {probabilities.shape[1]} classes"
-        answer = _call(accuracy, (probabilities.copy(), labels.copy()), "accuracy", hint)
-        if answer is None:
-            _fail("accuracy returned None.", "Return the number. " + hint)
-        try:
-            values = np.asarray(answer, dtype=np.float64).reshape(-1)
-        except (TypeError, ValueError):
-            _fail(f"accuracy returned a {type(answer).__name__}; expected one number.", hint)
+        values = _call_array(
+            accuracy, (probabilities.copy(), labels.copy()), "accuracy", hint,
+            returned_none=("accuracy returned None.", "Return the number. " + hint),
+            not_numbers="accuracy returned a {type}; expected one number.",
+        ).reshape(-1)
         if values.size != 1:
             _fail(
                 f"accuracy {case} returned {values.size} values; expected one number.",
@@ -1882,18 +1892,11 @@ def check_class_activation_map(class_activation_map):
     for maps, weights, c in _cam_cases():
         expected = np.tensordot(maps, weights[:, c], axes=([2], [0]))
         where = f"for maps of shape {maps.shape}, weights of shape {weights.shape} and c = {c}"
-        answer = _call(
-            class_activation_map,
-            (maps.copy(), weights.copy(), c),
-            "class_activation_map",
-            hint,
+        answer = _call_array(
+            class_activation_map, (maps.copy(), weights.copy(), c), "class_activation_map", hint,
+            returned_none=(f"class_activation_map returned None {where}.", "Return the map. " + hint),
+            not_numbers="class_activation_map returned a {type}, not an array.",
         )
-        if answer is None:
-            _fail(f"class_activation_map returned None {where}.", "Return the map. " + hint)
-        try:
-            answer = np.asarray(answer, dtype=np.float64)
-        except (TypeError, ValueError):
-            _fail(f"class_activation_map returned a {type(answer).__name__}, not an array.", hint)
         if answer.shape == expected.shape and not np.allclose(answer, expected, atol=1e-6):
             if np.allclose(answer, np.maximum(expected, 0), atol=1e-6):
                 _fail(
@@ -2036,10 +2039,11 @@ def check_inverted_dropout(inverted_dropout):
             _fail(
                 f"the result has shape {answer.shape} {where}; expected x's shape {x.shape}.", hint
             )
-        again = _call(
-            inverted_dropout, (x, rate, np.random.default_rng(9)), "inverted_dropout", hint
+        again = _call_array(
+            inverted_dropout, (x, rate, np.random.default_rng(9)), "inverted_dropout", hint,
+            not_numbers="inverted_dropout returned a {type}, not an array.",
         )
-        if not np.array_equal(np.asarray(again, dtype=np.float64), answer):
+        if not np.array_equal(again, answer):
             _fail(
                 f"two calls with generators of the same seed gave different results {where}.",
                 "draw the random numbers from the rng argument (rng.random), not np.random.",
@@ -2118,11 +2122,10 @@ def check_translate(translate):
         x = rng.random(shape)
         where = f"for x of shape {shape}, dy={dy}, dx={dx}"
         expected = _keras_translation(x, dy, dx)
-        answer = _call(translate, (x.copy(), dy, dx), "translate", hint)
-        try:
-            answer = np.asarray(answer, dtype=np.float64)
-        except (TypeError, ValueError):
-            _fail(f"translate returned a {type(answer).__name__}, not an array.", hint)
+        answer = _call_array(
+            translate, (x.copy(), dy, dx), "translate", hint,
+            not_numbers="translate returned a {type}, not an array.",
+        )
         if answer.shape == expected.shape and not np.allclose(answer, expected, atol=1e-6):
             if np.allclose(answer, np.roll(x, (dy, dx), axis=(1, 2))):
                 _fail(
@@ -2380,14 +2383,12 @@ def check_pointwise_conv(pointwise_conv):
         layer.set_weights([kernel[None, None], bias])
         expected = keras.ops.convert_to_numpy(layer(maps[None]))[0].astype(np.float64)
         case = f"pointwise_conv on {maps.shape} maps with a {kernel.shape} kernel"
-        answer = _call(pointwise_conv, (maps.copy(), kernel.copy(), bias.copy()), "pointwise_conv", hint)
-        if answer is None:
-            _fail(f"{case} returned None.", "End the function with `return ...`. " + hint)
-        try:
-            values = np.asarray(answer, dtype=np.float64)
-        except (TypeError, ValueError):
-            values = None
-        if values is not None and values.shape == expected.shape:
+        values = _call_array(
+            pointwise_conv, (maps.copy(), kernel.copy(), bias.copy()), "pointwise_conv", hint,
+            not_numbers=case + " should be a numeric array; received {type}.",
+            returned_none=(f"{case} returned None.", "End the function with `return ...`. " + hint),
+        )
+        if values.shape == expected.shape:
             if np.allclose(values, expected - bias, atol=1e-4):
                 _fail(f"{case}: every value is off by the bias.", "Add bias after the product. " + hint)
             if kernel.shape[0] == kernel.shape[1] and np.allclose(values, maps @ kernel.T + bias, atol=1e-4):
@@ -2396,7 +2397,7 @@ def check_pointwise_conv(pointwise_conv):
                     "kernel[i, j] is the weight from input channel i to output channel j: "
                     "maps @ kernel, not maps @ kernel.T.",
                 )
-        _same_array(answer, expected, case, hint, atol=1e-4)
+        _same_array(values, expected, case, hint, atol=1e-4)
     _passed(f"pointwise_conv agrees with a Keras 1x1 Conv2D on all {len(_pointwise_cases())} cases.")
 
 
@@ -2580,14 +2581,12 @@ def check_lrn(lrn):
     for a, n, k, alpha, beta in _lrn_cases():
         expected = _lrn_reference(a, n, k, alpha, beta, tf)
         case = f"lrn(a of shape {a.shape}, n={n}, k={k}, alpha={alpha}, beta={beta})"
-        answer = _call(lrn, (a.copy(), n, k, alpha, beta), "lrn", hint)
-        if answer is None:
-            _fail(f"{case} returned None.", "End the function with `return ...`. " + hint)
-        try:
-            values = np.asarray(answer, dtype=np.float64)
-        except (TypeError, ValueError):
-            values = None
-        if values is not None and values.shape == expected.shape and not np.allclose(values, expected, rtol=1e-4):
+        values = _call_array(
+            lrn, (a.copy(), n, k, alpha, beta), "lrn", hint,
+            not_numbers=case + " should be a numeric array; received {type}.",
+            returned_none=(f"{case} returned None.", "End the function with `return ...`. " + hint),
+        )
+        if values.shape == expected.shape and not np.allclose(values, expected, rtol=1e-4):
             mistakes = [
                 (_lrn_reference(a, n, k, alpha / n, beta, tf),
                  ("alpha is divided by n (as Caffe and PyTorch do); in the paper and in TensorFlow "
@@ -2600,7 +2599,7 @@ def check_lrn(lrn):
             for wrong, text in mistakes:
                 if np.allclose(values, wrong, rtol=1e-4):
                     _fail(f"{case}: {text}.", hint)
-        _same_array(answer, expected, case, hint, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
+        _same_array(values, expected, case, hint, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
     _passed("lrn agrees with tf.nn.local_response_normalization, window edges and all.")
 
 
@@ -2618,12 +2617,11 @@ def check_dropout(dropout):
     )
     x = np.random.default_rng(0).normal(size=(400, 500)) + 3.0  # no zeros in x itself
     for rate in (0.5, 0.2, 0.0):
-        answer = _call(dropout, (x.copy(), rate, np.random.default_rng(1)), "dropout", hint)
         case = f"dropout(x, rate={rate}, rng)"
-        try:
-            values = np.asarray(answer, dtype=np.float64)
-        except (TypeError, ValueError):
-            _fail(f"{case} returned {type(answer).__name__}; expected an array like x.", hint)
+        values = _call_array(
+            dropout, (x.copy(), rate, np.random.default_rng(1)), "dropout", hint,
+            not_numbers=case + " returned {type}; expected an array like x.",
+        )
         if values.shape != x.shape:
             _fail(f"{case} has shape {values.shape}; expected {x.shape}.", hint)
         dropped = values == 0
@@ -2644,7 +2642,10 @@ def check_dropout(dropout):
             _fail(f"{case} multiplies the survivors by 1 - rate; divide by it instead.", hint)
         if not np.allclose(values[kept], x[kept] / (1 - rate)):
             _fail(f"{case}: the surviving values should be x / (1 - rate) at the same positions.", hint)
-        again = np.asarray(_call(dropout, (x.copy(), rate, np.random.default_rng(1)), "dropout", hint))
+        again = _call_array(
+            dropout, (x.copy(), rate, np.random.default_rng(1)), "dropout", hint,
+            not_numbers=case + " returned {type}; expected an array like x.",
+        )
         if not np.array_equal(again, values):
             _fail(
                 f"{case} gives a different mask with the same seed.",

@@ -282,6 +282,8 @@ def test_check_corr2d_rejects_a_wrong_size_and_a_crash_and_a_stub():
         checks.check_corr2d(lambda image, kernel: (_ for _ in ()).throw(NotImplementedError))
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_corr2d(lambda image, kernel: None)
+    with pytest.raises(AssertionError, match="corr2d returned a str, not an array"):
+        checks.check_corr2d(lambda image, kernel: "the output")
 
 
 def test_check_corr2d_rejects_square_only_code():
@@ -303,6 +305,10 @@ def test_check_convolve(capsys):
         checks.check_convolve(_corr2d_right)
     with pytest.raises(AssertionError, match="upside down only"):
         checks.check_convolve(lambda image, kernel: _corr2d_right(image, kernel[::-1]))
+    with pytest.raises(AssertionError, match="convolve returned None"):
+        checks.check_convolve(lambda image, kernel: None)
+    with pytest.raises(AssertionError, match="convolve returned a list, not an array"):
+        checks.check_convolve(lambda image, kernel: [[1, 2], [3]])
 
 
 def test_check_horizontal_edge_filter(capsys):
