@@ -3,8 +3,8 @@
 Notebook 06 asks three questions of every network: how many numbers does it learn, how much
 arithmetic does one image cost, and how much memory do its feature maps take? The formula
 functions answer them for one layer, by hand; :func:`profile` answers them for a whole Keras
-model, layer by layer. :func:`receptive_field` answers a fourth: how much of the image can one
-unit see?
+model, layer by layer, inside nested models and custom layers too. :func:`receptive_field`
+answers a fourth: how much of the image can one unit see?
 
 Conventions (layout NHWC, kernels ``(kh, kw, c_in, c_out)``, as in :mod:`course_lib.conv`):
 
@@ -227,10 +227,11 @@ def receptive_field(layers):
 def receptive_field_of(model, layer_name=None):
     """Return the :class:`ReceptiveField` of one unit of ``layer_name``'s output in a Keras model.
 
-    The model must be a chain (Sequential, or functional without branches; nested models are
-    followed into). Without ``layer_name``, the walk stops before the first layer that mixes
-    every position (``Flatten``, ``Dense``, global pooling, ``Reshape``): the result is the field
-    of the last feature map. Convolutions (plain, depthwise, separable) and pooling widen the
+    The model must be a chain (Sequential, or functional without branches; nested models and
+    custom layers with sublayers are followed into, as in :func:`profile`). Without
+    ``layer_name``, the walk stops before the first layer that mixes every position
+    (``Flatten``, ``Dense``, global pooling, ``Reshape``): the result is the field of the last
+    feature map. Convolutions (plain, depthwise, separable) and pooling widen the
     field; normalization, activations, dropout, rescaling and zero padding leave it as it is.
 
     Example:
@@ -415,33 +416,109 @@ def _check_model(model, keras):
 
 
 def _walk(model, keras, prefix="", seen=None):
-    """Yield ``(name, layer, node)`` for every layer call, in run order, nested models opened.
+    """Yield ``(name, operation, node)`` for every call in ``model``'s graph, in run order.
 
-    Keras keeps a model's graph in private attributes (``_functional``, ``_nodes_by_depth``),
-    the same ones ``model.summary()`` reads. The input layers of nested models are skipped:
-    their tensor is the output of the outer layer before.
+    Nested models are opened, and so are custom layers with sublayers (see :func:`_trace_call`):
+    their calls are named ``outer/inner``. Keras keeps a model's graph in private attributes
+    (``_functional``, ``_nodes_by_depth``), the same ones ``model.summary()`` reads. The input
+    layers of nested models and traced calls are skipped: their tensor is the output of the call
+    before.
     """
-    seen = set() if seen is None else seen
+    seen = {} if seen is None else seen  # id -> operation, kept alive so that no id is reused
     graph = _graph(model, keras)
     calls = {}
     for nodes in graph._nodes_by_depth.values():
         for node in nodes:
             calls.setdefault(id(node.operation), []).append(node)
+    names = _operation_names(graph.operations, keras)
     for layer in graph.operations:
-        name = prefix + layer.name
+        name = prefix + names[id(layer)]
         if len(calls[id(layer)]) > 1 or id(layer) in seen:
             raise ValueError(
                 f"layer '{name}' is used more than once (shared weights); each call has its own "
                 "output shape and MACs but the layer owns its parameters once, so a table with "
                 "one row per layer cannot hold it. Give each call its own layer to profile it."
             )
-        seen.add(id(layer))
+        seen[id(layer)] = layer
+        node = calls[id(layer)][0]
         if prefix and isinstance(layer, keras.layers.InputLayer):
             continue
-        if isinstance(layer, keras.Model) and _graph(layer, keras) is not None:
-            yield from _walk(layer, keras, f"{name}/", seen)
+        if isinstance(layer, keras.Model):
+            inner = _graph(layer, keras)
         else:
-            yield name, layer, calls[id(layer)][0]
+            inner = _trace_call(layer, node, keras)
+        if inner is None:
+            yield name, layer, node
+            continue
+        rows = list(_walk(inner, keras, f"{name}/", seen))
+        opened = {id(w) for _, operation, _ in rows for w in _weights(operation)}
+        if opened == {id(w) for w in layer.weights}:
+            yield from rows
+        else:  # weights of its own, or sublayers its call does not use: count it as one layer
+            yield name, layer, node
+
+
+def _weights(operation, trainable=False):
+    """Return a layer's (trainable) weights; an op such as ``x + y`` has none."""
+    return getattr(operation, "trainable_weights" if trainable else "weights", [])
+
+
+def _operation_names(operations, keras):
+    """Return ``{id(operation): name}``: a layer's own name; for an op, its type in lower case.
+
+    An op (``x + y``, ``keras.activations.relu(x)``, ...) gets a name from a counter of every op
+    made so far (``add_17``), which would change each time a call is traced; ``add``, ``add_1``,
+    ... numbered within the graph stay the same.
+    """
+    taken = {op.name for op in operations if isinstance(op, keras.layers.Layer)}
+    names = {}
+    for op in operations:
+        if isinstance(op, keras.layers.Layer):
+            names[id(op)] = op.name
+            continue
+        base = name = type(op).__name__.lower()
+        number = 0
+        while name in taken:
+            number += 1
+            name = f"{base}_{number}"
+        taken.add(name)
+        names[id(op)] = name
+    return names
+
+
+def _trace_call(layer, node, keras):
+    """Return a graph of ``layer.call`` on fresh inputs shaped like ``node``'s, or ``None``.
+
+    Only a layer with sublayers (a custom layer such as ``resnet.ResidualUnit``) is traced: its
+    ``call`` runs on new ``keras.Input`` tensors, so its sublayers form a graph of their own that
+    :func:`_walk` can open like a nested model. ``layer`` itself is not called, so the model
+    keeps its graph; the calls the trace adds to the sublayers are removed again.
+    """
+    if not isinstance(layer, keras.layers.Layer) or not layer._flatten_layers(include_self=False):
+        return None
+
+    def fresh(value):
+        if isinstance(value, keras.KerasTensor):
+            return keras.Input(batch_shape=value.shape, dtype=value.dtype)
+        return value
+
+    args = keras.tree.map_structure(fresh, node.arguments.args)
+    kwargs = keras.tree.map_structure(fresh, node.arguments.kwargs)
+    inputs = [value for value in keras.tree.flatten((args, kwargs)) if isinstance(value, keras.KerasTensor)]
+    # Each call of a sublayer appends a node to its lists; the trace's are dropped afterwards.
+    lengths = [
+        (nodes, len(nodes))
+        for sublayer in layer._flatten_layers(include_self=False)
+        for nodes in (sublayer._inbound_nodes, sublayer._outbound_nodes)
+    ]
+    try:
+        return keras.Function(inputs, layer.call(*args, **kwargs))
+    except Exception:  # a call that needs real tensors (e.g. it calls tf.* functions) cannot be traced
+        return None
+    finally:
+        for nodes, length in lengths:
+            while len(nodes) > length:
+                nodes.pop()
 
 
 def _values_per_example(name, node):
@@ -468,7 +545,7 @@ def _macs_per_example(layer, values, keras):
     elif isinstance(layer, (L.Conv1D, L.Conv2D, L.Conv3D, L.Dense)):
         kernels, maps = math.prod(layer.kernel.shape), layer.kernel.shape[-1]
     else:
-        return 0 if isinstance(layer, L.BatchNormalization) or not layer.weights else None
+        return 0 if isinstance(layer, L.BatchNormalization) or not _weights(layer) else None
     # Every output position (values / maps of them) multiplies each of the kernels' weights once.
     return values // maps * kernels
 
@@ -478,7 +555,11 @@ def profile(model, batch_size=1, bytes_per_value=4):
 
     Args:
         model: a built Sequential or functional Keras model with a fixed input size. Nested
-            models are opened: their layers appear as ``outer/inner``.
+            models are opened: their layers appear as ``outer/inner``. So are custom layers
+            with sublayers (e.g. ``resnet.ResidualUnit``): their ``call`` is traced on a fresh
+            ``keras.Input`` of the layer's input shape, which leaves ``model`` as it was, and
+            its sublayers and ops appear as ``unit/conv1``, ``unit/add``, ... A custom layer
+            that has weights of its own, or whose ``call`` needs real tensors, stays one row.
         batch_size: the number of images; MACs and activation bytes grow with it.
         bytes_per_value: 4 for float32, 2 for float16.
 
@@ -490,11 +571,13 @@ def profile(model, batch_size=1, bytes_per_value=4):
       ``H' W' kh kw (c_in / groups) c_out`` for ``Conv2D``; ``H' W' kh kw c_in m`` for
       ``DepthwiseConv2D``; that plus ``H' W' c_in m c_out`` for ``SeparableConv2D``;
       ``positions * inputs * units`` for ``Dense`` (one position per vector of a rank-2 input).
-      Layers without weights and ``BatchNormalization`` count 0. Other layers with weights
-      count 0 and say ``MACs not counted`` in the note column.
-    - activation bytes: output values x ``batch_size`` x ``bytes_per_value``, the input included.
+      Layers and ops (``x + y``) without weights and ``BatchNormalization`` count 0. Other
+      layers with weights count 0 and say ``MACs not counted`` in the note column.
+    - activation bytes: output values x ``batch_size`` x ``bytes_per_value``, the input and
+      every output inside an opened layer included.
 
-    A layer called more than once (shared weights) raises a ``ValueError``.
+    A layer called more than once (shared weights), also inside a custom layer, raises a
+    ``ValueError``.
 
     Example:
         >>> import keras
@@ -529,8 +612,8 @@ def profile(model, batch_size=1, bytes_per_value=4):
             name=name,
             type=type(layer).__name__,
             output_shape=shape,
-            params=sum(math.prod(w.shape) for w in layer.weights),
-            trainable_params=sum(math.prod(w.shape) for w in layer.trainable_weights),
+            params=sum(math.prod(w.shape) for w in _weights(layer)),
+            trainable_params=sum(math.prod(w.shape) for w in _weights(layer, trainable=True)),
             macs=(macs or 0) * batch_size,
             activation_bytes=values * batch_size * bytes_per_value,
             note="" if macs is not None else "MACs not counted",

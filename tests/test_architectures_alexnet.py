@@ -183,6 +183,8 @@ def test_lrn_errors():
         alexnet.LocalResponseNormalization(bias=0)
     with pytest.raises(ValueError, match="alpha and beta must be >= 0"):
         alexnet.LocalResponseNormalization(alpha=-1e-4)
+    with pytest.raises(ValueError, match="groups must be a positive int; received groups=0"):
+        alexnet.LocalResponseNormalization(groups=0)
     with pytest.raises(ValueError, match="5 maps cannot be split into groups=2"):
         alexnet.LocalResponseNormalization(groups=2)(np.ones((1, 2, 2, 5), np.float32))
     with pytest.raises(ValueError, match=r"\(batch, height, width, maps\)"):

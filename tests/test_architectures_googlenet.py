@@ -211,7 +211,7 @@ def test_googlenet_small_total_loss_weighs_the_auxiliary_loss():
     "builder, kwargs, match",
     [
         (g.googlenet, {"input_shape": (64, 300, 3), "aux_classifiers": True},
-         r"\(64, 300, 3\) is too small for the auxiliary.*4 stride-2 layers.*to 4 pixels.*at least 65x65"),
+         r"\(64, 300, 3\) is too small for the auxiliary.*4 stride-2 layers.*only 4 pixels.*at least 65x65"),
         (g.googlenet_small, {"input_shape": (8, 8, 3), "aux_classifier": True}, r"aux_classifier=True.*at least 9x9"),
         (g.googlenet, {"classes": 1}, "classes must be an int >= 2"),
         (g.googlenet_small, {"classes": 6.0}, "classes must be an int >= 2"),

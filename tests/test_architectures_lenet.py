@@ -219,6 +219,8 @@ def test_bad_tables():
         lenet.PartialConv2D([()])
     with pytest.raises(ValueError, match="table must list"):
         lenet.PartialConv2D([("a",)])
+    with pytest.raises(ValueError, match="kernel_size must be a positive int; received kernel_size=0"):
+        lenet.PartialConv2D(lenet.C3_TABLE, kernel_size=0)
     with pytest.raises(ValueError, match="pool_size must be a positive int"):
         lenet.Subsampling(0)
     with pytest.raises(ValueError, match="units must be a positive int"):

@@ -1,4 +1,4 @@
-"""course_lib.architectures.resnet: published counts, shapes of every block, errors, training loop."""
+"""course_lib.architectures.resnet: published counts, shapes of every block, errors."""
 
 import numpy as np
 import pytest
@@ -76,6 +76,24 @@ def test_resnet34_macs_from_the_table_match_the_paper():
     _, macs = resnet34_from_table()
     assert macs == 3_663_761_408
     assert abs(macs / PAPER_MACS["resnet34"] - 1) < 0.02
+
+
+def test_resnet34_profile_opens_the_residual_units_and_counts_the_table_macs(published):
+    profile = counting.profile(published["resnet34"])
+    _, macs = resnet34_from_table()
+    assert profile.macs == macs == 3_663_761_408
+    assert not any(row.note for row in profile.rows)
+    unit = [row.name for row in profile.rows if row.name.startswith("conv3_block1/")]
+    assert sorted(unit) == sorted(f"conv3_block1/{name}" for name in (
+        "conv1", "bn1", "act1", "conv2", "bn2", "skip_conv", "skip_bn", "add", "relu"))
+
+
+def test_published_builders_keep_keras_batch_norm_momentum(published):
+    units = [layer for layer in published["resnet34"].layers if isinstance(layer, resnet.ResidualUnit)]
+    batch_norms = [layer for layer in published["resnet34"].layers if isinstance(layer, L.BatchNormalization)]
+    batch_norms += [layer for unit in units for layer in unit.main_layers + unit.skip_layers
+                    if isinstance(layer, L.BatchNormalization)]
+    assert len(batch_norms) == 1 + 16 * 2 + 3 and {layer.momentum for layer in batch_norms} == {0.99}
 
 
 def test_resnet34_shapes_stage_by_stage(published):
@@ -182,9 +200,9 @@ def test_residual_unit_config_round_trip_and_saving(tmp_path):
 
 
 def test_residual_unit_rejects_bad_arguments():
-    with pytest.raises(ValueError, match=r"filters must be an int >= 1; received filters=0"):
+    with pytest.raises(ValueError, match=r"filters must be a positive int; received filters=0"):
         resnet.ResidualUnit(0)
-    with pytest.raises(ValueError, match=r"strides must be an int >= 1; received strides=1.5"):
+    with pytest.raises(ValueError, match=r"strides must be a positive int; received strides=1.5"):
         resnet.ResidualUnit(8, strides=1.5)
 
 
@@ -267,27 +285,12 @@ def test_plain_and_residual_nets_differ_only_by_the_skips(depth):
     assert plain.output_shape == residual.output_shape == (None, 10)
 
 
-def test_training_curves_same_seed_same_curve_and_learning():
-    x = np.random.default_rng(3).normal(size=(96, 8, 8, 1)).astype("float32")
-    y = (x.mean(axis=(1, 2, 3)) > 0).astype("int64")
-    curves = []
-    for _ in range(2):
-        keras.utils.set_random_seed(4)
-        model = resnet.residual_net(4, classes=2)
-        curves.append(resnet.training_curves(model, x, y, epochs=4, batch_size=32, learning_rate=0.01))
-    assert curves[0] == curves[1]
-    assert set(curves[0]) == {"loss", "accuracy"} and len(curves[0]["loss"]) == 4
-    assert curves[0]["loss"][-1] < curves[0]["loss"][0]
-    with pytest.raises(ValueError, match="same number of examples"):
-        resnet.training_curves(model, x, y[:10])
-
-
 # --------------------------------------------------------------------------- errors
 
 
 @pytest.mark.parametrize("builder", [resnet.resnet34, resnet.resnet50])
 def test_published_builders_reject_small_inputs_and_bad_classes(builder):
-    with pytest.raises(ValueError, match=r"\(16, 16, 3\) is too small.*5 times.*2\*\*5 = 32"):
+    with pytest.raises(ValueError, match=r"\(16, 16, 3\) is too small.*5 times.*at least 32x32 \(2\*\*5\)"):
         builder(input_shape=(16, 16, 3))
     with pytest.raises(ValueError, match=r"classes must be an int >= 2.*classes=1\b"):
         builder(input_shape=(32, 32, 3), classes=1)
@@ -296,7 +299,7 @@ def test_published_builders_reject_small_inputs_and_bad_classes(builder):
 
 
 def test_small_builders_reject_bad_arguments():
-    with pytest.raises(ValueError, match=r"\(2, 2, 3\) is too small.*2 times.*4 pixels"):
+    with pytest.raises(ValueError, match=r"\(2, 2, 3\) is too small for resnet_small.*2 times.*at least 4x4"):
         resnet.resnet_small(input_shape=(2, 2, 3))
     with pytest.raises(ValueError, match="units must be a non-empty sequence"):
         resnet.resnet_small(units=())
@@ -308,3 +311,5 @@ def test_small_builders_reject_bad_arguments():
         resnet.residual_net(2)
     with pytest.raises(ValueError, match="classes=0"):
         resnet.plain_net(4, classes=0)
+    with pytest.raises(ValueError, match=r"\(1, 1, 1\) is too small for plain_4: it halves .* once.*at least 2x2"):
+        resnet.plain_net(4, input_shape=(1, 1, 1))

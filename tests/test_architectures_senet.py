@@ -5,6 +5,7 @@ import pytest
 
 from course_lib import counting
 from course_lib.architectures import resnet, senet
+from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_tensorflow
 
 tf = import_tensorflow()
@@ -131,7 +132,8 @@ def test_se_resnet_small_shapes_and_added_params():
     assert with_se.count_params() - without.count_params() == sum(se_formula(c, 4) for c in (32, 64, 128))
     assert not any("_se_" in layer.name for layer in without.layers)
     batch_norms = [layer for layer in with_se.layers if isinstance(layer, L.BatchNormalization)]
-    assert len(batch_norms) == 1 + 3 * 3 + 2 and {layer.momentum for layer in batch_norms} == {0.9}
+    assert len(batch_norms) == 1 + 3 * 3 + 2
+    assert {layer.momentum for layer in batch_norms} == {SMALL_BN_MOMENTUM} == {0.9}
     digits = senet.se_resnet_small(input_shape=(28, 28, 1), classes=10, units=(1, 2), reduction=8)
     assert digits.output_shape == (None, 10)
     assert digits.get_layer("stage2_unit2_se_scale").output.shape == (None, 14, 14, 64)

@@ -147,13 +147,15 @@ def test_wrong_input_shapes(shape):
 
 def test_wrong_block_arguments():
     x = keras.Input((32, 32, 3))
-    with pytest.raises(ValueError, match="filters must be an int >= 1"):
+    with pytest.raises(ValueError, match="filters must be a positive int"):
         vgg.vgg_block(x, 0, 2, "b")
-    with pytest.raises(ValueError, match="convs must be an int >= 1"):
+    with pytest.raises(ValueError, match="convs must be a positive int"):
         vgg.vgg_block(x, 8, 1.5, "b")
     with pytest.raises(ValueError, match="at least one"):
         vgg.vgg([])
-    with pytest.raises(ValueError, match="dropout must be in"):
+    with pytest.raises(ValueError, match="dense units must be a positive int; received dense units=0"):
+        vgg.vgg_small(dense=(0,))
+    with pytest.raises(ValueError, match=r"dropout must be a number in \[0, 1\)"):
         vgg.vgg_small(dropout=1.0)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from course_lib import counting
 from course_lib.architectures import xception as xc
+from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_tensorflow
 
 import_tensorflow()
@@ -40,6 +41,7 @@ def test_parameter_count_equals_keras_applications(models):
     non_trainable = sum(math.prod(w.shape) for w in ours.non_trainable_weights)
     assert non_trainable == sum(math.prod(w.shape) for w in keras_xception.non_trainable_weights)
     assert non_trainable == 54_528  # the moving mean and variance of every batch normalization
+    assert {layer.momentum for layer in ours.layers if isinstance(layer, L.BatchNormalization)} == {0.99}
     assert ours.input_shape == (None, 299, 299, 3) and ours.output_shape == (None, 1000)
 
 
@@ -198,7 +200,8 @@ def test_xception_small_shapes_counts_and_a_forward_pass():
              ("block1_conv2_act", "block2_add", "block3_add", "block4_add", "block5_add")]
     assert sizes == [(16, 16), (8, 8), (4, 4), (4, 4), (2, 2)]
     assert counting.profile(model).params == model.count_params()
-    assert model.get_layer("block2_sepconv1_bn").momentum == 0.9
+    momenta = {layer.momentum for layer in model.layers if isinstance(layer, L.BatchNormalization)}
+    assert momenta == {SMALL_BN_MOMENTUM} == {0.9}
     # One eager forward pass (a training step would first trace the whole graph: slow, and the
     # notebook trains it anyway): one probability row per image.
     x = np.random.default_rng(0).random((4, 32, 32, 3), dtype=np.float32)
@@ -231,7 +234,7 @@ def test_malformed_input_shapes_are_refused(input_shape):
 
 @pytest.mark.parametrize("classes", [1, 0, "10", 2.0, True])
 def test_wrong_classes_are_refused(classes):
-    with pytest.raises(ValueError, match="classes must be an int of at least 2"):
+    with pytest.raises(ValueError, match="classes must be an int >= 2"):
         xc.xception_small(classes=classes)
 
 
@@ -241,7 +244,7 @@ def test_wrong_block_arguments_are_refused():
         xc.separable_block(x, 8, name="b", relu="middle")
     with pytest.raises(ValueError, match="filters must be a positive int; received filters=0"):
         xc.separable_block(x, 0, name="b")
-    with pytest.raises(ValueError, match="filters must be a positive int"):
+    with pytest.raises(ValueError, match="width must be a positive int; received width=0"):
         xc.xception_small(width=0)
-    with pytest.raises(ValueError, match="middle_repeats must be an int of at least 0"):
+    with pytest.raises(ValueError, match="middle_repeats must be an int >= 0"):
         xc.xception_small(middle_repeats=-1)

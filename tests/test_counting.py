@@ -210,6 +210,111 @@ def test_profile_tables():
     assert repr(profile).startswith("<Profile of 'mixed': ")
 
 
+class ConvBlock(L.Layer):
+    """A custom layer with sublayers: relu(bn(conv(x)) + x), the shape of a residual unit."""
+
+    def __init__(self, filters, **kwargs):
+        super().__init__(**kwargs)
+        self.conv = L.Conv2D(filters, 3, padding="same", use_bias=False, name="conv")
+        self.bn = L.BatchNormalization(name="bn")
+
+    def call(self, x):
+        return keras.activations.relu(self.bn(self.conv(x)) + x)
+
+
+def custom_layer_model(*layers):
+    """Input 8x8x4, then each of ``layers`` in turn, then a Dense head."""
+    inputs = keras.Input((8, 8, 4), name="image")
+    x = inputs
+    for layer in layers:
+        x = layer(x)
+    outputs = L.Dense(2, name="head")(L.Flatten(name="flatten")(x))
+    return keras.Model(inputs, outputs, name="custom")
+
+
+def test_profile_opens_custom_layers_with_sublayers():
+    block = ConvBlock(4, name="block")
+    model = custom_layer_model(block)
+    profile = counting.profile(model)
+    assert_totals_match(model, profile)
+    rows = {row.name: row for row in profile.rows}
+    assert list(rows) == ["image", "block/conv", "block/bn", "block/add", "block/relu", "flatten", "head"]
+    assert [rows[name].type for name in ("block/conv", "block/bn", "block/add")] == [
+        "Conv2D", "BatchNormalization", "Add"]
+    assert rows["block/conv"].macs == counting.conv2d_macs(8, 8, 3, 4, 4)
+    assert profile.macs == counting.conv2d_macs(8, 8, 3, 4, 4) + counting.dense_macs(8 * 8 * 4, 2)
+    assert not any(row.note for row in profile.rows)
+    assert rows["block/add"].activation_bytes == 8 * 8 * 4 * 4  # every output inside is counted
+
+
+def test_profile_leaves_the_model_as_it_was_and_names_the_same_rows_twice():
+    block = ConvBlock(4, name="block")
+    model = custom_layer_model(block)
+    def calls():
+        return [(len(layer._inbound_nodes), len(layer._outbound_nodes)) for layer in (block, block.conv, block.bn)]
+
+    before = calls()
+    first, second = counting.profile(model), counting.profile(model)
+    assert [row.name for row in first.rows] == [row.name for row in second.rows]
+    assert calls() == before
+    assert model.get_layer("block").output.shape == (None, 8, 8, 4)
+    x = np.ones((1, 8, 8, 4), dtype="float32")
+    np.testing.assert_allclose(model(x), model(x))
+
+
+def test_profile_counts_ops_between_layers_of_a_functional_model():
+    inputs = keras.Input((6,), name="x")
+    dense = L.Dense(6, name="dense")(inputs)
+    outputs = keras.activations.relu(dense + inputs)  # two ops: no layer objects, no weights
+    profile = counting.profile(keras.Model(inputs, outputs))
+    assert [(row.name, row.macs) for row in profile.rows] == [
+        ("x", 0), ("dense", 36), ("add", 0), ("relu", 0)]
+
+
+class OwnWeightBlock(ConvBlock):
+    """A custom layer with a weight of its own besides its sublayers' weights."""
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
+
+    def call(self, x):
+        return super().call(x) * self.scale
+
+
+class TensorFlowBlock(ConvBlock):
+    """A custom layer whose call needs real tensors: it cannot be traced on a keras.Input."""
+
+    def call(self, x):
+        return tf.nn.relu(super().call(x))
+
+
+@pytest.mark.parametrize("layer_class", [OwnWeightBlock, TensorFlowBlock])
+def test_profile_counts_a_custom_layer_it_cannot_open_as_one_layer(layer_class):
+    model = custom_layer_model(layer_class(4, name="block"))
+    profile = counting.profile(model)
+    assert_totals_match(model, profile)
+    row = next(row for row in profile.rows if row.name.startswith("block"))
+    assert (row.name, row.type, row.note) == ("block", layer_class.__name__, "MACs not counted")
+
+
+class TwiceBlock(ConvBlock):
+    """A custom layer that calls its convolution twice (shared weights)."""
+
+    def call(self, x):
+        return self.bn(self.conv(self.conv(x)))
+
+
+def test_profile_refuses_layers_shared_inside_and_around_custom_layers():
+    block, unit = ConvBlock(4, name="block"), ConvBlock(4, name="unit")
+    for model, name in [
+        (custom_layer_model(block, block), "block"),  # the custom layer called twice
+        (custom_layer_model(TwiceBlock(4, name="twice")), "twice/conv"),  # a sublayer called twice
+        (custom_layer_model(unit, unit.conv), "conv"),  # a sublayer also called by the model
+    ]:
+        with pytest.raises(ValueError, match=f"layer '{name}' is used more than once"):
+            counting.profile(model)
+
+
 @pytest.fixture(scope="module")
 def applications():
     """The keras.applications the course discusses, built once with weights=None.

@@ -1,11 +1,14 @@
-"""The COURSE_PROFILE switch picks the data and the strategy; nothing is trained here."""
+"""The COURSE_PROFILE switch picks the data and the strategy; fit_curves trains like model.fit."""
 
+import numpy as np
 import pytest
 
 from course_lib import datasets, training
+from course_lib.architectures import resnet
 from course_lib.session import import_tensorflow
 
 tf = import_tensorflow()
+import keras  # after import_tensorflow, which keeps TensorFlow's start-up quiet
 
 
 @pytest.mark.parametrize(
@@ -49,3 +52,24 @@ def test_several_gpus_get_a_mirrored_strategy(monkeypatch):
     assert training.distribution_strategy() is tf.distribute.get_strategy()
     monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
     assert not isinstance(training.distribution_strategy(), FakeMirrored)
+
+
+def test_fit_curves_same_seed_same_curve_and_learning():
+    x = np.random.default_rng(3).normal(size=(96, 8, 8, 1)).astype("float32")
+    y = (x.mean(axis=(1, 2, 3)) > 0).astype("int64")
+    curves = []
+    for _ in range(2):
+        keras.utils.set_random_seed(4)
+        model = resnet.residual_net(4, classes=2)
+        curves.append(training.fit_curves(model, x, y, epochs=4, batch_size=32, learning_rate=0.01))
+    assert curves[0] == curves[1]
+    assert set(curves[0]) == {"loss", "accuracy"} and len(curves[0]["loss"]) == 4
+    assert curves[0]["loss"][-1] < curves[0]["loss"][0]
+    with pytest.raises(ValueError, match="same number of examples, at least batch_size=64; received 96 and 10"):
+        training.fit_curves(model, x, y[:10])
+    with pytest.raises(ValueError, match="at least batch_size=128; received 96 and 96"):
+        training.fit_curves(model, x, y, batch_size=128)
+    with pytest.raises(ValueError, match="epochs must be positive; received epochs=0"):
+        training.fit_curves(model, x, y, epochs=0)
+    with pytest.raises(TypeError, match="batch_size must be an int; received batch_size=32.0"):
+        training.fit_curves(model, x, y, batch_size=32.0)

@@ -4,6 +4,8 @@ Import the family you need (``from course_lib.architectures import resnet``); th
 imports nothing heavy. Each module builds the published network (``input_shape`` and ``classes``
 default to the paper's) with layer names that make ``model.summary()`` readable, the building
 block step by step, and a small variant that trains on the course's offline data in seconds.
+The families share their argument checks (``_validate``) and the settings of the small variants
+(``_small``: batch normalization's momentum).
 
 | module | networks |
 | --- | --- |

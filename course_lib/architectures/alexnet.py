@@ -23,59 +23,11 @@ times only in 227x227 (``(227 - 11) / 4 + 1 = 55``, the 55x55 the paper's figure
 ``fc7``, ``dropout7``, ``fc8``.
 """
 
-from course_lib.conv import output_size
+from course_lib.architectures import _validate
 from course_lib.session import import_tensorflow
 
 tf = import_tensorflow()
 import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow's start-up lines)
-
-# --------------------------------------------------------------------------- argument checks
-
-
-def _check_classes(classes):
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
-        raise ValueError(
-            f"classes must be an int >= 2 (the last layer is a softmax over the classes; with one "
-            f"class it would always output 1.0); received classes={classes!r}."
-        )
-    return classes
-
-
-def _fits(side, stages):
-    """Return True when every ``(kernel, stride, padding)`` stage leaves at least one position."""
-    for kernel, stride, padding in stages:
-        if padding == "valid" and side < kernel:
-            return False
-        side = output_size(side, kernel, stride, padding)
-    return True
-
-
-def _check_input_shape(input_shape, stages, network, what):
-    """Return ``input_shape`` as a tuple after checking that ``stages`` leave a position."""
-    try:
-        shape = tuple(input_shape)
-    except TypeError:
-        shape = ()
-    if len(shape) != 3 or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape):
-        raise ValueError(
-            f"input_shape must be (height, width, channels) with positive ints, e.g. (227, 227, 3); "
-            f"received input_shape={input_shape!r}."
-        )
-    if not all(_fits(side, stages) for side in shape[:2]):
-        minimum = next(side for side in range(1, 10_000) if _fits(side, stages))
-        raise ValueError(
-            f"input_shape={shape} is too small for {network}: {what}, so {shape[0]}x{shape[1]} "
-            f"leaves no position for the last pooling. The input must be at least "
-            f"{minimum}x{minimum}."
-        )
-    return shape
-
-
-def _check_rate(dropout):
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a number in [0, 1); received dropout={dropout!r}.")
-    return dropout
-
 
 # --------------------------------------------------------------------------- local response normalisation
 
@@ -120,8 +72,7 @@ class LocalResponseNormalization(keras.layers.Layer):
             )
         if not alpha >= 0 or not beta >= 0:
             raise ValueError(f"alpha and beta must be >= 0; received alpha={alpha!r}, beta={beta!r}.")
-        if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-            raise ValueError(f"groups must be a positive int; received groups={groups!r}.")
+        _validate.check_count(groups, "groups")
         self.depth_radius, self.bias, self.alpha, self.beta = depth_radius, float(bias), float(alpha), float(beta)
         self.groups = groups
 
@@ -211,11 +162,12 @@ def alexnet(input_shape=(227, 227, 3), classes=1000, two_towers=False, dropout=0
         >>> model.count_params(), model.get_layer("conv2").groups
         (60965224, 2)
     """
-    shape = _check_input_shape(input_shape, _ALEXNET_STAGES, "AlexNet", _ALEXNET_WHAT)
-    classes = _check_classes(classes)
+    shape = _validate.check_input_shape(input_shape, example=(227, 227, 3))
+    _validate.check_input_fits(shape, _ALEXNET_STAGES, "AlexNet", _ALEXNET_WHAT)
+    classes = _validate.check_classes(classes)
     if not isinstance(two_towers, bool):
         raise ValueError(f"two_towers must be True or False; received two_towers={two_towers!r}.")
-    dropout = _check_rate(dropout)
+    dropout = _validate.check_rate(dropout, "dropout")
     groups = 2 if two_towers else 1
     L = keras.layers
     inputs = keras.Input(shape, name="image")
@@ -268,18 +220,18 @@ def alexnet_small(input_shape=(32, 32, 3), classes=6, filters=(16, 32, 48, 48, 3
         >>> tuple(model.get_layer("pool2").output.shape)
         (None, 3, 3, 32)
     """
-    shape = _check_input_shape(input_shape, _SMALL_STAGES, "alexnet_small", _SMALL_WHAT)
-    classes = _check_classes(classes)
+    shape = _validate.check_input_shape(input_shape, example=(32, 32, 3))
+    _validate.check_input_fits(shape, _SMALL_STAGES, "alexnet_small", _SMALL_WHAT)
+    classes = _validate.check_classes(classes)
     filters = tuple(filters)
     if len(filters) != 5 or not all(isinstance(f, int) and not isinstance(f, bool) and f > 0 for f in filters):
         raise ValueError(
             f"filters must be five positive ints, one per convolution (AlexNet: 96, 256, 384, 384, "
             f"256); received filters={filters!r}."
         )
-    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-        raise ValueError(f"units must be a positive int; received units={units!r}.")
+    _validate.check_count(units, "units")
     keras.activations.get(activation)  # an unknown name raises a ValueError that lists the choices
-    dropout = _check_rate(dropout)
+    dropout = _validate.check_rate(dropout, "dropout")
     L = keras.layers
     inputs = keras.Input(shape, name="image")
     x = inputs

@@ -26,6 +26,7 @@ bias, as in the paper's Caffe model; the paper's parameter column counts weights
 Layer names follow the Caffe model: ``inception_3a_1x1``, ``inception_3a_3x3_reduce``, ...
 """
 
+from course_lib.architectures import _validate
 from course_lib.counting import conv2d_macs, conv2d_params
 from course_lib.session import import_tensorflow
 
@@ -50,50 +51,24 @@ AUX_AFTER = ("4a", "4d")
 AUX_LOSS_WEIGHT = 0.3  # the paper's weight of each auxiliary loss in the total loss
 
 _SPEC = ("f1", "f3_reduce", "f3", "f5_reduce", "f5", "pool_proj")
+_AUX_POOLING = (5, 3, "valid")  # the first layer of an auxiliary classifier
 
 
 def _check_spec(values):
     for name, value in zip(_SPEC, values):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int; received {name}={value!r}.")
-
-
-def _check_classes(classes):
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
-        raise ValueError(
-            f"classes must be an int >= 2 (the last layer is a softmax over the classes; with one "
-            f"class it would always output 1.0); received classes={classes!r}."
-        )
-    return classes
-
-
-def _check_input_shape(input_shape):
-    try:
-        shape = tuple(input_shape)
-    except TypeError:
-        shape = ()
-    if len(shape) != 3 or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape):
-        raise ValueError(
-            f"input_shape must be (height, width, channels) with positive ints, e.g. (224, 224, 3); "
-            f"received input_shape={input_shape!r}."
-        )
-    return shape
+        _validate.check_count(value, name)
 
 
 def _check_aux_fits(shape, reductions, network, argument):
     """Fail unless the maps an auxiliary head reads are at least 5x5 after ``reductions`` halvings."""
-    side = min(shape[:2])
-    reduced = side
-    for _ in range(reductions):
-        reduced = -(-reduced // 2)  # a stride-2 layer with "same" padding rounds up
-    if reduced < 5:
-        minimum = 4 * 2**reductions + 1  # the smallest side that is still 5 after rounding up
-        raise ValueError(
-            f"input_shape={shape} is too small for the auxiliary classifiers of {network}: they "
-            f"start with a 5x5 average pooling, but {reductions} stride-2 layers before them shrink "
-            f"{shape[0]}x{shape[1]} to {reduced} pixels on the shorter side. With "
-            f"{argument}=True the input must be at least {minimum}x{minimum}."
-        )
+    halvings = ((3, 2, "same"),) * reductions  # stride-2 layers with "same" padding: ceil(n / 2)
+    reduced = _validate.side_after(min(shape[:2]), halvings)
+    layers = "1 stride-2 layer" if reductions == 1 else f"{reductions} stride-2 layers"
+    _validate.check_input_fits(
+        shape, (*halvings, _AUX_POOLING), f"the auxiliary classifiers of {network} ({argument}=True)",
+        f"they start with a 5x5 average pooling, but after {layers} the shorter side has only "
+        f"{reduced} pixels",
+    )
 
 
 def inception_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlenecks=True, use_bias=True):
@@ -200,7 +175,9 @@ def auxiliary_classifier(x, classes, name, filters=128, units=1024, dropout=0.7)
     x = keras.layers.Flatten(name=f"{name}_flatten")(x)
     x = keras.layers.Dense(units, activation="relu", name=f"{name}_fc")(x)
     x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
-    return keras.layers.Dense(_check_classes(classes), activation="softmax", name=f"{name}_predictions")(x)
+    return keras.layers.Dense(
+        _validate.check_classes(classes), activation="softmax", name=f"{name}_predictions"
+    )(x)
 
 
 def googlenet(input_shape=(224, 224, 3), classes=1000, aux_classifiers=False, bottlenecks=True):
@@ -220,8 +197,8 @@ def googlenet(input_shape=(224, 224, 3), classes=1000, aux_classifiers=False, bo
     -> 1,024 after global average pooling. The main network has 6,998,552 parameters (the paper's
     "about 6.8 million" counts weights without biases); each auxiliary head adds over 3 million.
     """
-    shape = _check_input_shape(input_shape)
-    classes = _check_classes(classes)
+    shape = _validate.check_input_shape(input_shape, example=(224, 224, 3))
+    classes = _validate.check_classes(classes)
     if aux_classifiers:
         _check_aux_fits(shape, 4, "GoogLeNet", "aux_classifiers")
     conv, pool = keras.layers.Conv2D, keras.layers.MaxPooling2D
@@ -264,8 +241,8 @@ def googlenet_small(input_shape=(32, 32, 3), classes=6, aux_classifier=False):
         >>> model.output.shape, model.count_params()
         ((None, 6), 9334)
     """
-    shape = _check_input_shape(input_shape)
-    classes = _check_classes(classes)
+    shape = _validate.check_input_shape(input_shape, example=(32, 32, 3))
+    classes = _validate.check_classes(classes)
     if aux_classifier:
         _check_aux_fits(shape, 1, "googlenet_small", "aux_classifier")
     inputs = keras.Input(shape, name="image")

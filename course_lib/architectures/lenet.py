@@ -24,7 +24,7 @@ Layer names are the paper's, in lower case: ``c1``, ``s2``, ``c3``, ``s4``, ``c5
 from collections import namedtuple
 
 from course_lib import counting
-from course_lib.conv import output_size
+from course_lib.architectures import _validate
 from course_lib.session import import_tensorflow
 
 import_tensorflow()
@@ -53,55 +53,8 @@ connection (the paper's convention), so a layer that shares its weights has many
 connections than parameters."""
 
 
-# --------------------------------------------------------------------------- argument checks
-
-
-def _check_classes(classes):
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
-        raise ValueError(
-            f"classes must be an int >= 2 (the last layer tells the classes apart; with one class "
-            f"there is nothing to choose); received classes={classes!r}."
-        )
-    return classes
-
-
-def _check_shape(input_shape):
-    try:
-        shape = tuple(input_shape)
-    except TypeError:
-        shape = ()
-    if len(shape) != 3 or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape):
-        raise ValueError(
-            f"input_shape must be (height, width, channels) with positive ints, e.g. (32, 32, 1); "
-            f"received input_shape={input_shape!r}."
-        )
-    return shape
-
-
-def _fits(side, stages):
-    """Return True when every ``(kernel, stride)`` stage leaves at least one position."""
-    for kernel, stride in stages:
-        if side < kernel:
-            return False
-        side = output_size(side, kernel, stride)
-    return True
-
-
-def _check_input_shape(input_shape, stages, network, what):
-    """Return ``input_shape`` as a tuple after checking that the valid ``stages`` fit in it."""
-    shape = _check_shape(input_shape)
-    if not all(_fits(side, stages) for side in shape[:2]):
-        minimum = next(side for side in range(1, 10_000) if _fits(side, stages))
-        raise ValueError(
-            f"input_shape={shape} is too small for {network}: {what}, so {shape[0]}x{shape[1]} "
-            f"leaves no position for the last layer. The input must be at least "
-            f"{minimum}x{minimum}."
-        )
-    return shape
-
-
 # C1 5x5, S2 2x2/2, C3 5x5, S4 2x2/2: all without padding.
-_LENET_STAGES = ((5, 1), (2, 2), (5, 1), (2, 2))
+_LENET_STAGES = ((5, 1, "valid"), (2, 2, "valid"), (5, 1, "valid"), (2, 2, "valid"))
 _LENET_WHAT = "its two 5x5 convolutions take 4 rows each and its two 2x2 subsamplings halve what is left"
 
 
@@ -140,8 +93,9 @@ def lenet5(input_shape=(32, 32, 1), classes=10, activation="tanh"):
         >>> [tuple(model.get_layer(n).output.shape[1:]) for n in ("c1", "s2", "c3", "s4")]
         [(28, 28, 6), (14, 14, 6), (10, 10, 16), (5, 5, 16)]
     """
-    shape = _check_input_shape(input_shape, _LENET_STAGES, "LeNet-5", _LENET_WHAT)
-    classes = _check_classes(classes)
+    shape = _validate.check_input_shape(input_shape, example=(32, 32, 1))
+    _validate.check_input_fits(shape, _LENET_STAGES, "LeNet-5", _LENET_WHAT)
+    classes = _validate.check_classes(classes)
     keras.activations.get(activation)  # an unknown name raises a ValueError that lists the choices
     L = keras.layers
     inputs = keras.Input(shape, name="image")
@@ -191,8 +145,7 @@ class Subsampling(keras.layers.Layer):
 
     def __init__(self, pool_size=2, activation=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
-            raise ValueError(f"pool_size must be a positive int; received pool_size={pool_size!r}.")
+        _validate.check_count(pool_size, "pool_size")
         self.pool_size = pool_size
         self.activation = keras.activations.get(activation)
 
@@ -256,8 +209,7 @@ class PartialConv2D(keras.layers.Layer):
                 "table must list, for each output map, at least one input map, each at most once "
                 f"and counted from 0; received table={table!r}."
             )
-        if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) or kernel_size < 1:
-            raise ValueError(f"kernel_size must be a positive int; received kernel_size={kernel_size!r}.")
+        _validate.check_count(kernel_size, "kernel_size")
         self.table, self.kernel_size = table, kernel_size
         self.activation = keras.activations.get(activation)
 
@@ -318,8 +270,7 @@ class EuclideanRBF(keras.layers.Layer):
 
     def __init__(self, units, seed=1998, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-            raise ValueError(f"units must be a positive int; received units={units!r}.")
+        _validate.check_count(units, "units")
         self.units, self.seed = units, seed
 
     def build(self, input_shape):
@@ -363,10 +314,11 @@ def lenet5_1998(input_shape=(32, 32, 1), classes=10):
         >>> profile.trainable_params, profile.params
         (60000, 60840)
     """
-    stages = (*_LENET_STAGES, (5, 1))
+    stages = (*_LENET_STAGES, (5, 1, "valid"))
     what = "its three 5x5 convolutions take 4 rows each and its two 2x2 subsamplings halve what is left"
-    shape = _check_input_shape(input_shape, stages, "the 1998 LeNet-5", what)
-    classes = _check_classes(classes)
+    shape = _validate.check_input_shape(input_shape, example=(32, 32, 1))
+    _validate.check_input_fits(shape, stages, "the 1998 LeNet-5", what)
+    classes = _validate.check_classes(classes)
     L = keras.layers
     inputs = keras.Input(shape, name="image")
     x = L.Conv2D(6, 5, activation=scaled_tanh, name="c1")(inputs)

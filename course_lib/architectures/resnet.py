@@ -13,10 +13,12 @@ path carries the signal (and its gradient) through any depth. This module builds
   25,636,712 parameters);
 - :func:`resnet_small`: a few residual units for 32x32 colour images, trained in seconds;
 - :func:`plain_net` and :func:`residual_net`: the same stack of narrow 3x3 convolutions with and
-  without skip connections, for measuring the degradation problem, and :func:`training_curves`,
-  which trains several such networks on the same batches and returns their loss per epoch.
+  without skip connections, for measuring the degradation problem (train them on the same
+  batches with :func:`course_lib.training.fit_curves`).
 """
 
+from course_lib.architectures import _validate
+from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_tensorflow
 
 import_tensorflow()
@@ -32,55 +34,11 @@ RESNET50_STAGES = ((64, 3), (128, 4), (256, 6), (512, 3))
 BN_EPSILON = 1.001e-5
 # conv1 (stride 2), the 3x3/2 max pooling and the first unit of conv3_x, conv4_x, conv5_x.
 PUBLISHED_HALVINGS = 5
-# Batch-normalization momentum of the small variants. Keras's default, 0.99, averages the batch
-# statistics over the last few hundred steps; a network trained for only a few hundred steps would
-# keep moving averages that are still mostly their initial values (mean 0, variance 1) and would
-# predict poorly in inference mode. 0.9 averages over the last few dozen.
-SMALL_BN_MOMENTUM = 0.9
 
 
-# --------------------------------------------------------------------------- argument checks
-
-
-def _check_classes(classes):
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
-        raise ValueError(
-            f"classes must be an int >= 2 (the number of units of the softmax output); "
-            f"received classes={classes!r}."
-        )
-    return classes
-
-
-def _check_input_shape(input_shape, halvings, channels=None):
+def _check_input(input_shape, halvings, network, example=(224, 224, 3)):
     """Return ``input_shape`` as a tuple after checking it survives ``halvings`` halvings."""
-    try:
-        shape = tuple(input_shape)
-    except TypeError:
-        shape = None
-    if (
-        shape is None
-        or len(shape) != 3
-        or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in shape)
-    ):
-        raise ValueError(
-            f"input_shape must be (height, width, channels), three positive ints; "
-            f"received input_shape={input_shape!r}."
-        )
-    if channels is not None and shape[2] != channels:
-        raise ValueError(f"input_shape must have {channels} channel(s); received input_shape={shape}.")
-    smallest = 2**halvings
-    if min(shape[:2]) < smallest:
-        raise ValueError(
-            f"input_shape={shape} is too small: the network halves the height and width "
-            f"{halvings} times, so each side must be at least 2**{halvings} = {smallest} pixels."
-        )
-    return shape
-
-
-def _check_count(value, name, smallest=1):
-    if isinstance(value, bool) or not isinstance(value, int) or value < smallest:
-        raise ValueError(f"{name} must be an int >= {smallest}; received {name}={value!r}.")
-    return value
+    return _validate.check_halvings(_validate.check_input_shape(input_shape, example), halvings, network)
 
 
 # --------------------------------------------------------------------------- the basic unit
@@ -111,8 +69,8 @@ class ResidualUnit(keras.layers.Layer):
 
     def __init__(self, filters, strides=1, activation="relu", bn_momentum=0.99, **kwargs):
         super().__init__(**kwargs)
-        self.filters = _check_count(filters, "filters")
-        self.strides = _check_count(strides, "strides")
+        self.filters = _validate.check_count(filters, "filters")
+        self.strides = _validate.check_count(strides, "strides")
         self.activation = keras.activations.get(activation)
         self.bn_momentum = bn_momentum
         self.main_layers = [
@@ -177,7 +135,7 @@ def resnet34(input_shape=(224, 224, 3), classes=1000):
     Raises:
         ValueError: ``classes`` < 2, or an input smaller than 32x32 (five halvings).
     """
-    input_shape = _check_input_shape(input_shape, PUBLISHED_HALVINGS)
+    input_shape = _check_input(input_shape, PUBLISHED_HALVINGS, "ResNet-34")
     layers = [
         keras.Input(input_shape, name="image"),
         L.Conv2D(64, 7, strides=2, padding="same", use_bias=False, name="conv1"),
@@ -193,7 +151,7 @@ def resnet34(input_shape=(224, 224, 3), classes=1000):
             previous = filters
     layers += [
         L.GlobalAveragePooling2D(name="avg_pool"),
-        L.Dense(_check_classes(classes), activation="softmax", name="predictions"),
+        L.Dense(_validate.check_classes(classes), activation="softmax", name="predictions"),
     ]
     return keras.Sequential(layers, name="resnet34")
 
@@ -225,8 +183,8 @@ def bottleneck_unit(x, filters, strides=1, name="unit", residual_hook=None, bn_m
         >>> tuple(y.shape), keras.Model(x, y).count_params()
         ((None, 56, 56, 256), 76928)
     """
-    _check_count(filters, "filters")
-    _check_count(strides, "strides")
+    _validate.check_count(filters, "filters")
+    _validate.check_count(strides, "strides")
     expanded = 4 * filters
     if strides != 1 or x.shape[-1] != expanded:
         skip = L.Conv2D(expanded, 1, strides=strides, name=f"{name}_0_conv")(x)
@@ -262,8 +220,8 @@ def resnet50(input_shape=(224, 224, 3), classes=1000, residual_hook=None, name="
     Raises:
         ValueError: ``classes`` < 2, or an input smaller than 32x32 (five halvings).
     """
-    input_shape = _check_input_shape(input_shape, PUBLISHED_HALVINGS)
-    classes = _check_classes(classes)
+    input_shape = _check_input(input_shape, PUBLISHED_HALVINGS, name)
+    classes = _validate.check_classes(classes)
     inputs = keras.Input(input_shape, name="image")
     x = L.ZeroPadding2D(3, name="conv1_pad")(inputs)
     x = L.Conv2D(64, 7, strides=2, name="conv1_conv")(x)
@@ -305,17 +263,9 @@ def resnet_small(input_shape=(32, 32, 3), classes=6, filters=16, units=(1, 1, 1)
         >>> model.output_shape, model.count_params()
         ((None, 6), 78454)
     """
-    try:
-        units = tuple(units)
-    except TypeError:
-        units = ()
-    if not units or any(isinstance(u, bool) or not isinstance(u, int) or u < 1 for u in units):
-        raise ValueError(
-            f"units must be a non-empty sequence of positive ints, the residual units of each "
-            f"stage; received units={units!r}."
-        )
-    input_shape = _check_input_shape(input_shape, len(units) - 1)
-    filters = _check_count(filters, "filters")
+    units = _validate.check_stage_units(units, "residual")
+    input_shape = _check_input(input_shape, len(units) - 1, "resnet_small", example=(32, 32, 3))
+    filters = _validate.check_count(filters, "filters")
     layers = [
         keras.Input(input_shape, name="image"),
         L.Conv2D(filters, 3, padding="same", use_bias=False, name="stem_conv"),
@@ -329,7 +279,7 @@ def resnet_small(input_shape=(32, 32, 3), classes=6, filters=16, units=(1, 1, 1)
                                        name=f"stage{stage + 1}_unit{unit}"))
     layers += [
         L.GlobalAveragePooling2D(name="avg_pool"),
-        L.Dense(_check_classes(classes), activation="softmax", name="predictions"),
+        L.Dense(_validate.check_classes(classes), activation="softmax", name="predictions"),
     ]
     return keras.Sequential(layers, name="resnet_small")
 
@@ -345,8 +295,8 @@ def _stack(depth, skips, input_shape, classes, filters, name):
             f"unit and the output Dense layer, so depth = 2 * units + 2, an even number >= 4; "
             f"received depth={depth!r}."
         )
-    input_shape = _check_input_shape(input_shape, 1)
-    filters = _check_count(filters, "filters")
+    input_shape = _check_input(input_shape, 1, name, example=(8, 8, 1))
+    filters = _validate.check_count(filters, "filters")
     conv = lambda layer_name, **kwargs: L.Conv2D(  # noqa: E731
         filters, 3, padding="same", use_bias=False, name=layer_name, **kwargs
     )
@@ -359,7 +309,7 @@ def _stack(depth, skips, input_shape, classes, filters, name):
             y = L.Add(name=f"unit{unit}_add")([x, y])
         x = L.Activation("relu", name=f"unit{unit}_relu")(y)
     x = L.Flatten(name="flatten")(x)
-    outputs = L.Dense(_check_classes(classes), activation="softmax", name="predictions")(x)
+    outputs = L.Dense(_validate.check_classes(classes), activation="softmax", name="predictions")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -395,52 +345,3 @@ def residual_net(depth=20, input_shape=(8, 8, 1), classes=10, filters=8):
         ['unit1_conv1', 'unit1_conv2', 'unit1_add', 'unit1_relu']
     """
     return _stack(depth, True, input_shape, classes, filters, f"residual_{depth}")
-
-
-def training_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0):
-    """Train ``model`` with Adam on ``(x, y)`` and return ``{"loss": [...], "accuracy": [...]}``.
-
-    One value per epoch: the mean sparse categorical cross-entropy and the accuracy over the
-    epoch's batches, measured while training, as ``model.fit(...).history`` reports them (and in
-    the format :func:`course_lib.viz.compare_histories` draws). The batches are drawn by a NumPy
-    generator seeded with ``seed``, so models trained with the same seed see the same batches in
-    the same order; a last incomplete batch is dropped.
-
-    This is what ``model.compile(keras.optimizers.Adam(learning_rate), ...)`` and ``model.fit``
-    do, minus callbacks and progress bars. For a deep, narrow network it starts several times
-    faster than ``fit`` on a CPU: ``fit`` traces the optimizer's update of every weight through
-    TensorFlow's distribution machinery, which here costs more than the training itself.
-    """
-    import numpy as np
-
-    tf = import_tensorflow()
-    x, y = np.asarray(x, dtype="float32"), np.asarray(y, dtype="int64")
-    batch_size = _check_count(batch_size, "batch_size")
-    if len(x) != len(y) or len(x) < batch_size:
-        raise ValueError(
-            f"x and y must hold the same number of examples, at least batch_size={batch_size}; "
-            f"received {len(x)} and {len(y)}."
-        )
-    optimizer = keras.optimizers.Adam(learning_rate)
-    loss_function = keras.losses.SparseCategoricalCrossentropy()
-    variables = model.trainable_variables
-    optimizer.build(variables)
-
-    @tf.function
-    def step(x_batch, y_batch):
-        with tf.GradientTape() as tape:
-            probabilities = model(x_batch, training=True)
-            loss = loss_function(y_batch, probabilities)
-        optimizer.apply(tape.gradient(loss, variables), variables)
-        hits = tf.equal(tf.argmax(probabilities, axis=-1), y_batch)
-        return loss, tf.reduce_mean(tf.cast(hits, "float32"))
-
-    rng = np.random.default_rng(seed)
-    batches = len(x) // batch_size
-    history = {"loss": [], "accuracy": []}
-    for _ in range(_check_count(epochs, "epochs")):
-        order = rng.permutation(len(x))[: batches * batch_size].reshape(batches, batch_size)
-        results = np.array([[float(v) for v in step(x[i], y[i])] for i in order])
-        history["loss"].append(float(results[:, 0].mean()))
-        history["accuracy"].append(float(results[:, 1].mean()))
-    return history

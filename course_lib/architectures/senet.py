@@ -13,7 +13,8 @@ This module builds :func:`se_block`, :func:`se_resnet50` (ResNet-50 of
 """
 
 from course_lib import counting
-from course_lib.architectures import resnet
+from course_lib.architectures import _validate, resnet
+from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_tensorflow
 
 import_tensorflow()
@@ -23,8 +24,7 @@ L = keras.layers
 
 
 def _check_reduction(channels, reduction):
-    if isinstance(reduction, bool) or not isinstance(reduction, int) or reduction < 1:
-        raise ValueError(f"reduction must be a positive int; received reduction={reduction!r}.")
+    _validate.check_count(reduction, "reduction")
     if channels % reduction:
         fitting = [r for r in range(1, min(channels, 32) + 1) if channels % r == 0]
         raise ValueError(
@@ -106,7 +106,7 @@ def se_resnet50(input_shape=(224, 224, 3), classes=1000, reduction=16):
 
 
 def se_resnet_small(input_shape=(32, 32, 3), classes=6, filters=8, units=(1, 1, 1), reduction=4,
-                    bn_momentum=resnet.SMALL_BN_MOMENTUM):
+                    bn_momentum=SMALL_BN_MOMENTUM):
     """Return a small bottleneck ResNet with an SE block in every unit (``reduction=None``: none).
 
     ``stem``: ``Conv2D(4 * filters, 3)``, batch norm, ReLU; then one stage per entry of ``units``,
@@ -114,8 +114,9 @@ def se_resnet_small(input_shape=(32, 32, 3), classes=6, filters=8, units=(1, 1, 
     ``4 * filters * 2**i`` output channels), the first unit of every stage after the first with
     stride 2, each with :func:`se_block` on its residual branch; global average pooling and a
     softmax ``Dense(classes)``. ``reduction=None`` builds the same network without SE blocks, for
-    comparison. The batch normalizations use ``bn_momentum`` (0.9, see
-    :data:`resnet.SMALL_BN_MOMENTUM`), so a few hundred training steps give usable moving averages.
+    comparison. The batch normalizations use ``bn_momentum`` (0.9, the
+    ``SMALL_BN_MOMENTUM`` of every small variant), so a few hundred training steps give usable
+    moving averages.
 
     Raises:
         ValueError: ``classes`` < 2, bad ``units``, an input smaller than ``2**(len(units) - 1)``
@@ -127,18 +128,11 @@ def se_resnet_small(input_shape=(32, 32, 3), classes=6, filters=8, units=(1, 1, 
         ...     se_params(c, 4) for c in (32, 64, 128))
         True
     """
-    try:
-        units = tuple(units)
-    except TypeError:
-        units = ()
-    if not units or any(isinstance(u, bool) or not isinstance(u, int) or u < 1 for u in units):
-        raise ValueError(
-            f"units must be a non-empty sequence of positive ints, the bottleneck units of each "
-            f"stage; received units={units!r}."
-        )
-    input_shape = resnet._check_input_shape(input_shape, len(units) - 1)
-    classes = resnet._check_classes(classes)
-    filters = resnet._check_count(filters, "filters")
+    units = _validate.check_stage_units(units, "bottleneck")
+    input_shape = _validate.check_input_shape(input_shape, example=(32, 32, 3))
+    _validate.check_halvings(input_shape, len(units) - 1, "se_resnet_small")
+    classes = _validate.check_classes(classes)
+    filters = _validate.check_count(filters, "filters")
     hook = None
     if reduction is not None:
         _check_reduction(4 * filters, reduction)

@@ -16,6 +16,7 @@ Layer names follow ``keras.applications.VGG16``: ``block3_conv2``, ``block3_pool
 ``fc1``, ``fc2``, ``predictions``, so the two models can be compared layer by layer.
 """
 
+from course_lib.architectures import _validate
 from course_lib.session import import_tensorflow
 
 import_tensorflow()
@@ -24,43 +25,6 @@ import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow'
 # (filters, convolutions) of each block: configurations D and E of the paper's Table 1.
 VGG16_BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
 VGG19_BLOCKS = ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4))
-
-
-def _whole(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}; received {name}={value!r}.")
-    return value
-
-
-def _check_classes(classes):
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
-        raise ValueError(
-            f"classes must be an int >= 2 (the last layer is a softmax over the classes; with one "
-            f"class it would always output 1.0); received classes={classes!r}."
-        )
-    return classes
-
-
-def _check_input_shape(input_shape, halvings, network):
-    """Return ``input_shape`` as a tuple after checking that ``halvings`` 2x2 poolings fit in it."""
-    try:
-        shape = tuple(input_shape)
-    except TypeError:
-        shape = ()
-    if len(shape) != 3 or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape):
-        raise ValueError(
-            f"input_shape must be (height, width, channels) with positive ints, e.g. (224, 224, 3); "
-            f"received input_shape={input_shape!r}."
-        )
-    minimum = 2**halvings
-    height, width, _ = shape
-    if min(height, width) < minimum:
-        raise ValueError(
-            f"input_shape={shape} is too small for {network}: its {halvings} max poolings each halve "
-            f"the height and width (2x2, stride 2), so {height}x{width} would shrink to nothing. "
-            f"The input must be at least {minimum}x{minimum} (2**{halvings})."
-        )
-    return shape
 
 
 def vgg_block(x, filters, convs, name):
@@ -76,7 +40,7 @@ def vgg_block(x, filters, convs, name):
         >>> tuple(y.shape)
         (None, 16, 16, 16)
     """
-    filters, convs = _whole(filters, "filters"), _whole(convs, "convs")
+    filters, convs = _validate.check_count(filters, "filters"), _validate.check_count(convs, "convs")
     for i in range(1, convs + 1):
         x = keras.layers.Conv2D(
             filters, 3, padding="same", activation="relu", name=f"{name}_conv{i}"
@@ -101,17 +65,21 @@ def vgg(blocks, dense=(4096, 4096), input_shape=(224, 224, 3), classes=1000, dro
     blocks = tuple(blocks)
     if not blocks:
         raise ValueError("blocks must name at least one (filters, convs) pair.")
-    shape = _check_input_shape(input_shape, len(blocks), f"a VGG network of {len(blocks)} blocks")
-    classes = _check_classes(classes)
-    if not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be in [0, 1); received dropout={dropout!r}.")
+    shape = _validate.check_input_shape(input_shape, example=(224, 224, 3))
+    _validate.check_halvings(
+        shape, len(blocks), f"a VGG network of {len(blocks)} blocks",
+        f"its {len(blocks)} max poolings each halve the height and width (2x2, stride 2)",
+    )
+    classes = _validate.check_classes(classes)
+    dropout = _validate.check_rate(dropout, "dropout")
     inputs = keras.Input(shape, name="image")
     x = inputs
     for number, (filters, convs) in enumerate(blocks, start=1):
         x = vgg_block(x, filters, convs, f"block{number}")
     x = keras.layers.Flatten(name="flatten")(x)
     for number, units in enumerate(dense, start=1):
-        x = keras.layers.Dense(_whole(units, "dense units"), activation="relu", name=f"fc{number}")(x)
+        units = _validate.check_count(units, "dense units")
+        x = keras.layers.Dense(units, activation="relu", name=f"fc{number}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"fc{number}_dropout")(x)
     outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(x)

@@ -25,8 +25,8 @@ at 299x299 and 1000 classes, the same layer names where Keras names its layers, 
 keeps the design at a size that trains in seconds on 32x32 images.
 """
 
-import math
-
+from course_lib.architectures import _validate
+from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_tensorflow
 
 import_tensorflow()
@@ -40,41 +40,20 @@ _RELU_PLACES = ("before", "after", None)
 # --------------------------------------------------------------------------- argument checks
 
 
-def _check_filters(filters):
-    if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
-        raise ValueError(f"filters must be a positive int; received filters={filters!r}.")
+def _stages(stem, halvings):
+    """The stem's ``(kernel_size, strides, padding)`` and the 3x3/2 "same" max poolings after it."""
+    return (*stem, *((3, 2, "same"),) * halvings)
 
 
-def _check_classes(classes):
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
-        raise ValueError(
-            f"classes must be an int of at least 2; received classes={classes!r}. The softmax "
-            "classifier outputs one probability per class, and with one class it always says 1."
-        )
-
-
-def _check_input_shape(input_shape, stem, halvings, network):
+def _check_input(input_shape, stem, halvings, network, example):
     """Return ``input_shape`` as a tuple after checking it is ``(height, width, channels)`` big enough."""
-    if (
-        not isinstance(input_shape, (tuple, list))
-        or len(input_shape) != 3
-        or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in input_shape)
-    ):
-        raise ValueError(
-            f"input_shape must be (height, width, channels) with positive ints, e.g. (299, 299, 3); "
-            f"received input_shape={input_shape!r}."
-        )
-    minimum = smallest_input(stem, halvings)
-    height, width, _ = input_shape
-    if min(height, width) < minimum:
-        in_stem = sum(strides > 1 for _, strides, _ in stem)
-        raise ValueError(
-            f"input_shape={tuple(input_shape)!r} is too small for {network}: the network halves "
-            f"the feature maps {in_stem + halvings} times ({in_stem} in its stem, then {halvings} "
-            f"poolings), and each halving needs at least 2 rows and columns to halve. The "
-            f"smallest input is {minimum}x{minimum}."
-        )
-    return tuple(input_shape)
+    shape = _validate.check_input_shape(input_shape, example)
+    in_stem = sum(strides > 1 for _, strides, _ in stem)
+    why = (
+        f"it halves the feature maps {in_stem + halvings} times ({in_stem} in its stem, then "
+        f"{halvings} poolings), and each halving needs at least 2 rows and columns to halve"
+    )
+    return _validate.check_input_fits(shape, _stages(stem, halvings), network, why)
 
 
 def smallest_input(stem, halvings):
@@ -91,26 +70,7 @@ def smallest_input(stem, halvings):
         >>> smallest_input([(3, 2, "same"), (3, 1, "same")], 3)  # xception_small: 9, 5, 3, 2, 1
         9
     """
-    from course_lib.conv import output_size
-
-    def fits(n):
-        for kernel_size, strides, padding in stem:
-            if padding == "valid" and n < kernel_size:
-                return False
-            halving = strides > 1
-            if halving and n < 2:
-                return False
-            n = output_size(n, kernel_size, strides, padding)
-        for _ in range(halvings):
-            if n < 2:
-                return False
-            n = math.ceil(n / 2)
-        return True
-
-    n = 1
-    while not fits(n):
-        n += 1
-    return n
+    return _validate.smallest_side(_stages(stem, halvings))
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -147,7 +107,7 @@ def separable_block(x, filters, name, kernel_size=3, relu="before", momentum=0.9
         >>> keras.Model(x, y).count_params()  # 3*3*8 + 8*32 (convolution) + 4*32 (normalization)
         456
     """
-    _check_filters(filters)
+    _validate.check_count(filters, "filters")
     if relu not in _RELU_PLACES:
         raise ValueError(f"relu must be 'before', 'after' or None; received relu={relu!r}.")
     if relu == "before":
@@ -274,8 +234,9 @@ def xception(input_shape=(299, 299, 3), classes=1000):
     Building it draws 23 million random weights: wrap the call in
     ``keras.StatelessScope(initialize_variables=False)`` when you only need its shapes and counts.
     """
-    input_shape = _check_input_shape(input_shape, [s[1:] for s in _stem_layers()], 4, "Xception")
-    _check_classes(classes)
+    stem_stages = [s[1:] for s in _stem_layers()]
+    input_shape = _check_input(input_shape, stem_stages, 4, "Xception", (299, 299, 3))
+    _validate.check_classes(classes)
     return _build(
         input_shape,
         classes,
@@ -294,7 +255,8 @@ def _stem_layers(stem=_STEM):
     return [(filters, 3, strides, padding) for filters, strides, padding in stem]
 
 
-def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1, momentum=0.9):
+def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1,
+                   momentum=SMALL_BN_MOMENTUM):
     """Return a small Xception for 32x32 images that trains in seconds on a CPU.
 
     The same design as :func:`xception` at a smaller scale: a stem of two 3x3 convolutions with
@@ -311,7 +273,8 @@ def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1
         middle_repeats: the number of middle-flow blocks (Xception has 8).
         momentum: the batch normalizations' momentum. A few epochs on a small data set are a
             few dozen steps; with Keras's 0.99 the moving statistics that predictions use would
-            still be mostly their starting values, so the small model uses 0.9.
+            still be mostly their starting values, so the small model uses 0.9, the
+            ``SMALL_BN_MOMENTUM`` of every small variant.
 
     Returns:
         A ``keras.Model`` named ``"xception_small"``; a 32x32 input gives 16x16 maps after the
@@ -324,14 +287,12 @@ def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1
         >>> model.count_params()
         70670
     """
-    _check_filters(width)
-    if isinstance(middle_repeats, bool) or not isinstance(middle_repeats, int) or middle_repeats < 0:
-        raise ValueError(
-            f"middle_repeats must be an int of at least 0; received middle_repeats={middle_repeats!r}."
-        )
+    _validate.check_count(width, "width")
+    _validate.check_count(middle_repeats, "middle_repeats", smallest=0)
     stem = ((width, 2, "same"), (2 * width, 1, "same"))
-    input_shape = _check_input_shape(input_shape, [s[1:] for s in _stem_layers(stem)], 3, "xception_small")
-    _check_classes(classes)
+    stem_stages = [s[1:] for s in _stem_layers(stem)]
+    input_shape = _check_input(input_shape, stem_stages, 3, "xception_small", (32, 32, 3))
+    _validate.check_classes(classes)
     return _build(
         input_shape,
         classes,
