@@ -79,6 +79,11 @@ def load_photo_patches(size=32, train_per_class=200, test_per_class=60, scale=0.
     from its right 30 %, so no test pixel was ever seen in training (no leak between the sets,
     unlike random patches of one image). Positions are drawn with ``seed``.
 
+    The images come grouped by class (all of photo 0, then photo 1, ...). ``fit`` shuffles its
+    batches, but ``validation_split`` takes the *last* images before shuffling, which here would
+    be one photo only: shuffle first (``order = np.random.default_rng(0).permutation(len(y))``)
+    or pass ``validation_data``.
+
     Returns ``(x_train, y_train), (x_test, y_test)`` with ``x`` of shape ``(N, size, size, 3)``.
 
     Example:
