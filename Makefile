@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab test install notebooks learners grade benchmark clean
+.PHONY: lab test install notebooks slides learners grade benchmark clean
 
 install: $(STAMP)
 
@@ -34,6 +34,11 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
+# Static reveal.js slides of every notebook into slides/ (generated, not committed). They load
+# reveal.js and MathJax from slides/assets/, so they work offline: open slides/NN_name.slides.html.
+slides: $(STAMP)
+	$(BIN)/python tools/build_slides.py
+
 # The learners' edition: solutions replaced by placeholders, into exercises/ (generated, not committed).
 learners: $(STAMP)
 	$(BIN)/python -m course_lib.exercises notebooks exercises
@@ -48,4 +53,4 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/conv.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis slides
