@@ -121,11 +121,20 @@ def strip_solution(source):
     return "\n".join(kept)
 
 
+def is_speaker_notes(cell):
+    """Return ``True`` for a cell whose slide type is ``"notes"``: speaker notes, for the instructor only.
+
+    ``tools/slides.py`` gives that type to every markdown cell that starts with ``**Speaker notes**``.
+    """
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+
+
 def learners_edition(notebook):
     """Return a copy of an instructor's notebook dict for learners.
 
     Solution regions become ``# YOUR CODE HERE`` / ``raise NotImplementedError``; the answer and
-    check cells lose their outputs (they showed the solution working); every other cell, and all
+    check cells lose their outputs (they showed the solution working); speaker-notes cells (slide
+    type ``"notes"``) are dropped, since they are for the instructor; every other cell, and all
     nbgrader metadata, stay exactly as they are.
     """
     edition = copy.deepcopy(notebook)
@@ -135,6 +144,7 @@ def learners_edition(notebook):
         for index in (answer, check):
             edition["cells"][index]["outputs"] = []
             edition["cells"][index]["execution_count"] = None
+    edition["cells"] = [cell for cell in edition["cells"] if not is_speaker_notes(cell)]
     return edition
 
 

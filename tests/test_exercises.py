@@ -52,3 +52,37 @@ def test_answer_and_check_cells_get_nbgrader_metadata():
 def test_broken_conventions_are_named(cells, match):
     with pytest.raises(ValueError, match=match):
         exercises.find_exercises({"cells": cells})
+
+
+def markdown(source, slide_type=None):
+    metadata = {"slideshow": {"slide_type": slide_type}} if slide_type else {}
+    return {"cell_type": "markdown", "source": source, "metadata": metadata}
+
+
+def test_the_learners_edition_drops_speaker_notes_and_nothing_else():
+    cells = [
+        code("import course_lib"),
+        markdown("# 99 · Title", "slide"),
+        markdown("**Speaker notes** (about 5 min). Ask the room.", "notes"),
+        markdown("Notes marked in JupyterLab, without the marker.", "notes"),
+        markdown("Some prose.", "-"),
+        markdown("Prose with no slide metadata."),
+        code("# BEGIN SOLUTION\ny = 3\n# END SOLUTION"),
+        code("checks.check_y(y)"),
+        markdown("**Speaker notes** after an exercise.", "notes"),
+        {"cell_type": "code", "source": "print(2)", "metadata": {"slideshow": {"slide_type": "fragment"}}},
+    ]
+    nb = {"cells": cells}
+    edition = exercises.learners_edition(nb)
+    assert len(nb["cells"]) == 10, "the instructor's notebook is left alone"
+    kept = [cell["source"] for cell in edition["cells"]]
+    assert kept == [
+        "import course_lib",
+        "# 99 · Title",
+        "Some prose.",
+        "Prose with no slide metadata.",
+        "# YOUR CODE HERE\nraise NotImplementedError",
+        "checks.check_y(y)",
+        "print(2)",
+    ]
+    assert [exercises.is_speaker_notes(cell) for cell in cells].count(True) == 3

@@ -27,7 +27,10 @@ def test_solutions_are_gone_and_everything_else_is_kept():
     learners = exercises.learners_edition(instructor)
     answers = {a for a, _ in exercises.find_exercises(instructor)}
     checks = {c for _, c in exercises.find_exercises(instructor)}
-    for index, (mine, theirs) in enumerate(zip(instructor.cells, learners.cells)):
+    kept = [(i, c) for i, c in enumerate(instructor.cells) if not exercises.is_speaker_notes(c)]
+    assert len(kept) < len(instructor.cells), "notebook 00 has speaker notes"
+    assert len(learners.cells) == len(kept)
+    for (index, mine), theirs in zip(kept, learners.cells):
         assert mine.metadata == theirs.metadata
         if index in answers:
             assert "# YOUR CODE HERE" in theirs.source and "BEGIN SOLUTION" not in theirs.source
@@ -36,6 +39,16 @@ def test_solutions_are_gone_and_everything_else_is_kept():
             assert theirs.source == mine.source and theirs.outputs == []
         else:
             assert theirs == mine
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_speaker_notes_are_dropped_and_nothing_else(path):
+    instructor = nbformat.read(path, as_version=4)
+    learners = exercises.learners_edition(instructor)
+    assert not any(exercises.is_speaker_notes(c) for c in learners.cells)
+    assert not any(c.source.lstrip().startswith("**Speaker notes**") for c in learners.cells)
+    kept_ids = [c.id for c in instructor.cells if not exercises.is_speaker_notes(c)]
+    assert [c.id for c in learners.cells] == kept_ids
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
@@ -50,8 +63,9 @@ def test_every_exercise_is_real(path, tmp_path):
         allow_errors=True,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     ).execute()
+    position = {c.id: i for i, c in enumerate(instructor.cells)}  # speaker notes are not in the edition
     failing = {
-        i for i, c in enumerate(learners.cells) if any(o.output_type == "error" for o in c.get("outputs", []))
+        position[c.id] for c in learners.cells if any(o.output_type == "error" for o in c.get("outputs", []))
     }
     exercise_cells = {i for pair in found for i in pair}
     assert failing <= exercise_cells, (
