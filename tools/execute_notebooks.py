@@ -42,6 +42,7 @@ def merge_streams(outputs):
 def tidy(notebook, prefix):
     mark_exercises(notebook, prefix)
     notebook.metadata.pop("widgets", None)
+    notebook.metadata.pop("jupytext", None)  # left by authoring a notebook as a jupytext script
     notebook.metadata["kernelspec"] = KERNEL
     notebook.metadata["language_info"] = {"name": "python"}
     for cell in notebook.cells:
