@@ -20,6 +20,17 @@ def _fail(problem, hint):
     raise AssertionError(f"{problem}\nHint: {hint}")
 
 
+def _fail_with_known_mistakes(call, answer, expected, known, hint):
+    """Fail a count: say what ``call`` returned and expected, naming every known mistake that
+    gives ``answer`` (``known`` is a list of ``(value, "what that answer does")``)."""
+    matches = [text for value, text in known if answer == value]
+    _fail(
+        f"{call} returned {answer:,}; expected {expected:,}"
+        + (f": it {'; or it '.join(matches)}." if matches else "."),
+        hint,
+    )
+
+
 def _same_array(answer, expected, name, hint, atol=1e-5):
     """Fail unless ``answer`` is an array with ``expected``'s shape and values (to ``atol``)."""
     try:
@@ -2713,12 +2724,7 @@ def check_residual_unit_params(residual_unit_params):
             (expected + filters * (3 if projects else 2),
              "adds biases, but these convolutions have use_bias=False"),
         ]
-        matches = [text for value, text in known if answer == value]
-        _fail(
-            f"{call} returned {answer:,}; expected {expected:,}"
-            + (f": it {'; or it '.join(matches)}." if matches else "."),
-            hint,
-        )
+        _fail_with_known_mistakes(call, answer, expected, known, hint)
     _passed(f"residual_unit_params matches ResidualUnit.count_params() in all {len(cases)} cases.")
 
 
@@ -2770,12 +2776,7 @@ def check_bottleneck_macs(bottleneck_macs):
             (positions * 2 * 9 * channels * channels, "is two 3x3 convolutions at full width, the "
                                                       "unit the bottleneck replaces"),
         ]
-        matches = [text for value, text in known if answer == value]
-        _fail(
-            f"{call} returned {answer:,}; expected {expected:,}"
-            + (f": it {'; or it '.join(matches)}." if matches else "."),
-            hint,
-        )
+        _fail_with_known_mistakes(call, answer, expected, known, hint)
     _passed(f"bottleneck_macs agrees with counting.profile on all {len(cases)} maps.")
 
 
@@ -2817,12 +2818,7 @@ def check_se_block_params(se_block_params):
              "multiplies by the reduction; the hidden layer has C / r units, fewer than C"),
             (2 * channels * channels + 2 * channels, "leaves out the reduction: the hidden layer has C / r units"),
         ]
-        matches = [text for value, text in known if answer == value]
-        _fail(
-            f"{call} returned {answer:,}; expected {expected:,}"
-            + (f": it {'; or it '.join(matches)}." if matches else "."),
-            hint,
-        )
+        _fail_with_known_mistakes(call, answer, expected, known, hint)
     _passed(f"se_block_params matches the Keras SE block in all {len(cases)} cases.")
 
 

@@ -71,6 +71,15 @@ def _check_aux_fits(shape, reductions, network, argument):
     )
 
 
+def _module_convs(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlenecks):
+    """Return the ``(kernel_size, c_in, filters)`` of every convolution of an inception module."""
+    _check_spec((f1, f3_reduce, f3, f5_reduce, f5, pool_proj))
+    if bottlenecks:
+        return [(1, c_in, f1), (1, c_in, f3_reduce), (3, f3_reduce, f3), (1, c_in, f5_reduce),
+                (5, f5_reduce, f5), (1, c_in, pool_proj)]
+    return [(1, c_in, f1), (3, c_in, f3), (5, c_in, f5), (1, c_in, pool_proj)]
+
+
 def inception_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlenecks=True, use_bias=True):
     """Return the parameters of one inception module on ``c_in`` input channels.
 
@@ -84,12 +93,7 @@ def inception_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlene
         >>> inception_params(192, *GOOGLENET_MODULES["3a"], bottlenecks=False)
         393472
     """
-    _check_spec((f1, f3_reduce, f3, f5_reduce, f5, pool_proj))
-    if bottlenecks:
-        convs = [(1, c_in, f1), (1, c_in, f3_reduce), (3, f3_reduce, f3), (1, c_in, f5_reduce),
-                 (5, f5_reduce, f5), (1, c_in, pool_proj)]
-    else:
-        convs = [(1, c_in, f1), (3, c_in, f3), (5, c_in, f5), (1, c_in, pool_proj)]
+    convs = _module_convs(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlenecks)
     return sum(conv2d_params(k, cin, cout, use_bias=use_bias) for k, cin, cout in convs)
 
 
@@ -105,12 +109,7 @@ def inception_macs(height, width, c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_p
         >>> inception_macs(28, 28, 192, *GOOGLENET_MODULES["3a"], bottlenecks=False)  # ... 308 million without
         308281344
     """
-    _check_spec((f1, f3_reduce, f3, f5_reduce, f5, pool_proj))
-    if bottlenecks:
-        convs = [(1, c_in, f1), (1, c_in, f3_reduce), (3, f3_reduce, f3), (1, c_in, f5_reduce),
-                 (5, f5_reduce, f5), (1, c_in, pool_proj)]
-    else:
-        convs = [(1, c_in, f1), (3, c_in, f3), (5, c_in, f5), (1, c_in, pool_proj)]
+    convs = _module_convs(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlenecks)
     return sum(conv2d_macs(height, width, k, cin, cout) for k, cin, cout in convs)
 
 
