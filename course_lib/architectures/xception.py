@@ -46,8 +46,12 @@ def _stages(stem, halvings):
 
 
 def _check_input(input_shape, stem, halvings, network, example):
-    """Return ``input_shape`` as a tuple after checking it is ``(height, width, channels)`` big enough."""
+    """Return ``input_shape`` as a tuple after checking it is ``(height, width, channels)`` big enough.
+
+    ``stem`` is a builder's ``(filters, strides, padding)`` stem, as :func:`_build` takes it.
+    """
     shape = _validate.check_input_shape(input_shape, example)
+    stem = [layer[1:] for layer in _stem_layers(stem)]  # (kernel_size, strides, padding)
     in_stem = sum(strides > 1 for _, strides, _ in stem)
     why = (
         f"it halves the feature maps {in_stem + halvings} times ({in_stem} in its stem, then "
@@ -234,8 +238,7 @@ def xception(input_shape=(299, 299, 3), classes=1000):
     Building it draws 23 million random weights: wrap the call in
     ``keras.StatelessScope(initialize_variables=False)`` when you only need its shapes and counts.
     """
-    stem_stages = [s[1:] for s in _stem_layers()]
-    input_shape = _check_input(input_shape, stem_stages, 4, "Xception", (299, 299, 3))
+    input_shape = _check_input(input_shape, _STEM, 4, "Xception", (299, 299, 3))
     _validate.check_classes(classes)
     return _build(
         input_shape,
@@ -290,8 +293,7 @@ def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1
     _validate.check_count(width, "width")
     _validate.check_count(middle_repeats, "middle_repeats", smallest=0)
     stem = ((width, 2, "same"), (2 * width, 1, "same"))
-    stem_stages = [s[1:] for s in _stem_layers(stem)]
-    input_shape = _check_input(input_shape, stem_stages, 3, "xception_small", (32, 32, 3))
+    input_shape = _check_input(input_shape, stem, 3, "xception_small", (32, 32, 3))
     _validate.check_classes(classes)
     return _build(
         input_shape,
