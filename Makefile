@@ -1,11 +1,13 @@
-# Two commands do all the set-up by themselves on a fresh machine:
+# Two commands do all the set-up by themselves on a fresh machine (course.py does the work, and
+# runs on Windows and macOS without make: python course.py lab / python course.py test):
 #   make lab   - create .venv if needed, install the course, open it in JupyterLab
 #   make test  - create .venv if needed, install the course, run every test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Quiet, reproducible TensorFlow for every process the tests start (kernels inherit it).
+# Quiet, reproducible TensorFlow for every process the other targets start (kernels inherit it);
+# the same settings as course_lib.session.QUIET_ENVIRONMENT, which course.py reads.
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
@@ -15,20 +17,13 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	$(PYTHON) course.py install
 
-# Jupyter refuses to run as root unless told to (containers and CI machines often are root).
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab:
+	$(PYTHON) course.py lab
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_welcome.ipynb
-
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test:
+	$(PYTHON) course.py test
 
 # Re-execute every notebook in place (stored outputs are what nbval compares against).
 notebooks: $(STAMP)

@@ -38,6 +38,7 @@ from pathlib import Path
 import nbformat
 
 from course_lib.exercises import find_exercises
+from course_lib.session import QUIET_ENVIRONMENT
 
 COURSE_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 # After a cell times out, nbval reports the later cells as XFAIL/XPASS ("expected to fail"):
@@ -195,22 +196,9 @@ def run(notebook_path, cell_timeout, notebook_timeout):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key
-        in (
-            "PATH",
-            "LANG",
-            "LC_ALL",
-            "PYTHONPATH",
-            "VIRTUAL_ENV",
-            "TF_CPP_MIN_LOG_LEVEL",
-            "TF_ENABLE_ONEDNN_OPTS",
-        )
+        if key in ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV")
     }
-    env.update(
-        HOME=str(folder), MPLCONFIGDIR=str(folder), PYTHONHASHSEED="0", KERAS_HOME=str(folder / ".keras")
-    )
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    env.update(QUIET_ENVIRONMENT, HOME=str(folder), MPLCONFIGDIR=str(folder), KERAS_HOME=str(folder / ".keras"))
     command = [
         sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-o", "addopts=", "-c", os.devnull,
         "--rootdir", str(folder), "--nbval-lax", "--nbval-current-env",

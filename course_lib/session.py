@@ -13,8 +13,12 @@ from importlib import metadata
 
 DEFAULT_SEED = 42
 
-# Read by TensorFlow when it is first imported, so they must be set before that import.
-_QUIET_TENSORFLOW = {
+#: The quiet, deterministic environment every notebook runs in: read by ``setup()``,
+#: ``conftest.py``, ``tools/execute_notebooks.py``, the grader and the launcher. The TensorFlow
+#: variables are read when TensorFlow is first imported, so they must be set before that import;
+#: ``PYTHONHASHSEED`` only acts on processes started with it (kernels, the grader's runs).
+QUIET_ENVIRONMENT = {
+    "PYTHONHASHSEED": "0",  # the same set and dict orders in every run
     "TF_CPP_MIN_LOG_LEVEL": "3",  # no C++ INFO/WARNING lines
     "TF_ENABLE_ONEDNN_OPTS": "0",  # no oneDNN banner; results do not depend on its op order
 }
@@ -63,7 +67,7 @@ def setup(seed=DEFAULT_SEED, report=False, tensorflow=True):
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer; received seed={seed!r}.")
-    for name, value in _QUIET_TENSORFLOW.items():
+    for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
 
     import numpy as np
@@ -90,7 +94,7 @@ def import_tensorflow():
     """
     if "tensorflow" in sys.modules:
         return sys.modules["tensorflow"]
-    for name, value in _QUIET_TENSORFLOW.items():
+    for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     sys.stderr.flush()
     saved = os.dup(2)

@@ -17,8 +17,8 @@ import nbformat
 from nbclient import NotebookClient
 
 from course_lib.exercises import mark_exercises
+from course_lib.session import QUIET_ENVIRONMENT
 
-ENVIRONMENT = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -60,7 +60,7 @@ def tidy(notebook, prefix):
 def execute(path):
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
-    os.environ.update(ENVIRONMENT)
+    os.environ.update(QUIET_ENVIRONMENT)
     start = time.perf_counter()
     NotebookClient(
         notebook,
