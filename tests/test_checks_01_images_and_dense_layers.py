@@ -40,7 +40,7 @@ def test_check_unit_range_rejects_float64():
 def test_check_unit_range_rejects_unscaled_and_unwritten_answers():
     with pytest.raises(AssertionError, match="unchanged"):
         checks.check_unit_range(lambda image: image.astype(np.float32))
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_unit_range(_not_written)
     with pytest.raises(AssertionError, match="shape"):
         checks.check_unit_range(lambda image: image.reshape(-1).astype(np.float32) / 255)

@@ -48,7 +48,7 @@ def test_check_out_size_rejects_a_stub_and_wrong_types():
     def stub(n, k, s, p):
         raise NotImplementedError
 
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_out_size(stub)
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_out_size(lambda n, k, s, p: None)

@@ -37,7 +37,7 @@ def test_check_max_pool_2x2_rejects_wrong_reshape_swap_stub_and_zero_start():
         )
     with pytest.raises(AssertionError, match="rows and columns swapped"):
         checks.check_max_pool_2x2(lambda x: _max_pool_2x2_right(x).T)
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_max_pool_2x2(lambda x: (_ for _ in ()).throw(NotImplementedError))
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_max_pool_2x2(lambda x: None)

@@ -47,7 +47,7 @@ def test_check_kernel_gradient_rejects_square_only_code_a_stub_and_none():
 
     with pytest.raises(AssertionError, match=r"kernel_size=\(2, 4\)"):
         checks.check_kernel_gradient(square_only)
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_kernel_gradient(lambda *args: (_ for _ in ()).throw(NotImplementedError))
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_kernel_gradient(lambda *args: None)

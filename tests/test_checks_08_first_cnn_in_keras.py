@@ -83,7 +83,7 @@ def test_check_small_cnn_rejects_no_input_none_and_a_stub():
         checks.check_small_cnn(lambda: None)
     with pytest.raises(AssertionError, match="not a Keras model"):
         checks.check_small_cnn(lambda: layers)
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_small_cnn(lambda: (_ for _ in ()).throw(NotImplementedError))
 
 

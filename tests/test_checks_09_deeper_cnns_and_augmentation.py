@@ -59,7 +59,7 @@ def test_check_block_output_shapes_rejects_wrong_lengths_types_and_stubs():
         checks.check_block_output_shapes(
             lambda s, f, b: [(h + 1, w, c) for h, w, c in _block_output_shapes_right(s, f, b)]
         )
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_block_output_shapes(lambda s, f, b: (_ for _ in ()).throw(NotImplementedError))
 
 
@@ -139,5 +139,5 @@ def test_check_translate_rejects_roll_wrong_direction_and_swapped_axes():
 def test_check_translate_rejects_a_wrong_zero_shift_and_a_stub():
     with pytest.raises(AssertionError, match="differs from the expected values"):
         checks.check_translate(lambda x, dy, dx: _translate_right(x, dy, dx) if dx else 0 * x)
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_translate(lambda x, dy, dx: (_ for _ in ()).throw(NotImplementedError))

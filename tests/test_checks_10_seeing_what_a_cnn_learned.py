@@ -70,7 +70,7 @@ def test_check_maps_shape_rejects_a_batch_axis_none_and_a_crash():
         checks.check_maps_shape(lambda m, n, s: None)
     with pytest.raises(AssertionError, match="expected a tuple of 3 ints"):
         checks.check_maps_shape(lambda m, n, s: "32x32x8")
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_maps_shape(_raises_not_implemented)
 
 

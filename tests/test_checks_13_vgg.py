@@ -43,7 +43,7 @@ def test_check_stacked_3x3_rejects_other_answers():
         checks.check_stacked_3x3(lambda n, c: None)
     with pytest.raises(AssertionError, match="expected a pair"):
         checks.check_stacked_3x3(lambda n, c: 2 * n + 1)
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_stacked_3x3(lambda n, c: (_ for _ in ()).throw(NotImplementedError))
 
 

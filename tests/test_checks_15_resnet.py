@@ -59,7 +59,7 @@ def test_check_residual_unit_params_rejects_batch_norm_and_bias_mistakes():
         checks.check_residual_unit_params(_unit_params_minus(-1))
     with pytest.raises(AssertionError, match="expected a whole number"):
         checks.check_residual_unit_params(lambda c, f, s: "many")
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_residual_unit_params(lambda c, f, s: exec("raise NotImplementedError"))
 
 

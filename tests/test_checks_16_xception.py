@@ -29,7 +29,7 @@ def test_check_pointwise_conv_rejects_wrong_shapes_none_and_a_stub():
         checks.check_pointwise_conv(lambda m, k, b: m)
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_pointwise_conv(lambda m, k, b: None)
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_pointwise_conv(lambda m, k, b: (_ for _ in ()).throw(NotImplementedError))
 
 

@@ -95,5 +95,5 @@ def test_check_unfreeze_top_rejects_everything_trainable_and_off_by_one():
         checks.check_unfreeze_top(everything)
     with pytest.raises(AssertionError, match="one layer off"):
         checks.check_unfreeze_top(one_too_many)
-    with pytest.raises(AssertionError, match="not written yet"):
+    with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_unfreeze_top(lambda base, n: (_ for _ in ()).throw(NotImplementedError))

@@ -9,8 +9,19 @@ One module per notebook, ``nbNN_name`` for ``notebooks/NN_name.ipynb``, and ``_c
 they share; this package re-exports every check, so a notebook calls ``checks.check_xxx(...)``.
 ``tests/test_checks_NN_name.py`` proves that every check accepts a right answer and rejects at
 least one wrong one.
+
+Each check is in two parts (``REGISTRY`` maps its name to them): *collect* runs the learner's
+code and keeps plain data, *verdict* judges that data alone, so a grader can judge in a process
+of its own what :func:`save_collected` wrote. See :mod:`course_lib.checks._common`.
 """
 
+from course_lib.checks._common import (
+    REGISTRY,
+    CheckFailed,
+    Verdict,
+    load_collected,
+    save_collected,
+)
 from course_lib.checks.nb00_welcome import (
     check_single_pixel_image,
     check_glossary_term,
@@ -100,6 +111,11 @@ from course_lib.checks.nb18_comparing_architectures import (
 )
 
 __all__ = [
+    "REGISTRY",
+    "CheckFailed",
+    "Verdict",
+    "load_collected",
+    "save_collected",
     "check_single_pixel_image",
     "check_glossary_term",
     "check_glossary_search",

@@ -2,9 +2,14 @@
 
 import numpy as np
 
-from course_lib.checks._common import _fail, _passed
+from course_lib.checks._common import (
+    exercise_check,
+    _fail,
+    _passed,
+)
 
 
+@exercise_check
 def check_single_pixel_image(x, shape=(5, 7), pixel=(2, 4)):
     """Check a float32 image of ``shape`` that is 0 everywhere except 1 at ``pixel = (row, column)``.
 
@@ -62,6 +67,7 @@ def _normalise_term(term):
     return " ".join(term.lower().replace("-", " ").replace("_", " ").split())
 
 
+@exercise_check
 def check_glossary_term(answer, korean="수용장"):
     """Check that ``answer`` is the English glossary term for ``korean`` (case and spaces ignored).
 
@@ -91,6 +97,7 @@ def check_glossary_term(answer, korean="수용장"):
     _fail(f"{answer!r} is not the English term for {korean}.", hint)
 
 
+@exercise_check
 def check_glossary_search(terms, fragment="풀링"):
     """Check ``terms``: every English glossary term whose Korean term contains ``fragment``.
 

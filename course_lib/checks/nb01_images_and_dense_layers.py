@@ -4,6 +4,7 @@ import numpy as np
 
 from course_lib.checks._common import (
     _call,
+    exercise_check,
     _fail,
     _passed,
     _same_array,
@@ -18,6 +19,7 @@ def _unit_range_cases():
     return [grey, colour]
 
 
+@exercise_check
 def check_unit_range(to_unit):
     """Check ``to_unit(image)``: a uint8 image scaled to float32 in [0, 1] (divided by 255).
 
@@ -63,6 +65,7 @@ def check_unit_range(to_unit):
     _passed("uint8 0-255 becomes float32 0.0-1.0, as course_lib.images.to_unit_range does.")
 
 
+@exercise_check
 def check_dense_params(dense_params):
     """Check ``dense_params(inputs, units, use_bias=True)``: the parameter count of a Dense layer.
 
@@ -107,6 +110,7 @@ def check_dense_params(dense_params):
     _passed("inputs x units weights, plus one bias per unit when use_bias=True.")
 
 
+@exercise_check
 def check_flat_index(flat_index):
     """Check ``flat_index(row, col, channel, width, channels)`` against ``np.ravel_multi_index``.
 

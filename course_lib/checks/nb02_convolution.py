@@ -4,6 +4,7 @@ import numpy as np
 
 from course_lib.checks._common import (
     _call_array,
+    exercise_check,
     _fail,
     _passed,
     _same_array,
@@ -26,6 +27,7 @@ def _corr2d_cases():
     ]
 
 
+@exercise_check
 def check_corr2d(corr2d):
     """Check a learner's ``corr2d(image, kernel)``: valid cross-correlation, stride 1, one channel."""
     from course_lib.conv import conv2d
@@ -38,7 +40,6 @@ def check_corr2d(corr2d):
         expected = conv2d(image, kernel)
         answer = _call_array(
             corr2d, (image, kernel), "corr2d", hint,
-            returned_none=("corr2d returned None.", "Build the output array and return it."),
             not_numbers="corr2d returned a {type}, not an array.",
         )
         if (
@@ -58,6 +59,7 @@ def check_corr2d(corr2d):
     )
 
 
+@exercise_check
 def check_convolve(convolve):
     """Check a learner's ``convolve(image, kernel)``: true (flipped-kernel) convolution, 'valid' size."""
     import scipy.signal
@@ -67,7 +69,6 @@ def check_convolve(convolve):
         expected = scipy.signal.convolve2d(image, kernel, mode="valid")
         answer = _call_array(
             convolve, (image, kernel), "convolve", hint,
-            returned_none=("convolve returned None.", "Return the result of the convolution."),
             not_numbers="convolve returned a {type}, not an array.",
         )
         if answer.shape == expected.shape and np.allclose(
@@ -92,6 +93,7 @@ def check_convolve(convolve):
     _passed("convolve matches scipy.signal.convolve2d(mode='valid') on every shape tried.")
 
 
+@exercise_check
 def check_horizontal_edge_filter(kernel):
     """Check a 3x3 filter that answers positively to dark-above-bright edges and zero to flat areas."""
     from course_lib.conv import conv2d

@@ -4,6 +4,7 @@ import numpy as np
 
 from course_lib.checks._common import (
     _call,
+    exercise_check,
     _fail,
     _passed,
     _same_array,
@@ -28,6 +29,7 @@ _CONV_SHAPE_CASES = [
 ]
 
 
+@exercise_check
 def check_conv_output_shape(conv_output_shape):
     """Check a learner's ``conv_output_shape(input_shape, kernel_size, filters)``, valid, stride 1.
 
@@ -91,6 +93,7 @@ _CONV_PARAM_CASES = [
 ]
 
 
+@exercise_check
 def check_conv_params(conv_params):
     """Check a learner's ``conv_params(kernel_size, c_in, filters, use_bias=True)`` against Keras.
 
@@ -155,6 +158,7 @@ def check_conv_params(conv_params):
     )
 
 
+@exercise_check
 def check_gray_kernel(gray_kernel):
     """Check a ``(1, 1, 3, 1)`` kernel whose 1x1 convolution equals ``course_lib.images.to_gray``.
 

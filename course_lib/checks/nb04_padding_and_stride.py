@@ -1,6 +1,11 @@
 """Checks for the exercises of notebook 04, ``notebooks/04_padding_and_stride.ipynb``."""
 
-from course_lib.checks._common import _call, _fail, _passed
+from course_lib.checks._common import (
+    _call,
+    exercise_check,
+    _fail,
+    _passed,
+)
 
 
 def _size_cases():
@@ -15,6 +20,7 @@ def _size_cases():
     return cases
 
 
+@exercise_check
 def check_out_size(out_size):
     """Check a learner's ``out_size(n, k, s, p)``: positions of a k-window, stride s, p zeros per side.
 
@@ -39,8 +45,6 @@ def check_out_size(out_size):
         expected = output_size(n, k, strides=s, padding=p)
         answer = _call(out_size, (n, k, s, p), "out_size", hint)
         where = f"out_size(n={n}, k={k}, s={s}, p={p})"
-        if answer is None:
-            _fail(f"{where} returned None.", "Return the size; a function without return gives None.")
         if isinstance(answer, float):
             _fail(
                 f"{where} returned {answer:g}, a float.",
@@ -71,6 +75,7 @@ def check_out_size(out_size):
     )
 
 
+@exercise_check
 def check_fitting_strides(fitting_strides):
     """Check a learner's ``fitting_strides(n, k)``: every stride 1..n that leaves no row unused (valid padding).
 
@@ -90,8 +95,6 @@ def check_fitting_strides(fitting_strides):
         expected = [s for s in range(1, n + 1) if unused_input(n, k, strides=s) == 0]
         answer = _call(fitting_strides, (n, k), "fitting_strides", hint)
         where = f"fitting_strides({n}, {k})"
-        if answer is None:
-            _fail(f"{where} returned None.", "Return the list of strides.")
         try:
             answer = [int(s) for s in answer]
         except (TypeError, ValueError):
@@ -123,6 +126,7 @@ def check_fitting_strides(fitting_strides):
     _passed("fitting_strides finds every stride that fits, e.g. [1, 2, 4] for a 3x3 kernel on 7 rows.")
 
 
+@exercise_check
 def check_same_pads(same_pads):
     """Check a learner's ``same_pads(n, k, s)``: TensorFlow's "same" zeros ``(before, after)`` on one axis.
 

@@ -5,6 +5,7 @@ import numpy as np
 from course_lib.checks._common import (
     _call,
     _call_array,
+    exercise_check,
     _fail,
     _passed,
     _same_array,
@@ -18,6 +19,7 @@ def _pool_cases():
     return [rng.integers(-9, 10, shape).astype(float) for shape in shapes]
 
 
+@exercise_check
 def check_max_pool_2x2(max_pool_2x2):
     """Check a learner's ``max_pool_2x2(x)``: 2x2 max pooling, stride 2, of a 2-D array with even sides."""
     from course_lib.pooling import pool2d
@@ -31,7 +33,6 @@ def check_max_pool_2x2(max_pool_2x2):
         expected = pool2d(x, 2)
         answer = _call_array(
             max_pool_2x2, (x.copy(),), "max_pool_2x2", hint,
-            returned_none=("max_pool_2x2 returned None.", "Return the pooled array."),
             not_numbers="max_pool_2x2 returned {type}, not an array of numbers.",
         )
         name = f"max_pool_2x2 on a {x.shape[0]}x{x.shape[1]} array"
@@ -65,6 +66,7 @@ def _pooled_shape_cases():
     ]
 
 
+@exercise_check
 def check_pooled_shape(pooled_shape):
     """Check ``pooled_shape(input_shape, pool_size, strides=None, padding="valid")`` against Keras."""
     import keras
@@ -107,6 +109,7 @@ def check_pooled_shape(pooled_shape):
     )
 
 
+@exercise_check
 def check_global_average_pool(global_average_pool):
     """Check ``global_average_pool(x)``: ``(N, H, W, C)`` to ``(N, C)``, the mean of every map."""
     from course_lib.pooling import global_pool
@@ -118,7 +121,6 @@ def check_global_average_pool(global_average_pool):
         expected = global_pool(x)
         answer = _call_array(
             global_average_pool, (x.copy(),), "global_average_pool", hint,
-            returned_none=("global_average_pool returned None.", "Return the (N, C) array."),
             not_numbers="global_average_pool returned {type}, not an array.",
         )
         name = f"global_average_pool on a batch of shape {shape}"

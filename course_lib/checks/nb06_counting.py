@@ -4,6 +4,7 @@ import numpy as np
 
 from course_lib.checks._common import (
     _call,
+    exercise_check,
     _fail,
     _passed,
     _whole_number,
@@ -15,6 +16,7 @@ from course_lib.checks._common import (
 _PARAMS_LAYER = {"input_shape": (14, 14, 64), "filters": 128, "kernel_size": 3}
 
 
+@exercise_check
 def check_conv_layer_params(with_bias, without_bias):
     """Check the parameter counts of ``Conv2D(128, 3, padding="same")`` on 14 x 14 x 64 maps.
 
@@ -94,6 +96,7 @@ _MACS_CASES = [
 ]
 
 
+@exercise_check
 def check_conv_macs(conv_macs):
     """Check ``conv_macs(h_out, w_out, k, c_in, filters)`` against ``counting.conv2d_macs``.
 
@@ -143,6 +146,7 @@ def check_conv_macs(conv_macs):
 _STEM = {"n": 224, "c_in": 3, "filters": 64, "kernel_size": 7, "strides": 2}
 
 
+@exercise_check
 def check_stem_macs(macs):
     """Check the MACs of ``Conv2D(64, 7, strides=2, padding="same")`` on one 224 x 224 x 3 image.
 
@@ -191,6 +195,7 @@ def check_stem_macs(macs):
 _MEMORY_LAYER = {"input_shape": (28, 28, 1), "filters": 32, "kernel_size": 3, "batch_size": 256}
 
 
+@exercise_check
 def check_batch_activation_mb(megabytes):
     """Check the megabytes (10**6 bytes) of one layer's output for a whole float32 batch.
 

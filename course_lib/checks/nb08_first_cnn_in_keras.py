@@ -5,6 +5,7 @@ import numpy as np
 from course_lib.checks._common import (
     _call,
     _call_array,
+    exercise_check,
     _fail,
     _keras,
     _passed,
@@ -45,6 +46,7 @@ def _layer_rows(model):
     return rows
 
 
+@exercise_check
 def check_small_cnn(build_small_cnn):
     """Check a learner's ``build_small_cnn()`` against the model exercise 1 of notebook 08 describes.
 
@@ -58,8 +60,6 @@ def check_small_cnn(build_small_cnn):
         "activation='relu'), MaxPooling2D(2), Flatten(), Dense(10, activation='softmax')])."
     )
     model = _call(build_small_cnn, (), "build_small_cnn", hint)
-    if model is None:
-        _fail("build_small_cnn returned None.", "End the function with `return model`. " + hint)
     if not isinstance(model, keras.Model):
         _fail(f"build_small_cnn returned a {type(model).__name__}, not a Keras model.", hint)
     try:
@@ -150,6 +150,7 @@ def _probability_cases():
     return cases
 
 
+@exercise_check
 def check_accuracy(accuracy):
     """Check a learner's ``accuracy(probabilities, labels)``: the share of rows whose argmax is the label.
 
@@ -171,7 +172,6 @@ def check_accuracy(accuracy):
         case = f"on {len(labels)} examples of {probabilities.shape[1]} classes"
         values = _call_array(
             accuracy, (probabilities.copy(), labels.copy()), "accuracy", hint,
-            returned_none=("accuracy returned None.", "Return the number. " + hint),
             not_numbers="accuracy returned a {type}; expected one number.",
         ).reshape(-1)
         if values.size != 1:
@@ -272,6 +272,7 @@ def _restored_by_keras(val_loss, patience=2):
     return callback.best_epoch + 1, epochs_run
 
 
+@exercise_check
 def check_restored_epoch(restored_epoch):
     """Check a learner's ``restored_epoch(history)``: the epoch, counted from 1, whose weights
     ``EarlyStopping(restore_best_weights=True)`` (monitoring ``val_loss``) puts back.

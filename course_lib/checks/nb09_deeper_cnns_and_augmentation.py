@@ -5,6 +5,7 @@ import numpy as np
 from course_lib.checks._common import (
     _call,
     _call_array,
+    exercise_check,
     _fail,
     _passed,
     _same_array,
@@ -35,6 +36,7 @@ def _doubling_stack_shapes(size, filters, blocks):
     return shapes
 
 
+@exercise_check
 def check_block_output_shapes(block_output_shapes):
     """Check ``block_output_shapes(size, filters, blocks)`` for stacks that double the filters.
 
@@ -87,6 +89,7 @@ def check_block_output_shapes(block_output_shapes):
     )
 
 
+@exercise_check
 def check_inverted_dropout(inverted_dropout):
     """Check ``inverted_dropout(x, rate, rng)``, dropout as Keras does it in training.
 
@@ -185,6 +188,7 @@ def _keras_translation(x, dy, dx):
     return np.asarray(layer(x.astype(np.float32), training=True), dtype=np.float64)
 
 
+@exercise_check
 def check_translate(translate):
     """Check ``translate(x, dy, dx)``: a batch ``(N, H, W, C)`` moved ``dy`` rows down and ``dx``
     columns right (negative: up, left), zeros where nothing moved in.

@@ -5,6 +5,7 @@ import numpy as np
 from course_lib.checks._common import (
     _call,
     _call_array,
+    exercise_check,
     _fail,
     _passed,
     _same_array,
@@ -47,6 +48,7 @@ def _maps_shape_models():
     ]
 
 
+@exercise_check
 def check_maps_shape(maps_shape):
     """Check a learner's ``maps_shape(model, name, input_size)``: the ``(H, W, C)`` maps of one layer.
 
@@ -70,11 +72,6 @@ def check_maps_shape(maps_shape):
             expected = tuple(int(v) for v in probe([zeros]).shape[1:])  # inputs: a list of one
             where = f"for layer {name!r} of {model.name} on a {input_size}x{input_size} input"
             answer = _call(maps_shape, (model, name, input_size), "maps_shape", hint)
-            if answer is None:
-                _fail(
-                    f"maps_shape returned None {where}.",
-                    "return (size, size, channels) when you reach the layer called name. " + hint,
-                )
             try:
                 answer = tuple(int(v) for v in answer)
             except (TypeError, ValueError):
@@ -118,6 +115,7 @@ def _activation_cases():
     return cases
 
 
+@exercise_check
 def check_most_exciting_image(most_exciting_image):
     """Check a learner's ``most_exciting_image(activations, channel)``.
 
@@ -134,8 +132,6 @@ def check_most_exciting_image(most_exciting_image):
         answer = _call(
             most_exciting_image, (activations.copy(), channel), "most_exciting_image", hint
         )
-        if answer is None:
-            _fail(f"most_exciting_image returned None {where}.", "Return the index. " + hint)
         if np.ndim(answer) != 0:
             _fail(
                 f"most_exciting_image returned {np.size(answer)} values {where}; expected one index.",
@@ -189,6 +185,7 @@ def _cam_cases():
     return cases
 
 
+@exercise_check
 def check_class_activation_map(class_activation_map):
     """Check a learner's ``class_activation_map(maps, weights, c)``: ``sum_k weights[k, c] * maps[:, :, k]``.
 
@@ -205,7 +202,6 @@ def check_class_activation_map(class_activation_map):
         where = f"for maps of shape {maps.shape}, weights of shape {weights.shape} and c = {c}"
         answer = _call_array(
             class_activation_map, (maps.copy(), weights.copy(), c), "class_activation_map", hint,
-            returned_none=(f"class_activation_map returned None {where}.", "Return the map. " + hint),
             not_numbers="class_activation_map returned a {type}, not an array.",
         )
         if answer.shape == expected.shape and not np.allclose(answer, expected, atol=1e-6):

@@ -2,6 +2,7 @@
 
 from course_lib.checks._common import (
     _call,
+    exercise_check,
     _fail,
     _passed,
     _whole_number,
@@ -20,6 +21,7 @@ def _partial_tables():
     ]
 
 
+@exercise_check
 def check_partial_params(partial_params):
     """Check a learner's ``partial_params(table, kernel_size)``: the parameters of a partly connected layer.
 
@@ -52,6 +54,7 @@ def check_partial_params(partial_params):
     _passed("partial_params gives 1,516 for LeNet-5's C3 and the right count for every table tried.")
 
 
+@exercise_check
 def check_flatten_length(flatten_length):
     """Check a learner's ``flatten_length(side)``: the values LeNet-5's ``flatten`` layer passes on.
 

@@ -4,6 +4,7 @@ import numpy as np
 
 from course_lib.checks._common import (
     _call_array,
+    exercise_check,
     _fail,
     _passed,
     _same_array,
@@ -28,6 +29,7 @@ def _lrn_reference(a, n, k, alpha, beta, tf):
     return y.numpy().reshape(a.shape).astype(np.float64)
 
 
+@exercise_check
 def check_lrn(lrn):
     """Check a learner's ``lrn(a, n=5, k=2.0, alpha=1e-4, beta=0.75)``: AlexNet's local response normalisation.
 
@@ -48,7 +50,6 @@ def check_lrn(lrn):
         values = _call_array(
             lrn, (a.copy(), n, k, alpha, beta), "lrn", hint,
             not_numbers=case + " should be a numeric array; received {type}.",
-            returned_none=(f"{case} returned None.", "End the function with `return ...`. " + hint),
         )
         if values.shape == expected.shape and not np.allclose(values, expected, rtol=1e-4):
             mistakes = [
@@ -67,6 +68,7 @@ def check_lrn(lrn):
     _passed("lrn agrees with tf.nn.local_response_normalization, window edges and all.")
 
 
+@exercise_check
 def check_dropout(dropout):
     """Check a learner's ``dropout(x, rate, rng)``: inverted dropout as Keras applies it during training.
 

@@ -4,6 +4,7 @@ import numpy as np
 
 from course_lib.checks._common import (
     _call,
+    exercise_check,
     _fail,
     _passed,
     _whole_number,
@@ -12,8 +13,6 @@ from course_lib.checks._common import (
 
 def _pair_of_numbers(answer, call, hint):
     """Return ``answer`` as two numbers, or fail saying what ``call`` returned instead."""
-    if answer is None:
-        _fail(f"{call} returned None.", "End the function with `return field, params`. " + hint)
     try:
         first, second = answer
         return float(first), float(second)
@@ -21,6 +20,7 @@ def _pair_of_numbers(answer, call, hint):
         _fail(f"{call} returned {answer!r}; expected a pair of numbers (field, params).", hint)
 
 
+@exercise_check
 def check_stacked_3x3(stacked_3x3):
     """Check a learner's ``stacked_3x3(n, channels)``: ``(field, params)`` of ``n`` stacked 3x3 convolutions.
 
@@ -72,6 +72,7 @@ def check_stacked_3x3(stacked_3x3):
     _passed(f"stacked_3x3 agrees with receptive_field and conv2d_params on all {len(cases)} stacks.")
 
 
+@exercise_check
 def check_first_dense_params(first_dense_params):
     """Check a learner's ``first_dense_params(side)``: the parameters of VGG16's ``fc1`` on a
     ``side x side`` input.

@@ -2,6 +2,7 @@
 
 from course_lib.checks._common import (
     _call,
+    exercise_check,
     _fail,
     _keras,
     _passed,
@@ -9,6 +10,7 @@ from course_lib.checks._common import (
 )
 
 
+@exercise_check
 def check_module_params(module_params):
     """Check a learner's ``module_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj)``: the
     parameters of one inception module, biases included.
@@ -52,6 +54,7 @@ def check_module_params(module_params):
     _passed(f"module_params agrees with Keras on all {len(cases)} modules.")
 
 
+@exercise_check
 def check_aux_head_params(aux_head_params):
     """Check a learner's ``aux_head_params(c_in, side, classes)``: the parameters of GoogLeNet's
     auxiliary classifier on a ``side x side x c_in`` map.

@@ -2,6 +2,7 @@
 
 from course_lib.checks._common import (
     _call,
+    exercise_check,
     _fail_with_known_mistakes,
     _keras,
     _passed,
@@ -9,6 +10,7 @@ from course_lib.checks._common import (
 )
 
 
+@exercise_check
 def check_residual_unit_params(residual_unit_params):
     """Check a learner's ``residual_unit_params(c_in, filters, strides)``: the parameters of
     ``resnet.ResidualUnit(filters, strides)`` on an input with ``c_in`` channels.
@@ -66,6 +68,7 @@ def _bottleneck_expected(height, width, channels, filters):
     return profile(keras.Model(x, y)).macs
 
 
+@exercise_check
 def check_bottleneck_macs(bottleneck_macs):
     """Check a learner's ``bottleneck_macs(height, width, channels, filters)``: the MACs of a
     bottleneck's 1x1 (channels -> filters), 3x3 (filters -> filters, "same") and 1x1

@@ -4,6 +4,7 @@ import numpy as np
 
 from course_lib.checks._common import (
     _call_array,
+    exercise_check,
     _fail,
     _keras,
     _passed,
@@ -31,6 +32,7 @@ def _pointwise_cases():
     return cases
 
 
+@exercise_check
 def check_pointwise_conv(pointwise_conv):
     """Check a learner's ``pointwise_conv(maps, kernel, bias)``: a 1x1 convolution of ``(H, W, C_in)`` maps.
 
@@ -51,7 +53,6 @@ def check_pointwise_conv(pointwise_conv):
         values = _call_array(
             pointwise_conv, (maps.copy(), kernel.copy(), bias.copy()), "pointwise_conv", hint,
             not_numbers=case + " should be a numeric array; received {type}.",
-            returned_none=(f"{case} returned None.", "End the function with `return ...`. " + hint),
         )
         if values.shape == expected.shape:
             if np.allclose(values, expected - bias, atol=1e-4):
@@ -71,6 +72,7 @@ def check_pointwise_conv(pointwise_conv):
 _MIDDLE_BLOCK = {"input_shape": (19, 19, 728), "filters": 728, "kernel_size": 3, "convolutions": 3}
 
 
+@exercise_check
 def check_middle_block_params(block_separable, block_regular):
     """Check the parameters of one Xception middle-flow block, and of the same block with ``Conv2D``.
 

@@ -2,6 +2,7 @@
 
 from course_lib.checks._common import (
     _call,
+    exercise_check,
     _fail,
     _fail_with_known_mistakes,
     _keras,
@@ -10,6 +11,7 @@ from course_lib.checks._common import (
 )
 
 
+@exercise_check
 def check_se_block_params(se_block_params):
     """Check a learner's ``se_block_params(channels, reduction)``: the parameters of one SE block,
     ``Dense(C / r, relu)`` then ``Dense(C, sigmoid)``, both with biases.
@@ -49,6 +51,7 @@ def check_se_block_params(se_block_params):
     _passed(f"se_block_params matches the Keras SE block in all {len(cases)} cases.")
 
 
+@exercise_check
 def check_se_resnet50_extra(se_resnet50_extra):
     """Check a learner's ``se_resnet50_extra(reduction)``: the parameters that SE blocks add to
     ResNet-50, one block per bottleneck unit, on its ``4 * filters`` output channels.
