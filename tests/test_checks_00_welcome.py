@@ -119,3 +119,12 @@ def test_glossary_search_rejects_wrong_types():
         checks.check_glossary_search(4)
     with pytest.raises(AssertionError, match="only strings"):
         checks.check_glossary_search([1, 2])
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_single_pixel_image": (_pixel_image(),),
+        "check_glossary_term": ("receptive field",),
+        "check_glossary_search": (POOLING_TERMS,),
+    }

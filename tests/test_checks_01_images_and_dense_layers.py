@@ -113,3 +113,12 @@ def test_check_flat_index_rejects_other_wrong_orders():
         checks.check_flat_index(lambda row, col, channel, width, channels: row * width + col)
     with pytest.raises(AssertionError, match="whole number"):
         checks.check_flat_index(lambda row, col, channel, width, channels: 0.0)
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_unit_range": (_right_to_unit,),
+        "check_dense_params": (_right_dense_params,),
+        "check_flat_index": (lambda row, col, channel, width, channels: (row * width + col) * channels + channel,),
+    }

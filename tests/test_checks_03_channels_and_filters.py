@@ -117,3 +117,14 @@ def test_check_gray_kernel(capsys):
         checks.check_gray_kernel(np.array([0.3, 0.6, 0.1]).reshape(1, 1, 3, 1))
     with pytest.raises(AssertionError, match="array of numbers"):
         checks.check_gray_kernel("grey")
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    from course_lib.images import GRAY_WEIGHTS
+
+    return {
+        "check_conv_output_shape": (_shape_right,),
+        "check_conv_params": (_params_right,),
+        "check_gray_kernel": (GRAY_WEIGHTS.reshape(1, 1, 3, 1),),
+    }

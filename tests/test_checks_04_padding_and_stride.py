@@ -140,3 +140,12 @@ def test_check_same_pads_rejects_wrong_shapes():
         checks.check_same_pads(lambda n, k, s: (1, 2, 0))
     with pytest.raises(AssertionError, match="expected a pair"):
         checks.check_same_pads(lambda n, k, s: 3)
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_out_size": (_out_size_right,),
+        "check_fitting_strides": (_fitting_strides_right,),
+        "check_same_pads": (_same_pads_right,),
+    }

@@ -177,3 +177,13 @@ def test_check_restored_epoch_rejects_the_later_of_a_tie_floats_and_a_crash():
         checks.check_restored_epoch(lambda h: float(np.argmin(h["val_loss"]) + 1))
     with pytest.raises(AssertionError, match="raised KeyError"):
         checks.check_restored_epoch(lambda h: h["val_los"])
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    keras, layers = _small_cnn_layers()
+    return {
+        "check_small_cnn": (lambda: keras.Sequential(layers),),
+        "check_accuracy": (_accuracy_right,),
+        "check_restored_epoch": (lambda history: int(np.argmin(history["val_loss"])) + 1,),
+    }

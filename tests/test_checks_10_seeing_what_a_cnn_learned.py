@@ -152,3 +152,12 @@ def test_check_class_activation_map_rejects_wrong_shapes_and_values():
         checks.check_class_activation_map(lambda m, w, c: m @ w[:, c] + 1)
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_class_activation_map(lambda m, w, c: None)
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_maps_shape": (_maps_shape,),
+        "check_most_exciting_image": (_most_exciting,),
+        "check_class_activation_map": (lambda maps, weights, c: maps @ weights[:, c],),
+    }

@@ -50,3 +50,11 @@ def test_check_flatten_length_rejects_wrong_lengths():
         checks.check_flatten_length(lambda side: 16 * (-(-(-(-(side - 4) // 2) - 4) // 2)) ** 2)
     with pytest.raises(AssertionError, match="raised NameError"):
         checks.check_flatten_length(lambda side: undefined_name)  # noqa: F821
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_partial_params": (lambda table, k: sum(k * k * len(t) + 1 for t in table),),
+        "check_flatten_length": (lambda side: 16 * (((side - 4) // 2 - 4) // 2) ** 2,),
+    }

@@ -70,3 +70,11 @@ def test_check_first_dense_params_rejects_wrong_counts():
         checks.check_first_dense_params(lambda side: 7 * 7 * 512 * 4096 + 4096)
     with pytest.raises(AssertionError, match="a count is a whole number"):
         checks.check_first_dense_params(lambda side: _first_dense_params(side) + 0.5)
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_stacked_3x3": (_stacked_3x3,),
+        "check_first_dense_params": (lambda side: np.int64(_first_dense_params(side)),),
+    }

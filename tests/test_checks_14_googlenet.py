@@ -64,3 +64,8 @@ def test_check_aux_head_params_rejects_wrong_counts():
         checks.check_aux_head_params(lambda c, s, k: _aux_head_params(c, s, k) - (1024 * k + k))
     with pytest.raises(AssertionError, match="should be a number"):
         checks.check_aux_head_params(lambda c, s, k: str(_aux_head_params(c, s, k)))
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {"check_module_params": (_module_params,), "check_aux_head_params": (_aux_head_params,)}

@@ -69,3 +69,12 @@ def test_check_middle_block_params_rejects_one_convolution_swaps_and_non_numbers
         checks.check_middle_block_params("1.6 million", regular)
     with pytest.raises(AssertionError, match="Keras counts"):
         checks.check_middle_block_params(separable + 1, regular)
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    separable, regular, _ = _middle_block_counts()
+    return {
+        "check_pointwise_conv": (lambda m, k, b: m @ k + b,),
+        "check_middle_block_params": (float(separable), np.int64(regular)),
+    }

@@ -68,3 +68,11 @@ def test_check_se_resnet50_extra_rejects_missing_biases_and_the_whole_model():
         checks.check_se_resnet50_extra(lambda r: sum(n * 2 * (4 * f) ** 2 // r for f, n in stages))
     with pytest.raises(AssertionError, match="is the whole SE-ResNet-50"):
         checks.check_se_resnet50_extra(lambda r: _se_resnet50_extra(r) + 25_636_712)
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_se_block_params": (_se_block_params,),
+        "check_se_resnet50_extra": (_se_resnet50_extra,),
+    }

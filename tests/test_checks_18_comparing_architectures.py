@@ -97,3 +97,11 @@ def test_check_unfreeze_top_rejects_everything_trainable_and_off_by_one():
         checks.check_unfreeze_top(one_too_many)
     with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_unfreeze_top(lambda base, n: (_ for _ in ()).throw(NotImplementedError))
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_caffe_preprocess": (lambda x: x[..., ::-1] - _MEAN_BGR,),
+        "check_unfreeze_top": (_unfreeze_right,),
+    }

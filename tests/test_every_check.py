@@ -10,6 +10,9 @@ import re
 from importlib import import_module
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from course_lib import checks
 
 # The number of public checks in the package: a move that loses a module, or a filter that
@@ -41,3 +44,64 @@ def test_every_check_is_tested():
     rejected = set(re.findall(r"pytest\.raises\(AssertionError[^\n]*\n\s+checks\.(\w+)\(", source))
     missing = sorted(set(_public_checks()) - rejected)
     assert not missing, f"checks without a test that they reject a wrong answer: {missing}"
+
+
+# --------------------------------------------------------------------------- two parts
+
+
+def _right_answers():
+    """Check name -> a right answer, from ``right_answers()`` of every checks test module."""
+    answers = {}
+    for path in sorted(Path(__file__).parent.glob("test_checks_*.py")):
+        answers.update(import_module(path.stem).right_answers())
+    return answers
+
+
+def _not_attempted(*args, **kwargs):
+    raise NotImplementedError
+
+
+def _leaves(data):
+    """Every value inside ``data`` that is not a dict or a list."""
+    if isinstance(data, dict):
+        assert all(isinstance(key, str) for key in data), data.keys()
+        return [leaf for item in data.values() for leaf in _leaves(item)]
+    if isinstance(data, list):
+        return [leaf for item in data for leaf in _leaves(item)]
+    return [data]
+
+
+def test_every_check_has_a_right_answer():
+    assert sorted(_right_answers()) == sorted(checks.REGISTRY)
+
+
+@pytest.mark.parametrize("name", sorted(_public_checks()))
+def test_verdict_judges_plain_data_that_survives_json_and_npy(name, tmp_path):
+    parts = checks.REGISTRY[name]
+    answer = _right_answers()[name]
+    # A function answer that is still the placeholder, and the right answer.
+    attempts = [answer]
+    if any(callable(a) for a in answer):
+        attempts.append(tuple(_not_attempted if callable(a) else a for a in answer))
+    for number, attempt in enumerate(attempts):
+        collected = parts.collect(*attempt)
+        # (b) Plain data only: nothing from the learner's process that the verdict could call.
+        for leaf in _leaves(collected):
+            assert leaf is None or isinstance(leaf, (bool, int, float, str, np.ndarray)), leaf
+            assert not isinstance(leaf, np.ndarray) or leaf.dtype.kind in "biuf", leaf.dtype
+        # (a) The same verdict from what a grader reads back.
+        folder = tmp_path / str(number)
+        checks.save_collected(collected, folder)
+        assert parts.verdict(checks.load_collected(folder)) == parts.verdict(collected)
+    assert parts.verdict(parts.collect(*answer)).passed
+    if len(attempts) == 2:
+        failed = parts.verdict(parts.collect(*attempts[1]))
+        assert not failed.passed and "not attempted yet" in failed.message
+        assert "Hint" not in failed.message
+
+
+def test_a_failed_check_shows_ipython_its_message_only():
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_out_size(lambda n, k, s, p: None)
+    lines = failure.value._render_traceback_()
+    assert lines == ["out_size returned None.", "Hint: " + checks._common.RETURNED_NONE_HINT]
