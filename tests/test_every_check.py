@@ -105,3 +105,24 @@ def test_a_failed_check_shows_ipython_its_message_only():
         checks.check_out_size(lambda n, k, s, p: None)
     lines = failure.value._render_traceback_()
     assert lines == ["out_size returned None.", "Hint: " + checks._common.RETURNED_NONE_HINT]
+
+
+# --------------------------------------------------------------------------- layout (CONTRIBUTING.md)
+
+
+def test_every_check_names_its_notebook_and_exercise():
+    for name, module in _public_checks().items():
+        number = module.rsplit(".", 1)[1][2:4]
+        doc = getattr(checks, name).__doc__
+        assert re.match(rf"Notebook {number}, exercise \d+: ", doc), (name, doc[:60])
+
+
+def test_every_notebook_has_its_checks_module_and_test_file():
+    root = Path(__file__).parent.parent
+    notebooks = {path.stem for path in (root / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    modules = {
+        info.name[2:] for info in pkgutil.iter_modules(checks.__path__) if info.name != "_common"
+    }
+    test_files = {path.stem.removeprefix("test_checks_") for path in root.glob("tests/test_checks_*.py")}
+    assert modules == notebooks, "course_lib/checks/nbNN_name.py for each notebooks/NN_name.ipynb"
+    assert test_files == notebooks, "tests/test_checks_NN_name.py for each notebooks/NN_name.ipynb"

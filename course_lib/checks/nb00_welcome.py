@@ -11,7 +11,7 @@ from course_lib.checks._common import (
 
 @exercise_check
 def check_single_pixel_image(x, shape=(5, 7), pixel=(2, 4)):
-    """Check a float32 image of ``shape`` that is 0 everywhere except 1 at ``pixel = (row, column)``.
+    """Notebook 00, exercise 1: check a float32 image of ``shape`` that is 0 everywhere except 1 at ``pixel = (row, column)``.
 
     Example:
         >>> x = np.zeros((5, 7), dtype=np.float32)
@@ -69,7 +69,7 @@ def _normalise_term(term):
 
 @exercise_check
 def check_glossary_term(answer, korean="수용장"):
-    """Check that ``answer`` is the English glossary term for ``korean`` (case and spaces ignored).
+    """Notebook 00, exercise 2: check that ``answer`` is the English glossary term for ``korean`` (case and spaces ignored).
 
     Example:
         >>> check_glossary_term("Receptive  Field")
@@ -99,7 +99,7 @@ def check_glossary_term(answer, korean="수용장"):
 
 @exercise_check
 def check_glossary_search(terms, fragment="풀링"):
-    """Check ``terms``: every English glossary term whose Korean term contains ``fragment``.
+    """Notebook 00, exercise 3: check ``terms``: every English glossary term whose Korean term contains ``fragment``.
 
     Order, case and spacing do not matter.
 

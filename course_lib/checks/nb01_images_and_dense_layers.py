@@ -21,7 +21,7 @@ def _unit_range_cases():
 
 @exercise_check
 def check_unit_range(to_unit):
-    """Check ``to_unit(image)``: a uint8 image scaled to float32 in [0, 1] (divided by 255).
+    """Notebook 01, exercise 1: check ``to_unit(image)``: a uint8 image scaled to float32 in [0, 1] (divided by 255).
 
     The expected values come from :func:`course_lib.images.to_unit_range`. The usual slips get
     their own hint: integer division, dividing by 256, and a result that is not float32.
@@ -67,7 +67,7 @@ def check_unit_range(to_unit):
 
 @exercise_check
 def check_dense_params(dense_params):
-    """Check ``dense_params(inputs, units, use_bias=True)``: the parameter count of a Dense layer.
+    """Notebook 01, exercise 3: check ``dense_params(inputs, units, use_bias=True)``: the parameter count of a Dense layer.
 
     Expected: ``inputs * units`` weights, plus ``units`` biases when ``use_bias`` (the count
     Keras' ``Dense(units, use_bias=...)`` reports on ``inputs`` values; notebook 01 asserts that
@@ -112,7 +112,7 @@ def check_dense_params(dense_params):
 
 @exercise_check
 def check_flat_index(flat_index):
-    """Check ``flat_index(row, col, channel, width, channels)`` against ``np.ravel_multi_index``.
+    """Notebook 01, exercise 2: check ``flat_index(row, col, channel, width, channels)`` against ``np.ravel_multi_index``.
 
     The position of value ``x[row, col, channel]`` in ``x.reshape(-1)`` for an ``(H, W, C)``
     image (row-major: the channel changes fastest, then the column, then the row).

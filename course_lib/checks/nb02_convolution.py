@@ -29,7 +29,7 @@ def _corr2d_cases():
 
 @exercise_check
 def check_corr2d(corr2d):
-    """Check a learner's ``corr2d(image, kernel)``: valid cross-correlation, stride 1, one channel."""
+    """Notebook 02, exercise 1: check a learner's ``corr2d(image, kernel)``: valid cross-correlation, stride 1, one channel."""
     from course_lib.conv import conv2d
 
     hint = (
@@ -61,7 +61,7 @@ def check_corr2d(corr2d):
 
 @exercise_check
 def check_convolve(convolve):
-    """Check a learner's ``convolve(image, kernel)``: true (flipped-kernel) convolution, 'valid' size."""
+    """Notebook 02, exercise 2: check a learner's ``convolve(image, kernel)``: true (flipped-kernel) convolution, 'valid' size."""
     import scipy.signal
 
     hint = "Convolution is cross-correlation with the kernel flipped in both directions: kernel[::-1, ::-1]."
@@ -95,7 +95,7 @@ def check_convolve(convolve):
 
 @exercise_check
 def check_horizontal_edge_filter(kernel):
-    """Check a 3x3 filter that answers positively to dark-above-bright edges and zero to flat areas."""
+    """Notebook 02, exercise 3: check a 3x3 filter that answers positively to dark-above-bright edges and zero to flat areas."""
     from course_lib.conv import conv2d
 
     hint = (

@@ -31,7 +31,7 @@ _CONV_SHAPE_CASES = [
 
 @exercise_check
 def check_conv_output_shape(conv_output_shape):
-    """Check a learner's ``conv_output_shape(input_shape, kernel_size, filters)``, valid, stride 1.
+    """Notebook 03, exercise 1: check a learner's ``conv_output_shape(input_shape, kernel_size, filters)``, valid, stride 1.
 
     The expected shape is the shape of what ``course_lib.conv.conv2d`` returns for an input of
     zeros and a ``(kh, kw, C, filters)`` kernel, on several layers.
@@ -95,7 +95,7 @@ _CONV_PARAM_CASES = [
 
 @exercise_check
 def check_conv_params(conv_params):
-    """Check a learner's ``conv_params(kernel_size, c_in, filters, use_bias=True)`` against Keras.
+    """Notebook 03, exercise 2: check a learner's ``conv_params(kernel_size, c_in, filters, use_bias=True)`` against Keras.
 
     The expected count is ``count_params()`` of a Keras ``Conv2D(filters, kernel_size,
     use_bias=use_bias)`` built for ``c_in`` input channels. Cases with a bias call the learner's
@@ -160,7 +160,7 @@ def check_conv_params(conv_params):
 
 @exercise_check
 def check_gray_kernel(gray_kernel):
-    """Check a ``(1, 1, 3, 1)`` kernel whose 1x1 convolution equals ``course_lib.images.to_gray``.
+    """Notebook 03, exercise 3: check a ``(1, 1, 3, 1)`` kernel whose 1x1 convolution equals ``course_lib.images.to_gray``.
 
     The comparison runs ``course_lib.conv.conv2d`` on a real photo and on a seeded random colour
     image, to 1e-5.

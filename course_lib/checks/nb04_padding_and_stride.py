@@ -22,7 +22,7 @@ def _size_cases():
 
 @exercise_check
 def check_out_size(out_size):
-    """Check a learner's ``out_size(n, k, s, p)``: positions of a k-window, stride s, p zeros per side.
+    """Notebook 04, exercise 1: check a learner's ``out_size(n, k, s, p)``: positions of a k-window, stride s, p zeros per side.
 
     The expected value comes from :func:`course_lib.conv.output_size`, on strides that fit and
     strides that do not, with and without padding.
@@ -77,7 +77,7 @@ def check_out_size(out_size):
 
 @exercise_check
 def check_fitting_strides(fitting_strides):
-    """Check a learner's ``fitting_strides(n, k)``: every stride 1..n that leaves no row unused (valid padding).
+    """Notebook 04, exercise 2: check a learner's ``fitting_strides(n, k)``: every stride 1..n that leaves no row unused (valid padding).
 
     The expected list comes from :func:`course_lib.conv.unused_input`.
 
@@ -128,7 +128,7 @@ def check_fitting_strides(fitting_strides):
 
 @exercise_check
 def check_same_pads(same_pads):
-    """Check a learner's ``same_pads(n, k, s)``: TensorFlow's "same" zeros ``(before, after)`` on one axis.
+    """Notebook 04, exercise 3: check a learner's ``same_pads(n, k, s)``: TensorFlow's "same" zeros ``(before, after)`` on one axis.
 
     The expected pair comes from :func:`course_lib.conv.same_padding`.
 

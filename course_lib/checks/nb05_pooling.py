@@ -21,7 +21,7 @@ def _pool_cases():
 
 @exercise_check
 def check_max_pool_2x2(max_pool_2x2):
-    """Check a learner's ``max_pool_2x2(x)``: 2x2 max pooling, stride 2, of a 2-D array with even sides."""
+    """Notebook 05, exercise 1: check a learner's ``max_pool_2x2(x)``: 2x2 max pooling, stride 2, of a 2-D array with even sides."""
     from course_lib.pooling import pool2d
 
     hint = (
@@ -68,7 +68,7 @@ def _pooled_shape_cases():
 
 @exercise_check
 def check_pooled_shape(pooled_shape):
-    """Check ``pooled_shape(input_shape, pool_size, strides=None, padding="valid")`` against Keras."""
+    """Notebook 05, exercise 2: check ``pooled_shape(input_shape, pool_size, strides=None, padding="valid")`` against Keras."""
     import keras
 
     hint = (
@@ -111,7 +111,7 @@ def check_pooled_shape(pooled_shape):
 
 @exercise_check
 def check_global_average_pool(global_average_pool):
-    """Check ``global_average_pool(x)``: ``(N, H, W, C)`` to ``(N, C)``, the mean of every map."""
+    """Notebook 05, exercise 3: check ``global_average_pool(x)``: ``(N, H, W, C)`` to ``(N, C)``, the mean of every map."""
     from course_lib.pooling import global_pool
 
     hint = "Average over the two spatial axes only: x.mean(axis=(1, 2)) turns (N, H, W, C) into (N, C)."

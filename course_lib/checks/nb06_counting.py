@@ -18,7 +18,7 @@ _PARAMS_LAYER = {"input_shape": (14, 14, 64), "filters": 128, "kernel_size": 3}
 
 @exercise_check
 def check_conv_layer_params(with_bias, without_bias):
-    """Check the parameter counts of ``Conv2D(128, 3, padding="same")`` on 14 x 14 x 64 maps.
+    """Notebook 06, exercise 1: check the parameter counts of ``Conv2D(128, 3, padding="same")`` on 14 x 14 x 64 maps.
 
     ``with_bias`` is the count of the layer as written (``use_bias=True``), ``without_bias`` that
     of ``Conv2D(128, 3, padding="same", use_bias=False)``. Both are recomputed from Keras's
@@ -98,7 +98,7 @@ _MACS_CASES = [
 
 @exercise_check
 def check_conv_macs(conv_macs):
-    """Check ``conv_macs(h_out, w_out, k, c_in, filters)`` against ``counting.conv2d_macs``.
+    """Notebook 06, exercise 2: check ``conv_macs(h_out, w_out, k, c_in, filters)`` against ``counting.conv2d_macs``.
 
     The multiply-accumulates of a ``Conv2D`` with a square ``k x k`` kernel whose output is
     ``h_out x w_out x filters``, on several layers; bias additions are not counted.
@@ -148,7 +148,7 @@ _STEM = {"n": 224, "c_in": 3, "filters": 64, "kernel_size": 7, "strides": 2}
 
 @exercise_check
 def check_stem_macs(macs):
-    """Check the MACs of ``Conv2D(64, 7, strides=2, padding="same")`` on one 224 x 224 x 3 image.
+    """Notebook 06, exercise 3: check the MACs of ``Conv2D(64, 7, strides=2, padding="same")`` on one 224 x 224 x 3 image.
 
     The output size comes from ``course_lib.conv.output_size`` and the count from
     ``course_lib.counting.conv2d_macs``.
@@ -197,7 +197,7 @@ _MEMORY_LAYER = {"input_shape": (28, 28, 1), "filters": 32, "kernel_size": 3, "b
 
 @exercise_check
 def check_batch_activation_mb(megabytes):
-    """Check the megabytes (10**6 bytes) of one layer's output for a whole float32 batch.
+    """Notebook 06, exercise 4: check the megabytes (10**6 bytes) of one layer's output for a whole float32 batch.
 
     The layer is ``Conv2D(32, 3, padding="same")`` on 28 x 28 x 1 images and the batch holds 256
     images; the expected value is that layer's row of ``counting.profile(model, batch_size=256)``,

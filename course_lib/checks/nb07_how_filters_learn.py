@@ -25,7 +25,7 @@ def _kernel_gradient_cases():
 
 @exercise_check
 def check_kernel_gradient(kernel_gradient):
-    """Check a learner's ``kernel_gradient(x, grad_output, kernel_size)``: dLoss/dkernel of a 2-D conv.
+    """Notebook 07, exercise 1: check a learner's ``kernel_gradient(x, grad_output, kernel_size)``: dLoss/dkernel of a 2-D conv.
 
     ``x`` is ``(H, W)``, ``grad_output`` is dLoss/dy for ``y = conv2d(x, kernel)`` (valid, stride 1),
     shaped ``(H - kh + 1, W - kw + 1)``, and ``kernel_size = (kh, kw)``. The expected answer comes
@@ -79,7 +79,7 @@ def _softmax_cross_entropy_cases():
 
 @exercise_check
 def check_softmax_cross_entropy(softmax_cross_entropy):
-    """Check a learner's ``softmax_cross_entropy(logits, label)``: ``-log softmax(logits)[label]``.
+    """Notebook 07, exercise 2: check a learner's ``softmax_cross_entropy(logits, label)``: ``-log softmax(logits)[label]``.
 
     ``logits`` is a 1-D array of class scores and ``label`` the index of the correct class; the
     answer must be one number. The expected value comes from Keras's

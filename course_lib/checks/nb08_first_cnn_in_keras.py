@@ -48,7 +48,7 @@ def _layer_rows(model):
 
 @exercise_check
 def check_small_cnn(build_small_cnn):
-    """Check a learner's ``build_small_cnn()`` against the model exercise 1 of notebook 08 describes.
+    """Notebook 08, exercise 1: check a learner's ``build_small_cnn()`` against the model exercise 1 of notebook 08 describes.
 
     The reference is built here; the two are compared layer by layer (input layers aside): type,
     output shape, parameter count and activation.
@@ -152,7 +152,7 @@ def _probability_cases():
 
 @exercise_check
 def check_accuracy(accuracy):
-    """Check a learner's ``accuracy(probabilities, labels)``: the share of rows whose argmax is the label.
+    """Notebook 08, exercise 3: check a learner's ``accuracy(probabilities, labels)``: the share of rows whose argmax is the label.
 
     ``probabilities`` is ``(N, classes)``, one softmax row per example, ``labels`` is ``(N,)``
     integers. The expected value comes from ``keras.metrics.SparseCategoricalAccuracy`` (and is
@@ -274,7 +274,7 @@ def _restored_by_keras(val_loss, patience=2):
 
 @exercise_check
 def check_restored_epoch(restored_epoch):
-    """Check a learner's ``restored_epoch(history)``: the epoch, counted from 1, whose weights
+    """Notebook 08, exercise 2: check a learner's ``restored_epoch(history)``: the epoch, counted from 1, whose weights
     ``EarlyStopping(restore_best_weights=True)`` (monitoring ``val_loss``) puts back.
 
     The expected epoch comes from a real ``keras.callbacks.EarlyStopping`` fed each history's

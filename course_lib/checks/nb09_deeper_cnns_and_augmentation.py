@@ -38,7 +38,7 @@ def _doubling_stack_shapes(size, filters, blocks):
 
 @exercise_check
 def check_block_output_shapes(block_output_shapes):
-    """Check ``block_output_shapes(size, filters, blocks)`` for stacks that double the filters.
+    """Notebook 09, exercise 1: check ``block_output_shapes(size, filters, blocks)`` for stacks that double the filters.
 
     The stack takes a ``size x size`` input; block ``b`` (from 0) has 'same' convolutions with
     ``filters * 2**b`` filters and ends in 2x2 max pooling. The answer is the list of
@@ -91,7 +91,7 @@ def check_block_output_shapes(block_output_shapes):
 
 @exercise_check
 def check_inverted_dropout(inverted_dropout):
-    """Check ``inverted_dropout(x, rate, rng)``, dropout as Keras does it in training.
+    """Notebook 09, exercise 2: check ``inverted_dropout(x, rate, rng)``, dropout as Keras does it in training.
 
     Each value of ``x`` must become 0 with probability ``rate`` (drawn with the NumPy generator
     ``rng``) and be divided by ``1 - rate`` otherwise, so the mean is kept. Checked on 100,000
@@ -190,7 +190,7 @@ def _keras_translation(x, dy, dx):
 
 @exercise_check
 def check_translate(translate):
-    """Check ``translate(x, dy, dx)``: a batch ``(N, H, W, C)`` moved ``dy`` rows down and ``dx``
+    """Notebook 09, exercise 3: check ``translate(x, dy, dx)``: a batch ``(N, H, W, C)`` moved ``dy`` rows down and ``dx``
     columns right (negative: up, left), zeros where nothing moved in.
 
     The expected batch comes from ``keras.layers.RandomTranslation`` with fixed factors

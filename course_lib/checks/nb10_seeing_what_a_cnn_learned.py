@@ -50,7 +50,7 @@ def _maps_shape_models():
 
 @exercise_check
 def check_maps_shape(maps_shape):
-    """Check a learner's ``maps_shape(model, name, input_size)``: the ``(H, W, C)`` maps of one layer.
+    """Notebook 10, exercise 1: check a learner's ``maps_shape(model, name, input_size)``: the ``(H, W, C)`` maps of one layer.
 
     The models are built for inputs of any size (``keras.Input((None, None, C))``), so their
     ``layer.output.shape`` holds ``None`` and the sizes must be computed. The expected shape comes
@@ -117,7 +117,7 @@ def _activation_cases():
 
 @exercise_check
 def check_most_exciting_image(most_exciting_image):
-    """Check a learner's ``most_exciting_image(activations, channel)``.
+    """Notebook 10, exercise 2: check a learner's ``most_exciting_image(activations, channel)``.
 
     ``activations`` is ``(images, H, W, channels)``; the answer is the index of the image whose map
     for ``channel`` holds the largest value. In every case one image has the largest single value
@@ -187,7 +187,7 @@ def _cam_cases():
 
 @exercise_check
 def check_class_activation_map(class_activation_map):
-    """Check a learner's ``class_activation_map(maps, weights, c)``: ``sum_k weights[k, c] * maps[:, :, k]``.
+    """Notebook 10, exercise 3: check a learner's ``class_activation_map(maps, weights, c)``: ``sum_k weights[k, c] * maps[:, :, k]``.
 
     ``maps`` is ``(H, W, K)`` and ``weights`` is ``(K, classes)``; the answer is ``(H, W)``, without
     ReLU or scaling. The cases include a square ``weights`` (``K == classes``), where using the

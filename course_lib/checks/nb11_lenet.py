@@ -23,7 +23,7 @@ def _partial_tables():
 
 @exercise_check
 def check_partial_params(partial_params):
-    """Check a learner's ``partial_params(table, kernel_size)``: the parameters of a partly connected layer.
+    """Notebook 11, exercise 1: check a learner's ``partial_params(table, kernel_size)``: the parameters of a partly connected layer.
 
     The expected count is :func:`course_lib.architectures.lenet.partial_conv2d_params`: one
     single-filter ``Conv2D`` per output map, over the maps its row of the table lists.
@@ -56,7 +56,7 @@ def check_partial_params(partial_params):
 
 @exercise_check
 def check_flatten_length(flatten_length):
-    """Check a learner's ``flatten_length(side)``: the values LeNet-5's ``flatten`` layer passes on.
+    """Notebook 11, exercise 2: check a learner's ``flatten_length(side)``: the values LeNet-5's ``flatten`` layer passes on.
 
     The expected value follows each layer of :func:`course_lib.architectures.lenet.lenet5` with
     :func:`course_lib.conv.output_size` (5x5 convolution, 2x2 pooling with stride 2, twice).

@@ -31,7 +31,7 @@ def _lrn_reference(a, n, k, alpha, beta, tf):
 
 @exercise_check
 def check_lrn(lrn):
-    """Check a learner's ``lrn(a, n=5, k=2.0, alpha=1e-4, beta=0.75)``: AlexNet's local response normalisation.
+    """Notebook 12, exercise 1: check a learner's ``lrn(a, n=5, k=2.0, alpha=1e-4, beta=0.75)``: AlexNet's local response normalisation.
 
     ``a`` holds maps on its last axis; the expected values come from
     ``tf.nn.local_response_normalization`` with ``depth_radius = n // 2``.
@@ -70,7 +70,7 @@ def check_lrn(lrn):
 
 @exercise_check
 def check_dropout(dropout):
-    """Check a learner's ``dropout(x, rate, rng)``: inverted dropout as Keras applies it during training.
+    """Notebook 12, exercise 2: check a learner's ``dropout(x, rate, rng)``: inverted dropout as Keras applies it during training.
 
     Each value is zeroed with probability ``rate`` and the others are divided by ``1 - rate``, so
     the expected sum is unchanged. The random draws must come from ``rng`` (a NumPy

@@ -22,7 +22,7 @@ def _pair_of_numbers(answer, call, hint):
 
 @exercise_check
 def check_stacked_3x3(stacked_3x3):
-    """Check a learner's ``stacked_3x3(n, channels)``: ``(field, params)`` of ``n`` stacked 3x3 convolutions.
+    """Notebook 13, exercise 1: check a learner's ``stacked_3x3(n, channels)``: ``(field, params)`` of ``n`` stacked 3x3 convolutions.
 
     Each convolution has stride 1, ``channels`` input channels and ``channels`` filters, with
     biases. ``field`` is the side of the input window one output unit sees. The expected values
@@ -74,7 +74,7 @@ def check_stacked_3x3(stacked_3x3):
 
 @exercise_check
 def check_first_dense_params(first_dense_params):
-    """Check a learner's ``first_dense_params(side)``: the parameters of VGG16's ``fc1`` on a
+    """Notebook 13, exercise 2: check a learner's ``first_dense_params(side)``: the parameters of VGG16's ``fc1`` on a
     ``side x side`` input.
 
     Five 2x2 poolings leave ``side // 32`` pixels per side (floor), times 512 channels, all

@@ -12,7 +12,7 @@ from course_lib.checks._common import (
 
 @exercise_check
 def check_module_params(module_params):
-    """Check a learner's ``module_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj)``: the
+    """Notebook 14, exercise 1: check a learner's ``module_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj)``: the
     parameters of one inception module, biases included.
 
     The expected count is that of a module built by ``course_lib.architectures.googlenet``
@@ -56,7 +56,7 @@ def check_module_params(module_params):
 
 @exercise_check
 def check_aux_head_params(aux_head_params):
-    """Check a learner's ``aux_head_params(c_in, side, classes)``: the parameters of GoogLeNet's
+    """Notebook 14, exercise 2: check a learner's ``aux_head_params(c_in, side, classes)``: the parameters of GoogLeNet's
     auxiliary classifier on a ``side x side x c_in`` map.
 
     The head: 5x5 average pooling with stride 3 (no padding), 1x1 convolution with 128 filters,

@@ -12,7 +12,7 @@ from course_lib.checks._common import (
 
 @exercise_check
 def check_residual_unit_params(residual_unit_params):
-    """Check a learner's ``residual_unit_params(c_in, filters, strides)``: the parameters of
+    """Notebook 15, exercise 1: check a learner's ``residual_unit_params(c_in, filters, strides)``: the parameters of
     ``resnet.ResidualUnit(filters, strides)`` on an input with ``c_in`` channels.
 
     The expected count is ``count_params()`` of a real ``ResidualUnit`` built for each case.
@@ -70,7 +70,7 @@ def _bottleneck_expected(height, width, channels, filters):
 
 @exercise_check
 def check_bottleneck_macs(bottleneck_macs):
-    """Check a learner's ``bottleneck_macs(height, width, channels, filters)``: the MACs of a
+    """Notebook 15, exercise 2: check a learner's ``bottleneck_macs(height, width, channels, filters)``: the MACs of a
     bottleneck's 1x1 (channels -> filters), 3x3 (filters -> filters, "same") and 1x1
     (filters -> channels) convolutions on a ``height x width`` map.
 

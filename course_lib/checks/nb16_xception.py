@@ -34,7 +34,7 @@ def _pointwise_cases():
 
 @exercise_check
 def check_pointwise_conv(pointwise_conv):
-    """Check a learner's ``pointwise_conv(maps, kernel, bias)``: a 1x1 convolution of ``(H, W, C_in)`` maps.
+    """Notebook 16, exercise 1: check a learner's ``pointwise_conv(maps, kernel, bias)``: a 1x1 convolution of ``(H, W, C_in)`` maps.
 
     ``kernel`` is ``(C_in, C_out)`` and ``bias`` ``(C_out,)``; the expected ``(H, W, C_out)``
     output comes from a Keras ``Conv2D(C_out, 1)`` whose weights are set to ``kernel`` and ``bias``.
@@ -74,7 +74,7 @@ _MIDDLE_BLOCK = {"input_shape": (19, 19, 728), "filters": 728, "kernel_size": 3,
 
 @exercise_check
 def check_middle_block_params(block_separable, block_regular):
-    """Check the parameters of one Xception middle-flow block, and of the same block with ``Conv2D``.
+    """Notebook 16, exercise 2: check the parameters of one Xception middle-flow block, and of the same block with ``Conv2D``.
 
     ``block_separable`` is recomputed by building ``xception.middle_block`` in Keras and
     ``block_regular`` by building three ``ReLU, Conv2D(728, 3, padding="same", use_bias=False),

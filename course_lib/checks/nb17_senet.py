@@ -13,7 +13,7 @@ from course_lib.checks._common import (
 
 @exercise_check
 def check_se_block_params(se_block_params):
-    """Check a learner's ``se_block_params(channels, reduction)``: the parameters of one SE block,
+    """Notebook 17, exercise 1: check a learner's ``se_block_params(channels, reduction)``: the parameters of one SE block,
     ``Dense(C / r, relu)`` then ``Dense(C, sigmoid)``, both with biases.
 
     The expected count is ``count_params()`` of a real ``senet.se_block`` built for each case.
@@ -53,7 +53,7 @@ def check_se_block_params(se_block_params):
 
 @exercise_check
 def check_se_resnet50_extra(se_resnet50_extra):
-    """Check a learner's ``se_resnet50_extra(reduction)``: the parameters that SE blocks add to
+    """Notebook 17, exercise 2: check a learner's ``se_resnet50_extra(reduction)``: the parameters that SE blocks add to
     ResNet-50, one block per bottleneck unit, on its ``4 * filters`` output channels.
 
     The expected value is recomputed from ``resnet.RESNET50_STAGES`` and ``senet.se_params``

@@ -24,7 +24,7 @@ def _photo_batches():
 
 @exercise_check
 def check_caffe_preprocess(caffe_preprocess):
-    """Check a learner's ``caffe_preprocess(x)`` against ``keras.applications.resnet50.preprocess_input``.
+    """Notebook 18, exercise 1: check a learner's ``caffe_preprocess(x)`` against ``keras.applications.resnet50.preprocess_input``.
 
     ``x`` is a float32 batch ``(N, H, W, 3)`` of RGB values 0-255; the answer must equal Keras's
     result (on a copy) and must leave ``x`` unchanged.
@@ -68,7 +68,7 @@ def check_caffe_preprocess(caffe_preprocess):
 
 @exercise_check
 def check_unfreeze_top(unfreeze_top):
-    """Check a learner's ``unfreeze_top(base, n)`` on frozen MobileNet bases (``alpha=0.25``).
+    """Notebook 18, exercise 2: check a learner's ``unfreeze_top(base, n)`` on frozen MobileNet bases (``alpha=0.25``).
 
     After the call the base must be trainable as a whole, exactly its last ``n`` layers trainable
     except the ``BatchNormalization`` ones, and the trainable weights those of that choice.
