@@ -1,0 +1,434 @@
+"""What the exercise checks of every notebook share: the two parts of a check, failing and
+passing, calling the learner's code and reading its answers.
+
+Every check is in two parts. *Collect* runs where the learner's code is: it calls the learner's
+functions on the check's inputs, or reads the learner's values, and keeps only plain data (JSON
+types and numeric NumPy arrays). *Verdict* is a pure function of that data and the check's
+reference: it never calls learner code, so a grader can run it in a process of its own, from
+what :func:`save_collected` wrote. A check's body (its *judge*) is written once, as if it called
+the learner's function directly; :func:`exercise_check` runs it twice: collect runs it to learn
+which calls it makes, handing it the learner's function behind a recorder; verdict runs it
+again on the recorded answers, replayed in the same order.
+"""
+
+import contextvars
+import functools
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check decided: ``passed``, and the message the learner reads."""
+
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckParts:
+    """The two parts of one check (see the module docstring)."""
+
+    collect: object
+    verdict: object
+
+
+# Check name -> its two parts, filled by @exercise_check as the notebooks' modules are imported.
+REGISTRY = {}
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict against the learner's answer; an AssertionError, as nbval and nbgrader
+    expect.
+
+    IPython shows what ``_render_traceback_`` returns instead of a traceback: the learner reads
+    the message, not the checks' code around it (which shows how the expected answer is made).
+    """
+
+    def _render_traceback_(self):
+        return str(self).splitlines()
+
+
+RETURNED_NONE_HINT = (
+    "end the function with `return ...`: a function without a return statement gives None."
+)
+
+
+def _passed(message):
+    """Pass the check that is running with ``message``."""
+    _PASSED.get()(message)
+
+
+def _fail(problem, hint):
+    raise CheckFailed(f"{problem}\nHint: {hint}")
+
+
+def _fail_not_attempted(name):
+    """Fail an exercise whose code is still the placeholder, with no hint: a hint may give the
+    answer away before the learner has tried."""
+    raise CheckFailed(f"{name} is not attempted yet (it still raises NotImplementedError).")
+
+
+def _fail_with_known_mistakes(call, answer, expected, known, hint):
+    """Fail a count: say what ``call`` returned and expected, naming every known mistake that
+    gives ``answer`` (``known`` is a list of ``(value, "what that answer does")``)."""
+    matches = [text for value, text in known if answer == value]
+    _fail(
+        f"{call} returned {answer:,}; expected {expected:,}"
+        + (f": it {'; or it '.join(matches)}." if matches else "."),
+        hint,
+    )
+
+
+def _same_array(answer, expected, name, hint, atol=1e-5):
+    """Fail unless ``answer`` is an array with ``expected``'s shape and values (to ``atol``)."""
+    try:
+        answer = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        _fail(f"{name} should be a numeric array; received {type(answer).__name__}.", hint)
+    if answer.shape != expected.shape:
+        _fail(f"{name} has shape {answer.shape}; expected {expected.shape}.", hint)
+    if not np.allclose(answer, expected, atol=atol, rtol=0):
+        worst = np.unravel_index(np.argmax(np.abs(answer - expected)), expected.shape)
+        _fail(
+            f"{name} differs from the expected values, most at index {tuple(map(int, worst))}: "
+            f"{answer[worst]:.4g} instead of {expected[worst]:.4g}.",
+            hint,
+        )
+
+
+def _run(function, args, name, hint):
+    """Call the learner's ``function`` and return what it returns, None included; a crash or
+    the placeholder fails the check."""
+    if not callable(function):
+        _fail(f"{name} should be a function; received {type(function).__name__}.", hint)
+    try:
+        return function(*args)
+    except NotImplementedError:
+        _fail_not_attempted(name)
+    except LearnerError as error:  # the learner's bug, reported as a failed check with a hint
+        _fail(f"{name} raised {error.type_name}: {error.message}", hint)
+
+
+def _call(function, args, name, hint):
+    """Call the learner's ``function`` as :func:`_run` does, failing with the one standard
+    message when it returns None."""
+    answer = _run(function, args, name, hint)
+    if answer is None:
+        _fail(f"{name} returned None.", RETURNED_NONE_HINT)
+    return answer
+
+
+def _call_array(function, args, name, hint, not_numbers):
+    """Call the learner's function as :func:`_call` does and return its answer as a float64 array.
+
+    Args:
+        not_numbers: the problem to fail with (and ``hint``) when NumPy cannot read the answer
+            as numbers; ``{type}`` in it becomes the answer's type name.
+    """
+    answer = _call(function, args, name, hint)
+    try:
+        return np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        _fail(not_numbers.replace("{type}", type(answer).__name__), hint)
+
+
+def _whole_number(answer, name, hint):
+    """Return ``answer`` as an int, or fail if it is not a whole number (bools are refused)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        _fail(f"{name} should be a number; received {answer!r}.", hint)
+    if not np.isfinite(answer) or answer != int(answer):
+        _fail(f"{name} is {answer!r}; a count is a whole number.", hint)
+    return int(answer)
+
+
+def _keras():
+    """Import Keras quietly (TensorFlow's start-up lines go nowhere) and return it."""
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    return keras
+
+
+def _whole_count(answer, call, hint):
+    """Return ``answer`` as an int, or fail saying what ``call`` returned instead."""
+    if isinstance(answer, bool):
+        _fail(f"{call} returned {answer!r}; expected a whole number.", hint)
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        _fail(f"{call} returned {answer!r}; expected a whole number.", hint)
+    if value != int(value):
+        _fail(f"{call} returned {value:g}; expected a whole number.", hint)
+    return int(value)
+
+
+# --------------------------------------------------------------------------- the two parts
+
+# Where _passed sends its message: the verdict that is running sets it.
+_PASSED = contextvars.ContextVar("_PASSED")
+
+
+class LearnerError(Exception):
+    """What the learner's function raised, as the verdict sees it: the error's type name and
+    message, never the error object itself."""
+
+    def __init__(self, type_name, message):
+        super().__init__(f"{type_name}: {message}")
+        self.type_name, self.message = type_name, message
+
+
+class _Opaque:
+    """Stands, in the verdict, for a learner's value that is not plain data: it has the value's
+    type name and repr and, for an array-like value (a tensor), its numbers."""
+
+    def __repr__(self):
+        return self._repr
+
+
+def _keras_model_class():
+    """``keras.Model`` if Keras is imported already (a model can exist only then), else None."""
+    keras = sys.modules.get("keras")
+    return getattr(keras, "Model", None)
+
+
+def _is_keras_model(value):
+    model_class = _keras_model_class()
+    return model_class is not None and isinstance(value, model_class)
+
+
+def _numbers(value):
+    """``value`` as a numeric or boolean NumPy array, or None when it does not read as one."""
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - any object may come back; not reading as numbers is an answer
+        return None
+    return array if array.dtype.kind in "biuf" else None
+
+
+def _encode(value):
+    """A learner's ``value`` as plain data: JSON types and numeric arrays, each tagged with the
+    Python type it had, so that :func:`_decode` gives the verdict a value of the same kind."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return {"python": value}
+    if isinstance(value, (list, tuple)):
+        return {type(value).__name__: [_encode(item) for item in value]}
+    if isinstance(value, dict):
+        return {"dict": [[_encode(key), _encode(item)] for key, item in value.items()]}
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return {"ndarray": value.copy()}
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return {"numpy_scalar": value.dtype.str, "value": value.item()}
+    if _is_keras_model(value):
+        return {"keras_model": value.to_json()}
+    return {"object": type(value).__name__, "repr": repr(value), "numbers": _numbers(value)}
+
+
+def _decode(data):
+    """The value :func:`_encode` described, made here from plain data only."""
+    ((kind, content),) = [(k, v) for k, v in data.items() if k not in ("value", "repr", "numbers")]
+    if kind == "python":
+        return content
+    if kind in ("list", "tuple"):
+        items = [_decode(item) for item in content]
+        return items if kind == "list" else tuple(items)
+    if kind == "dict":
+        return {_decode(key): _decode(item) for key, item in content}
+    if kind == "ndarray":
+        return np.array(content)
+    if kind == "numpy_scalar":
+        return np.dtype(content).type(data["value"])
+    if kind == "keras_model":
+        # Keras rebuilds the model from its config in safe mode: no code from the learner runs.
+        return _keras().models.model_from_json(content)
+    return _opaque(content, data["repr"], data["numbers"])
+
+
+def _opaque(type_name, text, numbers):
+    """An :class:`_Opaque` named ``type_name`` that reads as ``numbers`` where it has them."""
+    members = {"_repr": text}
+    if numbers is not None:
+        members["__array__"] = lambda self, dtype=None, copy=None: numbers.astype(dtype or numbers.dtype)
+        members["__len__"] = lambda self: len(numbers)
+        members["__iter__"] = lambda self: iter(numbers)
+        if numbers.size == 1:
+            members["__float__"] = lambda self: float(numbers.reshape(-1)[0])
+            members["__int__"] = lambda self: int(numbers.reshape(-1)[0])
+    return type(type_name, (_Opaque,), members)()
+
+
+def _arguments_after(args, before):
+    """What the learner's call left in its arguments: a changed array, a Keras model's
+    ``trainable`` flags (the exercises that change their argument in place)."""
+    after = {}
+    for index, (argument, copy) in enumerate(zip(args, before)):
+        if isinstance(argument, np.ndarray) and not np.array_equal(argument, copy, equal_nan=True):
+            after[str(index)] = {"array": argument.copy()}
+        elif _is_keras_model(argument):
+            flags = [argument.trainable] + [layer.trainable for layer in argument.layers]
+            after[str(index)] = {"trainable": flags}
+    return after
+
+
+def _restore_arguments(args, after):
+    """Leave in the verdict's own ``args`` what the learner's call left in the collected ones."""
+    for index, state in after.items():
+        argument = args[int(index)]
+        if "array" in state:
+            argument[...] = state["array"]
+        else:
+            argument.trainable = state["trainable"][0]  # first: it sets every layer's flag
+            for layer, flag in zip(argument.layers, state["trainable"][1:]):
+                layer.trainable = flag
+
+
+def _settle(outcome):
+    """Return what the recorded call returned, or raise what it raised."""
+    if outcome["status"] == "not_attempted":
+        raise NotImplementedError
+    if outcome["status"] == "raised":
+        raise LearnerError(outcome["error"], outcome["message"])
+    return _decode(outcome["value"])
+
+
+class _Recorder:
+    """The learner's function as collect hands it to a judge: each call's outcome is kept as
+    plain data, and the judge sees the decoded outcome, just as the verdict will."""
+
+    def __init__(self, function):
+        self._function = function
+        self.calls = []
+
+    def __call__(self, *args, **kwargs):
+        before = [np.copy(a) if isinstance(a, np.ndarray) else None for a in args]
+        try:
+            outcome = {"status": "returned", "value": _encode(self._function(*args, **kwargs))}
+        except NotImplementedError:
+            outcome = {"status": "not_attempted"}
+        except Exception as error:  # noqa: BLE001 - the learner's bug is data for the verdict
+            outcome = {"status": "raised", "error": type(error).__name__, "message": str(error)}
+        outcome["arguments_after"] = _arguments_after(args, before)
+        self.calls.append(outcome)
+        return _settle(outcome)
+
+
+class _Replayer:
+    """The learner's function as the verdict hands it to a judge: each call gives back the next
+    recorded outcome. The judge is deterministic, so it makes the calls collect recorded."""
+
+    def __init__(self, calls):
+        self._calls = iter(calls)
+
+    def __call__(self, *args, **kwargs):
+        outcome = next(self._calls, None)
+        if outcome is None:
+            raise RuntimeError("the check makes more calls than the collected data records")
+        _restore_arguments(args, outcome["arguments_after"])
+        return _settle(outcome)
+
+
+def _judge(judge, answers, options):
+    """Run ``judge`` on ``answers`` and return its :class:`Verdict`."""
+    messages = []
+    token = _PASSED.set(messages.append)
+    try:
+        judge(*answers, **options)
+    except CheckFailed as failure:
+        return Verdict(False, str(failure))
+    except LearnerError as error:  # the learner's function was called outside _run
+        return Verdict(False, f"{judge.__name__} got an error from your code: {error}")
+    finally:
+        _PASSED.reset(token)
+    if len(messages) != 1:
+        raise RuntimeError(f"{judge.__name__} ended with {len(messages)} verdicts; expected one")
+    return Verdict(True, messages[0])
+
+
+def exercise_check(judge):
+    """Declare a check: register ``judge``'s collect and verdict parts, and return the check
+    the notebooks call.
+
+    ``judge(*answers, **options)`` is the check's body: its parameters without a default are
+    the learner's answers (a function, or a value), those with one are the check's options,
+    set by the notebook. It fails with :func:`_fail` or passes with :func:`_passed`.
+    """
+    name = judge.__name__
+
+    def collect(*answers, **options):
+        """Run the learner's side of the check; return plain data only."""
+        recorders = [_Recorder(a) if callable(a) else None for a in answers]
+        given = [r or _decode(_encode(a)) for r, a in zip(recorders, answers)]
+        _judge(judge, given, {key: _decode(_encode(v)) for key, v in options.items()})
+        return {
+            "check": name,
+            "answers": [
+                {"calls": r.calls} if r else {"value": _encode(a)}
+                for r, a in zip(recorders, answers)
+            ],
+            "options": {key: _encode(value) for key, value in options.items()},
+        }
+
+    def verdict(collected):
+        """Judge ``collected`` (what collect returned, or load_collected read) without the
+        learner's code."""
+        if collected["check"] != name:
+            raise ValueError(f"collected data of {collected['check']!r} given to {name!r}")
+        answers = [
+            _Replayer(a["calls"]) if "calls" in a else _decode(a["value"])
+            for a in collected["answers"]
+        ]
+        options = {key: _decode(value) for key, value in collected["options"].items()}
+        return _judge(judge, answers, options)
+
+    REGISTRY[name] = CheckParts(collect, verdict)
+
+    @functools.wraps(judge)
+    def check(*answers, **options):
+        result = verdict(collect(*answers, **options))
+        if not result.passed:
+            raise CheckFailed(result.message)
+        print(f"Correct: {result.message}")
+
+    return check
+
+
+def save_collected(collected, folder):
+    """Write ``collected`` to ``folder``: ``collected.json``, with each array in a ``.npy`` file
+    of its own, so that nothing needs pickle to be read back."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def plain(value):
+        if isinstance(value, np.ndarray):
+            file_name = f"array_{len(list(folder.glob('array_*.npy')))}.npy"
+            np.save(folder / file_name, value, allow_pickle=False)
+            return {"npy": file_name}
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    (folder / "collected.json").write_text(json.dumps(plain(collected)))
+
+
+def load_collected(folder):
+    """Read back what :func:`save_collected` wrote to ``folder``."""
+    folder = Path(folder)
+
+    def arrays(value):
+        if isinstance(value, dict) and set(value) == {"npy"}:
+            return np.load(folder / Path(value["npy"]).name, allow_pickle=False)
+        if isinstance(value, dict):
+            return {key: arrays(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [arrays(item) for item in value]
+        return value
+
+    return arrays(json.loads((folder / "collected.json").read_text()))

@@ -1,0 +1,208 @@
+"""Checks for the exercises of notebook 03, ``notebooks/03_channels_and_filters.ipynb``."""
+
+import numpy as np
+
+from course_lib.checks._common import (
+    _call,
+    exercise_check,
+    _fail,
+    _passed,
+    _same_array,
+)
+
+
+def _kernel_pair(kernel_size):
+    """Return ``(kh, kw)`` from an int or a pair, as Keras reads ``kernel_size``."""
+    if isinstance(kernel_size, (int, np.integer)):
+        return int(kernel_size), int(kernel_size)
+    return tuple(int(k) for k in kernel_size)
+
+
+# (input_shape, kernel_size, filters): the first case has filters != channels, later ones have
+# non-square inputs and kernels, a 1x1 kernel, and one layer whose filters equal its channels.
+_CONV_SHAPE_CASES = [
+    ((32, 32, 3), 5, 6),
+    ((28, 28, 1), 3, 32),
+    ((64, 48, 3), (3, 5), 16),
+    ((10, 12, 16), 1, 4),
+    ((9, 7, 8), (7, 2), 8),
+]
+
+
+@exercise_check
+def check_conv_output_shape(conv_output_shape):
+    """Notebook 03, exercise 1: check a learner's ``conv_output_shape(input_shape, kernel_size, filters)``, valid, stride 1.
+
+    The expected shape is the shape of what ``course_lib.conv.conv2d`` returns for an input of
+    zeros and a ``(kh, kw, C, filters)`` kernel, on several layers.
+    """
+    from course_lib.conv import conv2d
+
+    hint = (
+        "Along each side a window of k pixels fits in n - k + 1 positions, and the output has "
+        "one channel per filter: (H - kh + 1, W - kw + 1, filters). kernel_size may be an int "
+        "or a pair."
+    )
+    for input_shape, kernel_size, filters in _CONV_SHAPE_CASES:
+        kh, kw = _kernel_pair(kernel_size)
+        x = np.zeros(input_shape, dtype=np.float32)
+        expected = conv2d(x, np.zeros((kh, kw, input_shape[-1], filters), dtype=np.float32)).shape
+        case = f"conv_output_shape({input_shape}, {kernel_size!r}, {filters})"
+        answer = _call(
+            conv_output_shape, (input_shape, kernel_size, filters), "conv_output_shape", hint
+        )
+        try:
+            answer = tuple(int(v) for v in answer)
+        except (TypeError, ValueError):
+            _fail(f"{case} returned {answer!r}; expected a tuple of three ints.", hint)
+        if answer == expected:
+            continue
+        if len(answer) == 2 and answer == expected[:2]:
+            _fail(
+                f"{case} returned {answer}, the height and width only; expected {expected}.",
+                "The output keeps a channel axis, one channel per filter. " + hint,
+            )
+        if len(answer) == 3 and answer[:2] == expected[:2] and answer[2] == input_shape[-1]:
+            _fail(
+                f"{case} returned {answer}: the last axis keeps the input's {input_shape[-1]} "
+                f"channels; expected {expected}.",
+                "Channels become filters: every filter covers all the input channels and gives one "
+                "feature map, so the output has `filters` channels, whatever C was.",
+            )
+        if len(answer) == 3 and answer == (expected[0] - 1, expected[1] - 1, expected[2]):
+            _fail(
+                f"{case} returned {answer}; expected {expected}: one position short on each side.",
+                "A window of k pixels fits in n - k + 1 positions, not n - k: count the first "
+                "one too.",
+            )
+        _fail(f"{case} returned {answer}; expected {expected}.", hint)
+    _passed(
+        f"conv_output_shape agrees with conv2d on all {len(_CONV_SHAPE_CASES)} layers tried, "
+        "including non-square kernels."
+    )
+
+
+# (kernel_size, c_in, filters, use_bias): non-square kernels, layers without biases, 1x1.
+_CONV_PARAM_CASES = [
+    (3, 3, 32, True),
+    (3, 3, 32, False),
+    (5, 3, 6, True),
+    ((1, 7), 64, 128, True),
+    ((3, 5), 16, 8, False),
+    (1, 256, 64, True),
+]
+
+
+@exercise_check
+def check_conv_params(conv_params):
+    """Notebook 03, exercise 2: check a learner's ``conv_params(kernel_size, c_in, filters, use_bias=True)`` against Keras.
+
+    The expected count is ``count_params()`` of a Keras ``Conv2D(filters, kernel_size,
+    use_bias=use_bias)`` built for ``c_in`` input channels. Cases with a bias call the learner's
+    function without ``use_bias``, so its default must be ``True`` as in Keras.
+    """
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()  # quietly, before Keras imports it
+    import keras
+
+    hint = (
+        "One filter has kh x kw x c_in weights (it covers every input channel), there are "
+        "`filters` filters, and each has one bias when use_bias is true."
+    )
+    for kernel_size, c_in, filters, use_bias in _CONV_PARAM_CASES:
+        layer = keras.layers.Conv2D(filters, kernel_size, use_bias=use_bias)
+        layer.build((None, None, None, c_in))
+        expected = layer.count_params()
+        kh, kw = _kernel_pair(kernel_size)
+        if use_bias:
+            args, case = (
+                (kernel_size, c_in, filters),
+                f"conv_params({kernel_size!r}, {c_in}, {filters})",
+            )
+        else:
+            args = (kernel_size, c_in, filters, False)
+            case = f"conv_params({kernel_size!r}, {c_in}, {filters}, use_bias=False)"
+        answer = _call(conv_params, args, "conv_params", hint)
+        if isinstance(answer, bool) or not isinstance(
+            answer, (int, float, np.integer, np.floating)
+        ):
+            _fail(f"{case} returned {answer!r}; expected a number.", hint)
+        if answer == expected:
+            continue
+        weights = kh * kw * c_in * filters
+        without_c_in = kh * kw * filters + (filters if use_bias else 0)
+        if answer == without_c_in and c_in != 1:
+            _fail(
+                f"{case} returned {answer:g}; expected {expected}: the count misses the factor "
+                f"c_in = {c_in}.",
+                "c_in is part of every filter: a filter on a C-channel input has one kh x kw slice "
+                "per channel, so kh x kw x c_in weights.",
+            )
+        if use_bias and answer == weights:
+            _fail(
+                f"{case} returned {answer:g}; expected {expected}: the {filters} biases are "
+                "missing.",
+                "With use_bias=True (the default, as in Keras) each filter adds one bias.",
+            )
+        if not use_bias and answer == weights + filters:
+            _fail(
+                f"{case} returned {answer:g}; expected {expected}: with use_bias=False there are "
+                "no biases.",
+                "Add the biases only when use_bias is true.",
+            )
+        _fail(f"{case} returned {answer:g}; Keras counts {expected}.", hint)
+    _passed(
+        f"conv_params agrees with Keras count_params() on all {len(_CONV_PARAM_CASES)} layers "
+        "tried, with and without biases."
+    )
+
+
+@exercise_check
+def check_gray_kernel(gray_kernel):
+    """Notebook 03, exercise 3: check a ``(1, 1, 3, 1)`` kernel whose 1x1 convolution equals ``course_lib.images.to_gray``.
+
+    The comparison runs ``course_lib.conv.conv2d`` on a real photo and on a seeded random colour
+    image, to 1e-5.
+    """
+    from course_lib.conv import conv2d
+    from course_lib.images import GRAY_WEIGHTS, load_photo, to_gray
+
+    hint = (
+        "Put the three weights that to_gray uses (course_lib.images.GRAY_WEIGHTS, in the order "
+        "R, G, B) on the kernel's c_in axis: GRAY_WEIGHTS.reshape(1, 1, 3, 1)."
+    )
+    try:
+        kernel = np.asarray(gray_kernel, dtype=np.float64)
+    except (TypeError, ValueError):
+        _fail(
+            f"gray_kernel should be an array of numbers; received {type(gray_kernel).__name__}.",
+            hint,
+        )
+    if kernel.shape != (1, 1, 3, 1):
+        extra = (
+            " conv2d wants (kh, kw, c_in, c_out): a 1x1 filter on 3 channels that gives 1 map."
+            if kernel.size == 3
+            else ""
+        )
+        _fail(f"gray_kernel has shape {kernel.shape}; expected (1, 1, 3, 1).{extra}", hint)
+    weights = kernel[0, 0, :, 0]
+    if np.allclose(weights, weights[0]) and not np.allclose(weights, GRAY_WEIGHTS):
+        _fail(
+            f"gray_kernel gives every channel the same weight, {weights[0]:.4g}.",
+            "to_gray weighs green most and blue least, as the eye does. " + hint,
+        )
+    if np.allclose(weights, GRAY_WEIGHTS[::-1], atol=1e-6):
+        _fail(
+            "gray_kernel has the weights in the order B, G, R.",
+            "The course's images are RGB (OpenCV's are BGR): the red weight comes first. " + hint,
+        )
+    rng = np.random.default_rng(3)
+    for name, x in (
+        ("the chelsea photo", load_photo("chelsea", size=(30, 45))),
+        ("a random colour image", rng.random((6, 5, 3)).astype(np.float32)),
+    ):
+        _same_array(
+            conv2d(x, kernel)[:, :, 0], to_gray(x), f"on {name}, conv2d(x, gray_kernel)", hint
+        )
+    _passed("a 1x1 convolution with gray_kernel turns a colour image into to_gray's grey levels.")

@@ -1,0 +1,249 @@
+"""Checks for the exercises of notebook 06, ``notebooks/06_counting.ipynb``."""
+
+import numpy as np
+
+from course_lib.checks._common import (
+    _call,
+    exercise_check,
+    _fail,
+    _passed,
+    _whole_number,
+)
+
+
+# The layer of exercise 1: the first 128-filter layer of the MNIST CNN in the source notes,
+# Conv2D(128, 3, padding="same") on the 14 x 14 x 64 maps that the first pooling leaves.
+_PARAMS_LAYER = {"input_shape": (14, 14, 64), "filters": 128, "kernel_size": 3}
+
+
+@exercise_check
+def check_conv_layer_params(with_bias, without_bias):
+    """Notebook 06, exercise 1: check the parameter counts of ``Conv2D(128, 3, padding="same")`` on 14 x 14 x 64 maps.
+
+    ``with_bias`` is the count of the layer as written (``use_bias=True``), ``without_bias`` that
+    of ``Conv2D(128, 3, padding="same", use_bias=False)``. Both are recomputed from Keras's
+    ``count_params()`` of the built layers.
+    """
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()  # quietly, before Keras imports it
+    import keras
+
+    h, w, c_in = _PARAMS_LAYER["input_shape"]
+    filters, k = _PARAMS_LAYER["filters"], _PARAMS_LAYER["kernel_size"]
+    expected = {}
+    for use_bias in (True, False):
+        layer = keras.layers.Conv2D(filters, k, padding="same", use_bias=use_bias)
+        layer.build((None, h, w, c_in))
+        expected[use_bias] = layer.count_params()
+    hint = (
+        f"One filter covers every input channel: k x k x c_in = {k} x {k} x {c_in} weights. There "
+        f"are {filters} filters, and each has one bias when use_bias=True."
+    )
+    weights = k * k * c_in * filters
+    answers = {
+        True: _whole_number(with_bias, "with_bias", hint),
+        False: _whole_number(without_bias, "without_bias", hint),
+    }
+    for use_bias, answer in answers.items():
+        name = "with_bias" if use_bias else "without_bias"
+        right = expected[use_bias]
+        if answer == right:
+            continue
+        biases = filters if use_bias else 0
+        if answer == k * k * filters + biases:
+            _fail(
+                f"{name} = {answer:,}; expected {right:,}: the factor c_in = {c_in} is missing.",
+                f"A filter on a {c_in}-channel input has one {k}x{k} slice per channel, so "
+                f"{k} x {k} x {c_in} weights, not {k} x {k}.",
+            )
+        if use_bias and answer == weights:
+            _fail(
+                f"with_bias = {answer:,}; expected {right:,}: the {filters} biases are missing.",
+                "Conv2D has use_bias=True by default: every filter adds one bias.",
+            )
+        if not use_bias and answer == weights + filters:
+            _fail(
+                f"without_bias = {answer:,}; expected {right:,}: this counts the biases too.",
+                "With use_bias=False the layer has only its kernel: k x k x c_in x filters.",
+            )
+        if use_bias and answer == weights + c_in:
+            _fail(
+                f"{name} = {answer:,}; expected {right:,}: one bias per input channel.",
+                f"There is one bias per filter (output map), so {filters} of them, not {c_in}.",
+            )
+        if answer in (h * w * weights + biases, h * w * (weights + biases)):
+            _fail(
+                f"{name} = {answer:,}; expected {right:,}: this counts the weights once per "
+                f"position of the {h}x{w} map.",
+                "The filters are shared: the same weights slide over every position, so the "
+                "size of the map does not enter the count.",
+            )
+        _fail(f"{name} = {answer:,}; Keras counts {right:,}.", hint)
+    _passed(
+        f"Conv2D({filters}, {k}) on {c_in} channels has {expected[True]:,} parameters, "
+        f"{expected[False]:,} of them weights and {filters} biases."
+    )
+
+
+# (h_out, w_out, kernel_size, c_in, filters): different heights and widths, 1x1 and 7x7 kernels.
+_MACS_CASES = [
+    (150, 100, 5, 3, 200),
+    (28, 28, 3, 1, 32),
+    (14, 14, 3, 32, 64),
+    (7, 5, 1, 64, 16),
+    (112, 112, 7, 3, 64),
+]
+
+
+@exercise_check
+def check_conv_macs(conv_macs):
+    """Notebook 06, exercise 2: check ``conv_macs(h_out, w_out, k, c_in, filters)`` against ``counting.conv2d_macs``.
+
+    The multiply-accumulates of a ``Conv2D`` with a square ``k x k`` kernel whose output is
+    ``h_out x w_out x filters``, on several layers; bias additions are not counted.
+    """
+    from course_lib.counting import conv2d_macs
+
+    hint = (
+        "Every output value (h_out x w_out positions, times filters maps) is a sum of "
+        "k x k x c_in products: multiply all five numbers, with k twice."
+    )
+    for h, w, k, c_in, filters in _MACS_CASES:
+        case = f"conv_macs({h}, {w}, {k}, {c_in}, {filters})"
+        answer = _call(conv_macs, (h, w, k, c_in, filters), "conv_macs", hint)
+        answer = _whole_number(answer, case, hint)
+        expected = conv2d_macs(h, w, k, c_in, filters)
+        if answer == expected:
+            continue
+        if answer == 2 * expected:
+            _fail(
+                f"{case} returned {answer:,}, twice {expected:,}: that is the FLOPs count.",
+                "A MAC is one multiplication and one addition together; count each pair once.",
+            )
+        if answer == expected + h * w * filters:
+            _fail(
+                f"{case} returned {answer:,}; expected {expected:,}: it counts the bias additions.",
+                "The convention (and counting.conv2d_macs) counts multiplications by a weight "
+                "only; leave the bias out.",
+            )
+        if c_in > 1 and answer == expected // c_in:
+            _fail(
+                f"{case} returned {answer:,}; expected {expected:,}: the factor c_in is missing.",
+                "Each output value sums over every input channel: k x k x c_in products.",
+            )
+        if k > 1 and answer == expected // k:
+            _fail(
+                f"{case} returned {answer:,}; expected {expected:,}: k appears once.",
+                "A k x k window holds k * k values: k appears twice in the product.",
+            )
+        _fail(f"{case} returned {answer:,}; counting.conv2d_macs gives {expected:,}.", hint)
+    _passed(f"conv_macs agrees with counting.conv2d_macs on all {len(_MACS_CASES)} layers tried.")
+
+
+# The layer of exercise 3: the first layer of ResNet, Conv2D(64, 7, strides=2, padding="same")
+# on a 224 x 224 x 3 image.
+_STEM = {"n": 224, "c_in": 3, "filters": 64, "kernel_size": 7, "strides": 2}
+
+
+@exercise_check
+def check_stem_macs(macs):
+    """Notebook 06, exercise 3: check the MACs of ``Conv2D(64, 7, strides=2, padding="same")`` on one 224 x 224 x 3 image.
+
+    The output size comes from ``course_lib.conv.output_size`` and the count from
+    ``course_lib.counting.conv2d_macs``.
+    """
+    from course_lib.conv import output_size
+    from course_lib.counting import conv2d_macs
+
+    n, k, s = _STEM["n"], _STEM["kernel_size"], _STEM["strides"]
+    c_in, filters = _STEM["c_in"], _STEM["filters"]
+    out = output_size(n, k, s, padding="same")
+    expected = conv2d_macs(out, out, k, c_in, filters)
+    hint = (
+        f"Count the output positions first: with stride {s} and 'same' padding the output is "
+        f"output_size({n}, {k}, {s}, 'same') on each side. Then each of the out x out x {filters} "
+        f"output values costs {k} x {k} x {c_in} MACs."
+    )
+    answer = _whole_number(macs, "macs", hint)
+    if answer == expected:
+        _passed(f"{out} x {out} x {filters} outputs x {k} x {k} x {c_in} = {expected:,} MACs.")
+        return
+    if answer == conv2d_macs(n, n, k, c_in, filters):
+        _fail(
+            f"macs = {answer:,}, {answer // expected} times too many: it counts {n} x {n} "
+            "positions, the input's size.",
+            f"Only output values cost work. With stride {s} the filter moves {s} pixels at a time, "
+            f"so the output is {out} x {out}: use the output size, not the input size.",
+        )
+    valid = output_size(n, k, s, padding="valid")
+    if answer == conv2d_macs(valid, valid, k, c_in, filters):
+        _fail(
+            f"macs = {answer:,}: that is the count for 'valid' padding ({valid} x {valid}).",
+            f"'same' padding with stride {s} gives ceil({n} / {s}) = {out} positions per side.",
+        )
+    if answer == 2 * expected:
+        _fail(
+            f"macs = {answer:,}, twice {expected:,}: that is the FLOPs count.",
+            "A MAC is one multiplication and one addition together; count each pair once.",
+        )
+    _fail(f"macs = {answer:,}; expected {expected:,}.", hint)
+
+
+# The layer of exercise 4: the first convolution of the Fashion-MNIST CNN,
+# Conv2D(32, 3, padding="same") on 28 x 28 x 1, for a training batch of 256 float32 images.
+_MEMORY_LAYER = {"input_shape": (28, 28, 1), "filters": 32, "kernel_size": 3, "batch_size": 256}
+
+
+@exercise_check
+def check_batch_activation_mb(megabytes):
+    """Notebook 06, exercise 4: check the megabytes (10**6 bytes) of one layer's output for a whole float32 batch.
+
+    The layer is ``Conv2D(32, 3, padding="same")`` on 28 x 28 x 1 images and the batch holds 256
+    images; the expected value is that layer's row of ``counting.profile(model, batch_size=256)``,
+    divided by 10**6. Answers within 0.01 MB are accepted.
+    """
+    from course_lib.counting import profile
+    from course_lib.session import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    shape, filters = _MEMORY_LAYER["input_shape"], _MEMORY_LAYER["filters"]
+    k, batch = _MEMORY_LAYER["kernel_size"], _MEMORY_LAYER["batch_size"]
+    model = keras.Sequential(
+        [keras.Input(shape), keras.layers.Conv2D(filters, k, padding="same", name="conv")]
+    )
+    values = shape[0] * shape[1] * filters  # one image's output values
+    expected_bytes = profile(model, batch_size=batch).rows[-1].activation_bytes
+    expected = expected_bytes / 1e6
+    hint = (
+        f"The output is {shape[0]} x {shape[1]} x {filters} values per image, {batch} images, "
+        "4 bytes per float32 value; divide the bytes by 1,000,000 for MB."
+    )
+    if isinstance(megabytes, bool) or not isinstance(
+        megabytes, (int, float, np.integer, np.floating)
+    ):
+        _fail(f"megabytes should be a number; received {megabytes!r}.", hint)
+    answer = float(megabytes)
+    if abs(answer - expected) <= 0.01:
+        _passed(
+            f"{batch} x {values:,} values x 4 bytes = {expected_bytes:,} bytes, {expected:.2f} MB."
+        )
+        return
+    slips = [
+        (expected_bytes, "that is the number of bytes, not megabytes.",
+         "Divide the bytes by 1,000,000 (10**6) to get MB."),
+        (expected / 4, "it counts values, not bytes.", "Each float32 value takes 4 bytes."),
+        (expected_bytes / 2**20, "that is MiB (2**20 bytes), not MB.",
+         "This course's MB is 10**6 bytes, as profile() reports it."),
+        (expected / batch, "that is one image, not the batch.",
+         f"Training keeps the outputs of all {batch} images of the batch."),
+        (expected / filters, "it counts one feature map per image.",
+         f"The layer outputs {filters} maps per image, one per filter."),
+        (expected * 2, "twice the expected value.", hint),
+    ]
+    for value, problem, slip_hint in slips:
+        if abs(answer - value) <= max(0.01, 1e-6 * value):
+            _fail(f"megabytes = {answer:g}; expected {expected:.2f}: {problem}", slip_hint)
+    _fail(f"megabytes = {answer:g}; expected {expected:.2f}.", hint)

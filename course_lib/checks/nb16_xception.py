@@ -1,0 +1,133 @@
+"""Checks for the exercises of notebook 16, ``notebooks/16_xception.ipynb``."""
+
+import numpy as np
+
+from course_lib.checks._common import (
+    _call_array,
+    exercise_check,
+    _fail,
+    _keras,
+    _passed,
+    _same_array,
+    _whole_number,
+)
+
+
+def _pointwise_cases():
+    """``(maps, kernel, bias)`` triples: (H, W, C_in) maps, a (C_in, C_out) kernel, (C_out,) biases.
+
+    The second case is square (C_in == C_out), so a transposed kernel gives wrong numbers rather
+    than an error.
+    """
+    rng = np.random.default_rng(16)
+    cases = []
+    for h, w, c_in, c_out in [(5, 7, 3, 4), (4, 4, 6, 6), (1, 9, 8, 2), (6, 5, 1, 3)]:
+        cases.append(
+            (
+                rng.normal(size=(h, w, c_in)).astype(np.float32),
+                rng.normal(size=(c_in, c_out)).astype(np.float32),
+                rng.normal(size=c_out).astype(np.float32),
+            )
+        )
+    return cases
+
+
+@exercise_check
+def check_pointwise_conv(pointwise_conv):
+    """Notebook 16, exercise 1: check a learner's ``pointwise_conv(maps, kernel, bias)``: a 1x1 convolution of ``(H, W, C_in)`` maps.
+
+    ``kernel`` is ``(C_in, C_out)`` and ``bias`` ``(C_out,)``; the expected ``(H, W, C_out)``
+    output comes from a Keras ``Conv2D(C_out, 1)`` whose weights are set to ``kernel`` and ``bias``.
+    """
+    keras = _keras()
+    hint = (
+        "At every pixel the C_in values are multiplied by the (C_in, C_out) kernel: maps @ kernel "
+        "gives (H, W, C_out); then add bias, which broadcasting adds at every pixel."
+    )
+    for maps, kernel, bias in _pointwise_cases():
+        layer = keras.layers.Conv2D(kernel.shape[1], 1)
+        layer.build((None, *maps.shape))
+        layer.set_weights([kernel[None, None], bias])
+        expected = keras.ops.convert_to_numpy(layer(maps[None]))[0].astype(np.float64)
+        case = f"pointwise_conv on {maps.shape} maps with a {kernel.shape} kernel"
+        values = _call_array(
+            pointwise_conv, (maps.copy(), kernel.copy(), bias.copy()), "pointwise_conv", hint,
+            not_numbers=case + " should be a numeric array; received {type}.",
+        )
+        if values.shape == expected.shape:
+            if np.allclose(values, expected - bias, atol=1e-4):
+                _fail(f"{case}: every value is off by the bias.", "Add bias after the product. " + hint)
+            if kernel.shape[0] == kernel.shape[1] and np.allclose(values, maps @ kernel.T + bias, atol=1e-4):
+                _fail(
+                    f"{case}: the result uses the kernel transposed.",
+                    "kernel[i, j] is the weight from input channel i to output channel j: "
+                    "maps @ kernel, not maps @ kernel.T.",
+                )
+        _same_array(values, expected, case, hint, atol=1e-4)
+    _passed(f"pointwise_conv agrees with a Keras 1x1 Conv2D on all {len(_pointwise_cases())} cases.")
+
+
+# One middle-flow block of Xception: three (ReLU, 3x3 convolution of 728 filters, batch
+# normalization) on 19 x 19 x 728 maps, and an identity shortcut.
+_MIDDLE_BLOCK = {"input_shape": (19, 19, 728), "filters": 728, "kernel_size": 3, "convolutions": 3}
+
+
+@exercise_check
+def check_middle_block_params(block_separable, block_regular):
+    """Notebook 16, exercise 2: check the parameters of one Xception middle-flow block, and of the same block with ``Conv2D``.
+
+    ``block_separable`` is recomputed by building ``xception.middle_block`` in Keras and
+    ``block_regular`` by building three ``ReLU, Conv2D(728, 3, padding="same", use_bias=False),
+    BatchNormalization`` (both inside ``keras.StatelessScope``, which skips the random values).
+    """
+    from course_lib.architectures import xception
+
+    keras = _keras()
+    shape, filters = _MIDDLE_BLOCK["input_shape"], _MIDDLE_BLOCK["filters"]
+    k, n = _MIDDLE_BLOCK["kernel_size"], _MIDDLE_BLOCK["convolutions"]
+    with keras.StatelessScope(initialize_variables=False):
+        x = keras.Input(shape)
+        expected_separable = keras.Model(x, xception.middle_block(x, block=5)).count_params()
+        layers = [keras.Input(shape)]
+        for _ in range(n):
+            layers += [
+                keras.layers.ReLU(),
+                keras.layers.Conv2D(filters, k, padding="same", use_bias=False),
+                keras.layers.BatchNormalization(),
+            ]
+        expected_regular = keras.Sequential(layers).count_params()
+    hint = (
+        f"Per convolution: separable_conv2d_params({k}, {filters}, {filters}, use_bias=False) or "
+        f"conv2d_params({k}, {filters}, {filters}, use_bias=False), plus batch_norm_params({filters}); "
+        f"{n} convolutions per block. ReLU and the addition have no weights."
+    )
+    batch_norm = 4 * filters
+    for name, answer, expected in (
+        ("block_separable", block_separable, expected_separable),
+        ("block_regular", block_regular, expected_regular),
+    ):
+        answer = _whole_number(answer, name, hint)
+        if answer == expected:
+            continue
+        convolutions = expected - n * batch_norm
+        slips = [
+            (convolutions, "the batch normalizations are missing.",
+             f"Each convolution is followed by BatchNormalization: {batch_norm:,} parameters each."),
+            (expected - n * batch_norm // 2, "it counts half of each batch normalization.",
+             "BatchNormalization has 4 numbers per channel: gamma and beta (trained) and the moving "
+             "mean and variance (not trained, but counted)."),
+            (expected // n, f"that is one convolution; the block has {n}.", hint),
+            (convolutions // n, f"that is one convolution without its normalization; the block has {n}.", hint),
+            (expected + n * filters, "it counts a bias per filter.",
+             "The convolutions have use_bias=False: batch normalization's beta does the shifting."),
+        ]
+        other = expected_regular if name == "block_separable" else expected_separable
+        slips.append((other, "that is the other block's count: the two answers are swapped.", hint))
+        for value, problem, slip_hint in slips:
+            if answer == value:
+                _fail(f"{name} = {answer:,}; expected {expected:,}: {problem}", slip_hint)
+        _fail(f"{name} = {answer:,}; Keras counts {expected:,}.", hint)
+    _passed(
+        f"a middle-flow block has {expected_separable:,} parameters; with regular convolutions it "
+        f"would have {expected_regular:,}, {expected_regular / expected_separable:.1f} times as many."
+    )

@@ -1,0 +1,123 @@
+"""Checks for the exercises of notebook 18, ``notebooks/18_comparing_architectures.ipynb``."""
+
+import numpy as np
+
+from course_lib.checks._common import (
+    _call,
+    exercise_check,
+    _fail,
+    _keras,
+    _passed,
+    _run,
+    _same_array,
+)
+
+
+def _photo_batches():
+    """RGB batches with values 0-255 whose channels all differ, so a channel mix-up shows."""
+    rng = np.random.default_rng(18)
+    return [
+        rng.uniform(0, 255, size=shape).astype(np.float32)
+        for shape in [(1, 4, 5, 3), (3, 2, 2, 3), (2, 7, 3, 3)]
+    ]
+
+
+@exercise_check
+def check_caffe_preprocess(caffe_preprocess):
+    """Notebook 18, exercise 1: check a learner's ``caffe_preprocess(x)`` against ``keras.applications.resnet50.preprocess_input``.
+
+    ``x`` is a float32 batch ``(N, H, W, 3)`` of RGB values 0-255; the answer must equal Keras's
+    result (on a copy) and must leave ``x`` unchanged.
+    """
+    keras = _keras()
+    mean_bgr = np.array([103.939, 116.779, 123.68])
+    hint = (
+        "Reverse the channels, RGB to BGR, with x[..., ::-1], then subtract the mean pixel in BGR "
+        "order, [103.939, 116.779, 123.68]. No scaling."
+    )
+    for x in _photo_batches():
+        expected = keras.applications.resnet50.preprocess_input(x.copy()).astype(np.float64)
+        given = x.copy()
+        answer = _call(caffe_preprocess, (given,), "caffe_preprocess", hint)
+        case = f"caffe_preprocess on a batch of shape {x.shape}"
+        if not np.array_equal(given, x):
+            _fail(
+                f"{case} changed the array it was given.",
+                "Build a new array (x[..., ::-1] - mean does) instead of subtracting in place "
+                "with -=; the caller may still need the original pixels.",
+            )
+        try:
+            values = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            values = None
+        if values is not None and values.shape == expected.shape:
+            known = [
+                (x - mean_bgr, "the mean is subtracted but the channels are still in RGB order"),
+                (x - mean_bgr[::-1], "the channels are still in RGB order (the mean is RGB too)"),
+                (x[..., ::-1] - mean_bgr[::-1], "the mean is in RGB order; after the flip it must be BGR"),
+                (x[..., ::-1], "the channels are reversed but the mean is not subtracted"),
+                (x / 127.5 - 1, "that is MobileNet's preprocessing ([-1, 1]), not ResNet50's"),
+                (x[..., ::-1] / 255 - mean_bgr / 255, "the values were scaled to [0, 1] first"),
+            ]
+            for wrong, problem in known:
+                if np.allclose(values, wrong, atol=1e-3):
+                    _fail(f"{case}: {problem}.", hint)
+        _same_array(answer, expected, case, hint, atol=1e-3)
+    _passed("caffe_preprocess equals keras.applications.resnet50.preprocess_input and keeps its input.")
+
+
+@exercise_check
+def check_unfreeze_top(unfreeze_top):
+    """Notebook 18, exercise 2: check a learner's ``unfreeze_top(base, n)`` on frozen MobileNet bases (``alpha=0.25``).
+
+    After the call the base must be trainable as a whole, exactly its last ``n`` layers trainable
+    except the ``BatchNormalization`` ones, and the trainable weights those of that choice.
+    """
+    keras = _keras()
+    hint = (
+        "Set base.trainable = True first (a frozen model hides all its weights), then for each "
+        "layer: trainable if it is among base.layers[-n:] and not a BatchNormalization."
+    )
+    for n in (6, 1, 20):
+        base = keras.applications.MobileNet(
+            input_shape=(32, 32, 3), alpha=0.25, include_top=False, weights=None, pooling="avg"
+        )
+        base.trainable = False
+        _run(unfreeze_top, (base, n), "unfreeze_top", hint)
+        layers = base.layers
+        expected = [
+            i >= len(layers) - n and not isinstance(layer, keras.layers.BatchNormalization)
+            for i, layer in enumerate(layers)
+        ]
+        got = [layer.trainable for layer in layers]
+        case = f"unfreeze_top(base, {n})"
+        if not base.trainable:
+            _fail(
+                f"after {case} the base is still frozen as a whole (base.trainable is False), so "
+                "none of its weights would train.",
+                hint,
+            )
+        if got == expected:
+            continue
+        wrong = [layers[i] for i in range(len(layers)) if got[i] != expected[i]]
+        batch_norms = [layer for layer in wrong if isinstance(layer, keras.layers.BatchNormalization)]
+        if batch_norms and len(batch_norms) == len(wrong):
+            _fail(
+                f"after {case} the batch normalization layer '{batch_norms[0].name}' is trainable.",
+                "Keep every BatchNormalization frozen: its moving statistics describe the "
+                "pretraining data. " + hint,
+            )
+        trained = sum(got)
+        top = [i for i, flag in enumerate(got) if flag]
+        if all(got):
+            _fail(f"after {case} every layer of the base is trainable.", hint)
+        if top and top[0] in (len(layers) - n - 1, len(layers) - n + 1):
+            _fail(f"after {case} the trainable layers start one layer off: {trained} are trainable.",
+                  f"The last n layers are base.layers[-n:], i.e. the indices len(base.layers) - n "
+                  f"to len(base.layers) - 1. " + hint)
+        _fail(
+            f"after {case} layer '{wrong[0].name}' has trainable={wrong[0].trainable}; expected "
+            f"{not wrong[0].trainable}.",
+            hint,
+        )
+    _passed("unfreeze_top makes the last n layers trainable, batch normalization frozen, for n = 6, 1 and 20.")

@@ -1,0 +1,151 @@
+"""The checks of notebook 04, ``course_lib.checks.nb04_padding_and_stride``, accept right answers and
+reject wrong ones."""
+
+import pytest
+
+from course_lib import checks
+
+
+def _out_size_right(n, k, s, p):
+    return (n + 2 * p - k) // s + 1
+
+
+def test_check_out_size_accepts_a_right_answer(capsys):
+    checks.check_out_size(_out_size_right)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_check_out_size_rejects_a_missing_plus_one():
+    with pytest.raises(AssertionError, match=r"returned 4; expected 5[\s\S]*Add 1"):
+        checks.check_out_size(lambda n, k, s, p: (n + 2 * p - k) // s)
+
+
+def test_check_out_size_rejects_padding_counted_once():
+    with pytest.raises(AssertionError, match=r"n=4, k=3, s=1, p=1\) returned 3; expected 4[\s\S]*each\* side"):
+        checks.check_out_size(lambda n, k, s, p: (n + p - k) // s + 1)
+
+
+def test_check_out_size_rejects_ignored_padding():
+    with pytest.raises(AssertionError, match="padding is missing"):
+        checks.check_out_size(lambda n, k, s, p: (n - k) // s + 1)
+
+
+def test_check_out_size_rejects_true_division():
+    with pytest.raises(AssertionError, match=r"returned 5, a float[\s\S]*floor division"):
+        checks.check_out_size(lambda n, k, s, p: (n + 2 * p - k) / s + 1)
+    with pytest.raises(AssertionError, match=r"s=3, p=0\) returned 2.33333, a float"):
+        checks.check_out_size(lambda n, k, s, p: (n + 2 * p - k) / s + 1 if s == 3 else _out_size_right(n, k, s, p))
+
+
+def test_check_out_size_rejects_rounding_up():
+    import math
+
+    with pytest.raises(AssertionError, match=r"s=3, p=0\) returned 3; expected 2[\s\S]*Round down"):
+        checks.check_out_size(lambda n, k, s, p: math.ceil((n + 2 * p - k) / s) + 1)
+
+
+def test_check_out_size_rejects_a_stub_and_wrong_types():
+    def stub(n, k, s, p):
+        raise NotImplementedError
+
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_out_size(stub)
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_out_size(lambda n, k, s, p: None)
+    with pytest.raises(AssertionError, match="expected an int"):
+        checks.check_out_size(lambda n, k, s, p: str(_out_size_right(n, k, s, p)))
+
+
+def _fitting_strides_right(n, k):
+    return [s for s in range(1, n + 1) if (n - k) % s == 0]
+
+
+def test_check_fitting_strides_accepts_a_right_answer(capsys):
+    checks.check_fitting_strides(_fitting_strides_right)
+    checks.check_fitting_strides(lambda n, k: tuple(_fitting_strides_right(n, k)))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_fitting_strides_rejects_a_stride_that_does_not_fit():
+    with pytest.raises(AssertionError, match=r"fitting_strides\(7, 3\) includes stride 3, which does not fit"):
+        checks.check_fitting_strides(lambda n, k: [1, 2, 3, 4])
+
+
+def test_check_fitting_strides_rejects_dividing_n_instead_of_n_minus_k():
+    with pytest.raises(AssertionError, match=r"includes stride 7[\s\S]*\(n - k\) % s"):
+        checks.check_fitting_strides(lambda n, k: [s for s in range(1, n + 1) if n % s == 0])
+
+
+def test_check_fitting_strides_rejects_range_stopping_early():
+    with pytest.raises(AssertionError, match=r"fitting_strides\(5, 5\) misses stride 5[\s\S]*range\(1, n \+ 1\)"):
+        checks.check_fitting_strides(lambda n, k: [s for s in range(1, n) if (n - k) % s == 0])
+
+
+def test_check_fitting_strides_rejects_forgetting_the_single_window():
+    with pytest.raises(AssertionError, match=r"misses stride 1[\s\S]*as large as the input"):
+        checks.check_fitting_strides(lambda n, k: [s for s in range(1, n - k + 1) if (n - k) % s == 0])
+
+
+def test_check_fitting_strides_rejects_wrong_order_and_types():
+    with pytest.raises(AssertionError, match="smallest first"):
+        checks.check_fitting_strides(lambda n, k: _fitting_strides_right(n, k)[::-1])
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_fitting_strides(lambda n, k: None)
+    with pytest.raises(AssertionError, match="expected a list of ints"):
+        checks.check_fitting_strides(lambda n, k: 4)
+
+
+def _same_pads_right(n, k, s):
+    import math
+
+    total = max((math.ceil(n / s) - 1) * s + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def test_check_same_pads_accepts_a_right_answer(capsys):
+    from course_lib.conv import same_padding
+
+    checks.check_same_pads(_same_pads_right)
+    checks.check_same_pads(lambda n, k, s: list(same_padding(n, k, s)))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_same_pads_rejects_the_extra_zero_before():
+    def extra_before(n, k, s):
+        before, after = _same_pads_right(n, k, s)
+        return after, before
+
+    with pytest.raises(AssertionError, match=r"returned \(2, 1\); expected \(1, 2\)[\s\S]*\*after\*"):
+        checks.check_same_pads(extra_before)
+
+
+def test_check_same_pads_rejects_a_missing_max():
+    import math
+
+    def no_max(n, k, s):
+        total = (math.ceil(n / s) - 1) * s + k - n
+        return total // 2, total - total // 2
+
+    with pytest.raises(AssertionError, match=r"s=3\) returned \(-1, 0\)[\s\S]*max\(\.\.\., 0\)"):
+        checks.check_same_pads(no_max)
+
+
+def test_check_same_pads_rejects_the_stride_one_rule():
+    with pytest.raises(AssertionError, match=r"returned \(2, 3\)[\s\S]*only with stride 1"):
+        checks.check_same_pads(lambda n, k, s: ((k - 1) // 2, k - 1 - (k - 1) // 2))
+
+
+def test_check_same_pads_rejects_wrong_shapes():
+    with pytest.raises(AssertionError, match="returned 3 values"):
+        checks.check_same_pads(lambda n, k, s: (1, 2, 0))
+    with pytest.raises(AssertionError, match="expected a pair"):
+        checks.check_same_pads(lambda n, k, s: 3)
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_out_size": (_out_size_right,),
+        "check_fitting_strides": (_fitting_strides_right,),
+        "check_same_pads": (_same_pads_right,),
+    }

@@ -1,0 +1,152 @@
+"""The checks of notebook 09, ``course_lib.checks.nb09_deeper_cnns_and_augmentation``, accept right answers and
+reject wrong ones."""
+
+import numpy as np
+import pytest
+
+from course_lib import checks
+
+
+def _block_output_shapes_right(size, filters, blocks):
+    shapes = []
+    for b in range(blocks):
+        size //= 2
+        shapes.append((size, size, filters * 2**b))
+    return shapes
+
+
+def test_check_block_output_shapes_accepts_a_right_answer(capsys):
+    checks.check_block_output_shapes(_block_output_shapes_right)
+    checks.check_block_output_shapes(
+        lambda s, f, b: np.array(_block_output_shapes_right(s, f, b))  # an array is fine too
+    )
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_block_output_shapes_rejects_rounding_up_and_no_doubling():
+    def rounded_up(size, filters, blocks):
+        return [(-(-size // 2 ** (b + 1)),) * 2 + (filters * 2**b,) for b in range(blocks)]
+
+    with pytest.raises(AssertionError, match="rounded up[\\s\\S]*7 // 2 = 3"):
+        checks.check_block_output_shapes(rounded_up)
+    with pytest.raises(AssertionError, match="channels never changes"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(h, w, f) for h, w, _ in _block_output_shapes_right(s, f, b)]
+        )
+
+
+def test_check_block_output_shapes_rejects_early_doubling_before_pooling_and_channels_first():
+    with pytest.raises(AssertionError, match="one block too early"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(h, w, 2 * c) for h, w, c in _block_output_shapes_right(s, f, b)]
+        )
+    with pytest.raises(AssertionError, match="before each block's pooling"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(s // 2**i, s // 2**i, f * 2**i) for i in range(b)]
+        )
+    with pytest.raises(AssertionError, match="channels come first"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(c, h, w) for h, w, c in _block_output_shapes_right(s, f, b)]
+        )
+
+
+def test_check_block_output_shapes_rejects_wrong_lengths_types_and_stubs():
+    with pytest.raises(AssertionError, match="returned 1 shapes; expected one per block"):
+        checks.check_block_output_shapes(lambda s, f, b: _block_output_shapes_right(s, f, b)[-1:])
+    with pytest.raises(AssertionError, match="expected a list of"):
+        checks.check_block_output_shapes(lambda s, f, b: 3)
+    with pytest.raises(AssertionError, match="Keras gives"):
+        checks.check_block_output_shapes(
+            lambda s, f, b: [(h + 1, w, c) for h, w, c in _block_output_shapes_right(s, f, b)]
+        )
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_block_output_shapes(lambda s, f, b: (_ for _ in ()).throw(NotImplementedError))
+
+
+def _inverted_dropout_right(x, rate, rng):
+    keep = rng.random(x.shape) >= rate
+    return np.where(keep, x / (1 - rate), 0.0)
+
+
+def test_check_inverted_dropout_accepts_a_right_answer(capsys):
+    checks.check_inverted_dropout(_inverted_dropout_right)
+    checks.check_inverted_dropout(lambda x, r, g: x * (g.random(x.shape) > r) / (1 - r))
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_inverted_dropout_rejects_wrong_scaling():
+    with pytest.raises(AssertionError, match="survivors are unchanged|values that survive"):
+        checks.check_inverted_dropout(lambda x, r, g: np.where(g.random(x.shape) >= r, x, 0.0))
+    with pytest.raises(AssertionError, match="multiplied by 1 - rate"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: np.where(g.random(x.shape) >= r, x * (1 - r), 0.0)
+        )
+    with pytest.raises(AssertionError, match="not x / \\(1 - rate\\)"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: np.where(g.random(x.shape) >= r, x / (1 - r) + 1, 0.0)
+        )
+
+
+def test_check_inverted_dropout_rejects_wrong_share_of_zeros():
+    with pytest.raises(AssertionError, match="drops 1 - rate, not rate"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: np.where(g.random(x.shape) < r, x / (1 - r), 0.0)
+        )
+    with pytest.raises(AssertionError, match="expected about 0.25"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: np.where(g.random(x.shape) >= r / 2, x / (1 - r), 0.0)
+        )
+
+
+def test_check_inverted_dropout_rejects_in_place_global_random_and_wrong_shape():
+    def in_place(x, rate, rng):
+        x *= (rng.random(x.shape) >= rate) / (1 - rate)
+        return x
+
+    with pytest.raises(AssertionError, match="changed its input x"):
+        checks.check_inverted_dropout(in_place)
+    with pytest.raises(AssertionError, match="same seed gave different results"):
+        checks.check_inverted_dropout(
+            lambda x, r, g: _inverted_dropout_right(x, r, np.random.default_rng())
+        )
+    with pytest.raises(AssertionError, match="has shape \\(250, 400\\)"):
+        checks.check_inverted_dropout(lambda x, r, g: _inverted_dropout_right(x, r, g).T)
+
+
+def _translate_right(x, dy, dx):
+    out = np.zeros_like(x)
+    h, w = x.shape[1:3]
+    out[:, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = x[
+        :, max(-dy, 0) : h - max(dy, 0), max(-dx, 0) : w - max(dx, 0)
+    ]
+    return out
+
+
+def test_check_translate_accepts_a_right_answer(capsys):
+    checks.check_translate(_translate_right)
+    assert capsys.readouterr().out.startswith("Correct:")
+
+
+def test_check_translate_rejects_roll_wrong_direction_and_swapped_axes():
+    with pytest.raises(AssertionError, match="come back on the other[\\s\\S]*fill"):
+        checks.check_translate(lambda x, dy, dx: np.roll(x, (dy, dx), axis=(1, 2)))
+    with pytest.raises(AssertionError, match="moved the wrong way"):
+        checks.check_translate(lambda x, dy, dx: _translate_right(x, -dy, -dx))
+    with pytest.raises(AssertionError, match="dy and dx are swapped"):
+        checks.check_translate(lambda x, dy, dx: _translate_right(x, dx, dy))
+
+
+def test_check_translate_rejects_a_wrong_zero_shift_and_a_stub():
+    with pytest.raises(AssertionError, match="differs from the expected values"):
+        checks.check_translate(lambda x, dy, dx: _translate_right(x, dy, dx) if dx else 0 * x)
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_translate(lambda x, dy, dx: (_ for _ in ()).throw(NotImplementedError))
+
+
+def right_answers():
+    """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
+    return {
+        "check_block_output_shapes": (_block_output_shapes_right,),
+        "check_inverted_dropout": (_inverted_dropout_right,),
+        "check_translate": (_translate_right,),
+    }
