@@ -18,28 +18,23 @@ Conventions (layout NHWC, kernels ``(kh, kw, c_in, c_out)``, as in :mod:`course_
 import math
 from collections import namedtuple
 
-from course_lib.conv import _positive_int, _positive_pair
 from course_lib.session import import_tensorflow
+from course_lib.validation import boolean, divisors, positive_int, positive_pair
 
 # --------------------------------------------------------------------------- argument checks
 
 
-def _flag(value, name):
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False; received {name}={value!r}.")
-    return value
-
-
 def _channels_per_group(c_in, filters, groups):
     """Return ``c_in / groups`` after checking that ``groups`` divides both channel counts."""
-    groups = _positive_int(groups, "groups")
+    groups = positive_int(groups, "groups")
     for name, channels in (("c_in", c_in), ("filters", filters)):
         if channels % groups:
-            fitting = [g for g in range(1, min(c_in, filters) + 1) if c_in % g == 0 and filters % g == 0]
+            fitting = divisors(math.gcd(c_in, filters))
+            fitting = ", ".join(map(str, fitting)) if fitting else f"the divisors of {math.gcd(c_in, filters)}"
             raise ValueError(
                 f"{name}={channels} is not divisible by groups={groups}: each group convolves "
                 f"c_in / groups input channels into filters / groups maps, so both must be whole. "
-                f"groups that divide c_in={c_in} and filters={filters}: {', '.join(map(str, fitting))}."
+                f"groups that divide c_in={c_in} and filters={filters}: {fitting}."
             )
     return c_in // groups
 
@@ -61,10 +56,10 @@ def conv2d_params(kernel_size, c_in, filters, use_bias=True, groups=1):
         >>> conv2d_params((3, 3), 64, 128, use_bias=False, groups=4)
         18432
     """
-    kh, kw = _positive_pair(kernel_size, "kernel_size")
-    c_in, filters = _positive_int(c_in, "c_in"), _positive_int(filters, "filters")
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    c_in, filters = positive_int(c_in, "c_in"), positive_int(filters, "filters")
     per_group = _channels_per_group(c_in, filters, groups)
-    return kh * kw * per_group * filters + (filters if _flag(use_bias, "use_bias") else 0)
+    return kh * kw * per_group * filters + (filters if boolean(use_bias, "use_bias") else 0)
 
 
 def dense_params(inputs, units, use_bias=True):
@@ -74,8 +69,8 @@ def dense_params(inputs, units, use_bias=True):
         >>> dense_params(7 * 7 * 64, 100)  # after Flatten in the Fashion-MNIST CNN
         313700
     """
-    inputs, units = _positive_int(inputs, "inputs"), _positive_int(units, "units")
-    return inputs * units + (units if _flag(use_bias, "use_bias") else 0)
+    inputs, units = positive_int(inputs, "inputs"), positive_int(units, "units")
+    return inputs * units + (units if boolean(use_bias, "use_bias") else 0)
 
 
 def depthwise_conv2d_params(kernel_size, c_in, depth_multiplier=1, use_bias=True):
@@ -90,10 +85,10 @@ def depthwise_conv2d_params(kernel_size, c_in, depth_multiplier=1, use_bias=True
         >>> depthwise_conv2d_params(3, 32, depth_multiplier=2, use_bias=False)
         576
     """
-    kh, kw = _positive_pair(kernel_size, "kernel_size")
-    c_in = _positive_int(c_in, "c_in")
-    maps = c_in * _positive_int(depth_multiplier, "depth_multiplier")
-    return kh * kw * maps + (maps if _flag(use_bias, "use_bias") else 0)
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    c_in = positive_int(c_in, "c_in")
+    maps = c_in * positive_int(depth_multiplier, "depth_multiplier")
+    return kh * kw * maps + (maps if boolean(use_bias, "use_bias") else 0)
 
 
 def separable_conv2d_params(kernel_size, c_in, filters, depth_multiplier=1, use_bias=True):
@@ -106,10 +101,10 @@ def separable_conv2d_params(kernel_size, c_in, filters, depth_multiplier=1, use_
         >>> separable_conv2d_params(3, 32, 64)  # versus conv2d_params(3, 32, 64) = 18496
         2400
     """
-    kh, kw = _positive_pair(kernel_size, "kernel_size")
-    c_in, filters = _positive_int(c_in, "c_in"), _positive_int(filters, "filters")
-    maps = c_in * _positive_int(depth_multiplier, "depth_multiplier")
-    return kh * kw * maps + maps * filters + (filters if _flag(use_bias, "use_bias") else 0)
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    c_in, filters = positive_int(c_in, "c_in"), positive_int(filters, "filters")
+    maps = c_in * positive_int(depth_multiplier, "depth_multiplier")
+    return kh * kw * maps + maps * filters + (filters if boolean(use_bias, "use_bias") else 0)
 
 
 def batch_norm_params(channels):
@@ -123,7 +118,7 @@ def batch_norm_params(channels):
         >>> batch_norm_params(64)  # 128 trainable + 128 non-trainable
         256
     """
-    return 4 * _positive_int(channels, "channels")
+    return 4 * positive_int(channels, "channels")
 
 
 # --------------------------------------------------------------------------- operations
@@ -139,10 +134,10 @@ def conv2d_macs(output_height, output_width, kernel_size, c_in, filters, groups=
         >>> conv2d_macs(150, 100, 5, 3, 200)  # 'same' padding keeps 150x100
         225000000
     """
-    h = _positive_int(output_height, "output_height")
-    w = _positive_int(output_width, "output_width")
-    kh, kw = _positive_pair(kernel_size, "kernel_size")
-    c_in, filters = _positive_int(c_in, "c_in"), _positive_int(filters, "filters")
+    h = positive_int(output_height, "output_height")
+    w = positive_int(output_width, "output_width")
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    c_in, filters = positive_int(c_in, "c_in"), positive_int(filters, "filters")
     return h * w * kh * kw * _channels_per_group(c_in, filters, groups) * filters
 
 
@@ -153,7 +148,7 @@ def dense_macs(inputs, units):
         >>> dense_macs(3136, 100)
         313600
     """
-    return _positive_int(inputs, "inputs") * _positive_int(units, "units")
+    return positive_int(inputs, "inputs") * positive_int(units, "units")
 
 
 # --------------------------------------------------------------------------- receptive field
@@ -165,7 +160,7 @@ two neighbouring units of the layer are (``jump``, the product of the strides)."
 
 def _one_axis(value, name, where):
     """Return an int from an int or a square pair; a non-square pair sees different rows and columns."""
-    rows, cols = _positive_pair(value, name)
+    rows, cols = positive_pair(value, name)
     if rows != cols:
         raise ValueError(
             f"{where} has {name}={value!r}: rows and columns see different fields. "
@@ -602,8 +597,8 @@ def profile(model, batch_size=1, bytes_per_value=4):
     import_tensorflow()
     import keras
 
-    batch_size = _positive_int(batch_size, "batch_size")
-    bytes_per_value = _positive_int(bytes_per_value, "bytes_per_value")
+    batch_size = positive_int(batch_size, "batch_size")
+    bytes_per_value = positive_int(bytes_per_value, "bytes_per_value")
     rows = []
     for name, layer, node in _walk(_check_model(model, keras), keras):
         values, shape = _values_per_example(name, node)

@@ -232,7 +232,7 @@ def test_too_small_inputs_say_the_minimum():
         alexnet.alexnet(input_shape=(66, 66, 3))
     with pytest.raises(ValueError, match=r"too small for alexnet_small.*at least \d+x\d+"):
         alexnet.alexnet_small(input_shape=(8, 8, 3))
-    with pytest.raises(ValueError, match=r"\(height, width, channels\)"):
+    with pytest.raises(TypeError, match=r"\(height, width, channels\)"):
         alexnet.alexnet(input_shape=227)
 
 

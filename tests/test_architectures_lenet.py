@@ -204,7 +204,7 @@ def test_too_small_inputs_say_the_minimum():
 def test_bad_classes_and_activation():
     with pytest.raises(ValueError, match="classes must be an int >= 2"):
         lenet.lenet5(classes=1)
-    with pytest.raises(ValueError, match="classes must be an int >= 2"):
+    with pytest.raises(TypeError, match="classes must be an int; received classes=10.0"):
         lenet.lenet5_1998(classes=10.0)
     with pytest.raises(ValueError):
         lenet.lenet5(activation="not_an_activation")

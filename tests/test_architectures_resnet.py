@@ -202,7 +202,7 @@ def test_residual_unit_config_round_trip_and_saving(tmp_path):
 def test_residual_unit_rejects_bad_arguments():
     with pytest.raises(ValueError, match=r"filters must be a positive int; received filters=0"):
         resnet.ResidualUnit(0)
-    with pytest.raises(ValueError, match=r"strides must be a positive int; received strides=1.5"):
+    with pytest.raises(TypeError, match=r"strides must be an int; received strides=1.5"):
         resnet.ResidualUnit(8, strides=1.5)
 
 

@@ -75,7 +75,7 @@ def test_se_block_rejects_a_reduction_that_does_not_divide_the_channels():
         senet.se_block(x, reduction=16)
     with pytest.raises(ValueError, match="reduction must be a positive int; received reduction=0"):
         senet.se_block(x, reduction=0)
-    with pytest.raises(ValueError, match="received reduction=2.0"):
+    with pytest.raises(TypeError, match="received reduction=2.0"):
         senet.se_params(24, 2.0)
 
 

@@ -133,15 +133,28 @@ def test_too_small_inputs_say_how_small_is_too_small(builder, shape, match):
         builder(input_shape=shape)
 
 
-@pytest.mark.parametrize("classes", [0, 1, 2.5, True, "10"])
-def test_wrong_classes(classes):
-    with pytest.raises(ValueError, match="classes must be an int >= 2"):
+@pytest.mark.parametrize(
+    ("classes", "error", "match"),
+    [
+        (0, ValueError, "classes must be an int >= 2"),
+        (1, ValueError, "classes must be an int >= 2"),
+        (2.5, TypeError, "classes must be an int"),
+        (True, TypeError, "classes must be an int"),
+        ("10", TypeError, "classes must be an int"),
+    ],
+)
+def test_wrong_classes(classes, error, match):
+    with pytest.raises(error, match=match):
         vgg.vgg_small(classes=classes)
 
 
-@pytest.mark.parametrize("shape", [(32, 32), (32, 32, 0), "32x32x3", 32, (32.0, 32, 3)])
-def test_wrong_input_shapes(shape):
-    with pytest.raises(ValueError, match=r"input_shape must be \(height, width, channels\)"):
+@pytest.mark.parametrize(
+    ("shape", "error"),
+    [((32, 32), ValueError), ((32, 32, 0), ValueError), ("32x32x3", TypeError), (32, TypeError),
+     ((32.0, 32, 3), TypeError)],
+)
+def test_wrong_input_shapes(shape, error):
+    with pytest.raises(error, match=r"input_shape must be \(height, width, channels\)"):
         vgg.vgg_small(input_shape=shape)
 
 
@@ -149,7 +162,7 @@ def test_wrong_block_arguments():
     x = keras.Input((32, 32, 3))
     with pytest.raises(ValueError, match="filters must be a positive int"):
         vgg.vgg_block(x, 0, 2, "b")
-    with pytest.raises(ValueError, match="convs must be a positive int"):
+    with pytest.raises(TypeError, match="convs must be an int; received convs=1.5"):
         vgg.vgg_block(x, 8, 1.5, "b")
     with pytest.raises(ValueError, match="at least one"):
         vgg.vgg([])

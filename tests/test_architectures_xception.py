@@ -226,15 +226,23 @@ def test_too_small_inputs_say_the_size_the_halvings_and_the_minimum():
         xc.xception_small((32, 8, 3))
 
 
-@pytest.mark.parametrize("input_shape", [(32, 32), (32, 32, 0), [32.0, 32, 3], "32x32x3"])
-def test_malformed_input_shapes_are_refused(input_shape):
-    with pytest.raises(ValueError, match=r"input_shape must be \(height, width, channels\)"):
+@pytest.mark.parametrize(
+    ("input_shape", "error"),
+    [((32, 32), ValueError), ((32, 32, 0), ValueError), ([32.0, 32, 3], TypeError), ("32x32x3", TypeError)],
+)
+def test_malformed_input_shapes_are_refused(input_shape, error):
+    with pytest.raises(error, match=r"input_shape must be \(height, width, channels\)"):
         xc.xception_small(input_shape)
 
 
-@pytest.mark.parametrize("classes", [1, 0, "10", 2.0, True])
-def test_wrong_classes_are_refused(classes):
-    with pytest.raises(ValueError, match="classes must be an int >= 2"):
+@pytest.mark.parametrize(
+    ("classes", "error", "match"),
+    [(1, ValueError, "classes must be an int >= 2"), (0, ValueError, "classes must be an int >= 2"),
+     ("10", TypeError, "classes must be an int"), (2.0, TypeError, "classes must be an int"),
+     (True, TypeError, "classes must be an int")],
+)
+def test_wrong_classes_are_refused(classes, error, match):
+    with pytest.raises(error, match=match):
         xc.xception_small(classes=classes)
 
 
