@@ -2,7 +2,7 @@
 
 Notebook 06 asks three questions of every network: how many numbers does it learn, how much
 arithmetic does one image cost, and how much memory do its feature maps take? The formula
-functions answer them for one layer, by hand; :func:`profile` answers them for a whole Keras
+functions answer them for one layer, by hand; :func:`layer_table` answers them for a whole Keras
 model, layer by layer, inside nested models and custom layers too. :func:`receptive_field`
 answers a fourth: how much of the image can one unit see?
 
@@ -223,7 +223,7 @@ def receptive_field_of(model, layer_name=None):
     """Return the :class:`ReceptiveField` of one unit of ``layer_name``'s output in a Keras model.
 
     The model must be a chain (Sequential, or functional without branches; nested models and
-    custom layers with sublayers are followed into, as in :func:`profile`). Without
+    custom layers with sublayers are followed into, as in :func:`layer_table`). Without
     ``layer_name``, the walk stops before the first layer that mixes every position
     (``Flatten``, ``Dense``, global pooling, ``Reshape``): the result is the field of the last
     feature map. Convolutions (plain, depthwise, separable) and pooling widen the
@@ -278,14 +278,14 @@ def receptive_field_of(model, layer_name=None):
     return receptive_field(stack)
 
 
-# --------------------------------------------------------------------------- profile of a model
+# --------------------------------------------------------------------------- layer table of a model
 
-ProfileRow = namedtuple(
-    "ProfileRow", "name type output_shape params trainable_params macs activation_bytes note"
+LayerRow = namedtuple(
+    "LayerRow", "name type output_shape params trainable_params macs activation_bytes note"
 )
-ProfileRow.__doc__ = "One layer of a :class:`Profile`; ``note`` says what was not counted, or is empty."
+LayerRow.__doc__ = "One layer of a :class:`LayerTable`; ``note`` says what was not counted, or is empty."
 
-# (header, field, right-aligned): the columns of Profile.to_text and Profile.to_markdown.
+# (header, field, right-aligned): the columns of LayerTable.to_text and LayerTable.to_markdown.
 _COLUMNS = (
     ("Layer", "name", False),
     ("Type", "type", False),
@@ -306,16 +306,17 @@ def _si(number, unit=""):
     return f"{number} {unit}".rstrip()
 
 
-class Profile:
+class LayerTable:
     """A layer-by-layer count of a model's parameters, MACs and activation memory.
 
     Attributes:
         name: the model's name.
-        rows: one :class:`ProfileRow` per layer, in the order the model runs them.
+        rows: one :class:`LayerRow` per layer, in the order the model runs them.
         batch_size, bytes_per_value: what ``macs`` and ``activation_bytes`` assume.
         params, trainable_params, non_trainable_params, macs, activation_bytes: totals.
 
-    ``print(profile)`` shows :meth:`to_text`; a notebook shows :meth:`to_markdown`.
+    ``print(table)`` shows :meth:`to_text`; a notebook shows :meth:`to_markdown`. Both, and the
+    repr, are titled "Profile of" the model, as the notebooks' recorded outputs show them.
     """
 
     def __init__(self, name, rows, batch_size, bytes_per_value):
@@ -330,7 +331,7 @@ class Profile:
     def _table(self):
         """Return the columns shown, the header, and the layer rows and total row as cell strings."""
         columns = [c for c in _COLUMNS if c[1] != "note" or any(row.note for row in self.rows)]
-        total = ProfileRow("Total", "", "", self.params, self.trainable_params, self.macs,
+        total = LayerRow("Total", "", "", self.params, self.trainable_params, self.macs,
                            self.activation_bytes, "")
         cells = [
             [f"{value:,}" if isinstance(value, int) else value
@@ -349,7 +350,7 @@ class Profile:
         ]
 
     def to_text(self):
-        """Return the profile as a plain-text table with aligned columns and a total row."""
+        """Return the table as a plain-text table with aligned columns and a total row."""
         columns, header, body, total = self._table()
         widths = [max(len(line[i]) for line in [header, *body, total]) for i in range(len(columns))]
 
@@ -363,7 +364,7 @@ class Profile:
         return "\n".join([*lines, *self._summary()])
 
     def to_markdown(self):
-        """Return the profile as a Markdown table (layer names in code font) and a summary line."""
+        """Return the table as a Markdown table (layer names in code font) and a summary line."""
         columns, header, body, total = self._table()
         for cells in body:
             cells[0] = f"`{cells[0]}`"
@@ -432,7 +433,7 @@ def _walk(model, keras, prefix="", seen=None):
             raise ValueError(
                 f"layer '{name}' is used more than once (shared weights); each call has its own "
                 "output shape and MACs but the layer owns its parameters once, so a table with "
-                "one row per layer cannot hold it. Give each call its own layer to profile it."
+                "one row per layer cannot hold it. Give each call its own layer to count it."
             )
         seen[id(layer)] = layer
         node = calls[id(layer)][0]
@@ -545,8 +546,8 @@ def _macs_per_example(layer, values, keras):
     return values // maps * kernels
 
 
-def profile(model, batch_size=1, bytes_per_value=4):
-    """Return a :class:`Profile`: parameters, MACs and activation memory of every layer of ``model``.
+def layer_table(model, batch_size=1, bytes_per_value=4):
+    """Return a :class:`LayerTable`: parameters, MACs and activation memory of every layer of ``model``.
 
     Args:
         model: a built Sequential or functional Keras model with a fixed input size. Nested
@@ -580,7 +581,7 @@ def profile(model, batch_size=1, bytes_per_value=4):
         >>> model = keras.Sequential([keras.Input((28, 28, 1), name="image"),
         ...     L.Conv2D(8, 3, padding="same", name="conv"), L.MaxPooling2D(2, name="pool"),
         ...     L.Flatten(name="flatten"), L.Dense(10, name="dense")], name="tiny")
-        >>> print(profile(model))
+        >>> print(layer_table(model))
         Profile of 'tiny'
         Layer    Type          Output shape       Params  Trainable    MACs  Activation bytes
         -------------------------------------------------------------------------------------
@@ -603,7 +604,7 @@ def profile(model, batch_size=1, bytes_per_value=4):
     for name, layer, node in _walk(_check_model(model, keras), keras):
         values, shape = _values_per_example(name, node)
         macs = _macs_per_example(layer, values, keras)
-        rows.append(ProfileRow(
+        rows.append(LayerRow(
             name=name,
             type=type(layer).__name__,
             output_shape=shape,
@@ -613,4 +614,9 @@ def profile(model, batch_size=1, bytes_per_value=4):
             activation_bytes=values * batch_size * bytes_per_value,
             note="" if macs is not None else "MACs not counted",
         ))
-    return Profile(model.name, rows, batch_size, bytes_per_value)
+    return LayerTable(model.name, rows, batch_size, bytes_per_value)
+
+
+# The name this function had before "profile" came to mean only the fast/full switch of
+# course_lib.training; kept for course_lib.checks, which is restructured on another branch.
+profile = layer_table

@@ -100,7 +100,7 @@ def test_total_equals_the_papers_table_counted_with_the_formulas(models):
     expected = paper_counts()
     assert model.count_params() == sum(p for p, _ in expected.values()) == 6_998_552
     assert params_by_row(model) == {row: p for row, (p, _) in expected.items()}
-    profile = counting.profile(model)
+    profile = counting.layer_table(model)
     assert profile.params == model.count_params()
     assert profile.macs == sum(m for _, m in expected.values()) == 1_582_671_872
     assert not any(row.note for row in profile.rows)
@@ -131,7 +131,7 @@ def test_without_bottlenecks(models):
     model = models["flat"]
     expected = paper_counts(bottlenecks=False)
     assert model.count_params() == sum(p for p, _ in expected.values()) == 25_305_944
-    assert counting.profile(model).macs == sum(m for _, m in expected.values())
+    assert counting.layer_table(model).macs == sum(m for _, m in expected.values())
     assert not any("reduce" in layer.name and layer.name.startswith("inception") for layer in model.layers)
     c_in = 192
     for stage, side, *filters in PAPER_MODULES:
@@ -178,7 +178,7 @@ def test_inception_module_shapes_names_and_counts(shape, filters, bottlenecks):
     reduce = {"m_3x3_reduce", "m_5x5_reduce"}
     assert names == {"m_1x1", "m_3x3", "m_5x5", "m_pool", "m_pool_proj", "m_output"} | (reduce if bottlenecks else set())
     assert model.count_params() == g.inception_params(shape[2], *filters, bottlenecks=bottlenecks)
-    assert counting.profile(model).macs == g.inception_macs(*shape, *filters, bottlenecks=bottlenecks)
+    assert counting.layer_table(model).macs == g.inception_macs(*shape, *filters, bottlenecks=bottlenecks)
     assert model.get_layer("m_pool").strides == (1, 1)
 
 

@@ -105,8 +105,8 @@ def test_se_resnet50_puts_one_block_on_each_residual_branch_before_the_addition(
 
 
 def test_se_resnet50_macs_add_the_dense_layers(published):
-    with_se = counting.profile(published["se_resnet50"])
-    without = counting.profile(published["resnet50"])
+    with_se = counting.layer_table(published["se_resnet50"])
+    without = counting.layer_table(published["resnet50"])
     assert with_se.macs - without.macs == sum(2 * c * c // 16 for c in UNIT_CHANNELS)
     assert (with_se.macs - without.macs) / without.macs < 0.001
 

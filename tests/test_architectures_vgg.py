@@ -31,7 +31,7 @@ def weighted_layers(model):
 def test_published_parameter_counts_equal_keras_applications(models, ours, theirs, params):
     assert models[ours].count_params() == params
     assert models[theirs].count_params() == params
-    assert counting.profile(models[ours]).params == params
+    assert counting.layer_table(models[ours]).params == params
 
 
 @pytest.mark.parametrize("ours, theirs", [("vgg16", "keras16"), ("vgg19", "keras19")])
@@ -58,13 +58,13 @@ def formula_counts(blocks, side=224, dense=(4096, 4096), classes=1000):
 
 @pytest.mark.parametrize("name, blocks", [("vgg16", vgg.VGG16_BLOCKS), ("vgg19", vgg.VGG19_BLOCKS)])
 def test_profile_equals_the_formulas(models, name, blocks):
-    profile = counting.profile(models[name])
+    profile = counting.layer_table(models[name])
     assert (profile.params, profile.macs) == formula_counts(blocks)
     assert not any(row.note for row in profile.rows)
 
 
 def test_vgg16_macs_and_where_they_are(models):
-    profile = counting.profile(models["vgg16"])
+    profile = counting.layer_table(models["vgg16"])
     assert profile.macs == pytest.approx(15.5e9, rel=0.01)  # the figure usually quoted
     rows = {row.name: row for row in profile.rows}
     conv_macs = sum(row.macs for row in profile.rows if row.type == "Conv2D")

@@ -89,13 +89,13 @@ def test_macs_equal_the_sum_of_the_formulas(models):
     macs += 8 * 3 * _separable_macs(19, 728, 728)  # the middle flow
     macs += _separable_macs(10, 1024, 1536) + _separable_macs(10, 1536, 2048)
     macs += counting.dense_macs(2048, 1000)
-    assert counting.profile(ours).macs == counting.profile(keras_xception).macs == macs
+    assert counting.layer_table(ours).macs == counting.layer_table(keras_xception).macs == macs
     assert macs == pytest.approx(8.4e9, rel=0.01)  # the figure usually quoted for Xception
 
 
 def test_profile_totals_match_keras(models):
     ours, _ = models
-    profile = counting.profile(ours)
+    profile = counting.layer_table(ours)
     assert profile.params == ours.count_params()
     assert profile.non_trainable_params == 54_528
     assert not any(row.note for row in profile.rows), "every layer's MACs are counted"
@@ -148,7 +148,7 @@ def test_savings_are_one_over_c_out_plus_one_over_k_squared(kernel_size, c_in, c
     assert Fraction(separable, regular) == ratio
     # The same ratio for the operations: profile two one-layer models on a 16x16 input.
     def macs(layer):
-        return counting.profile(keras.Sequential([keras.Input((16, 16, c_in)), layer])).macs
+        return counting.layer_table(keras.Sequential([keras.Input((16, 16, c_in)), layer])).macs
 
     kwargs = {"padding": "same", "use_bias": False}
     assert Fraction(macs(L.SeparableConv2D(c_out, kernel_size, **kwargs)),
@@ -199,7 +199,7 @@ def test_xception_small_shapes_counts_and_a_forward_pass():
     sizes = [model.get_layer(name).output.shape[1:3] for name in
              ("block1_conv2_act", "block2_add", "block3_add", "block4_add", "block5_add")]
     assert sizes == [(16, 16), (8, 8), (4, 4), (4, 4), (2, 2)]
-    assert counting.profile(model).params == model.count_params()
+    assert counting.layer_table(model).params == model.count_params()
     momenta = {layer.momentum for layer in model.layers if isinstance(layer, L.BatchNormalization)}
     assert momenta == {SMALL_BN_MOMENTUM} == {0.9}
     # One eager forward pass (a training step would first trace the whole graph: slow, and the

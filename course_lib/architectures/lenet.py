@@ -310,8 +310,8 @@ def lenet5_1998(input_shape=(32, 32, 1), classes=10):
     its output would be larger than 1x1. The input must be at least 32x32.
 
     Example:
-        >>> profile = counting.profile(lenet5_1998())
-        >>> profile.trainable_params, profile.params
+        >>> table = counting.layer_table(lenet5_1998())
+        >>> table.trainable_params, table.params
         (60000, 60840)
     """
     stages = (*_LENET_STAGES, (5, 1, "valid"))
