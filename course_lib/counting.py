@@ -18,6 +18,7 @@ Conventions (layout NHWC, kernels ``(kh, kw, c_in, c_out)``, as in :mod:`course_
 import math
 from collections import namedtuple
 
+from course_lib import _keras_internals
 from course_lib.session import import_tensorflow
 from course_lib.validation import boolean, divisors, positive_int, positive_pair
 
@@ -249,10 +250,10 @@ def receptive_field_of(model, layer_name=None):
     if layer_name is not None and layer_name not in names:
         raise ValueError(f"model '{model.name}' has no layer named {layer_name!r}.")
     stack = []
-    for name, layer, node in path:
-        if len(node.input_tensors) > 1:
+    for name, layer, call in path:
+        if len(call.input_tensors) > 1:
             raise ValueError(
-                f"layer '{name}' ({type(layer).__name__}) merges {len(node.input_tensors)} branches; "
+                f"layer '{name}' ({type(layer).__name__}) merges {len(call.input_tensors)} branches; "
                 "receptive_field_of follows a single chain of layers. Give the branches to "
                 "receptive_field one at a time and take the largest."
             )
@@ -387,16 +388,10 @@ class LayerTable:
         )
 
 
-def _graph(model, keras):
-    """Return the functional graph that holds ``model``'s layers, or ``None`` if it has none."""
-    graph = model._functional if isinstance(model, keras.Sequential) else model
-    return graph if hasattr(graph, "_nodes_by_depth") else None
-
-
 def _check_model(model, keras):
     if not isinstance(model, keras.Model):
         raise TypeError(f"expected a Keras model; received {type(model).__name__}.")
-    if _graph(model, keras) is not None:
+    if _keras_internals.graph(model, keras) is not None:
         return model
     if isinstance(model, keras.Sequential):
         raise ValueError(
@@ -412,20 +407,16 @@ def _check_model(model, keras):
 
 
 def _walk(model, keras, prefix="", seen=None):
-    """Yield ``(name, operation, node)`` for every call in ``model``'s graph, in run order.
+    """Yield ``(name, operation, call)`` for every call in ``model``'s graph, in run order.
 
-    Nested models are opened, and so are custom layers with sublayers (see :func:`_trace_call`):
-    their calls are named ``outer/inner``. Keras keeps a model's graph in private attributes
-    (``_functional``, ``_nodes_by_depth``), the same ones ``model.summary()`` reads. The input
-    layers of nested models and traced calls are skipped: their tensor is the output of the call
-    before.
+    Nested models are opened, and so are custom layers with sublayers (see
+    :func:`course_lib._keras_internals.traced_call`): their calls are named ``outer/inner``. The
+    input layers of nested models and traced calls are skipped: their tensor is the output of the
+    call before.
     """
     seen = {} if seen is None else seen  # id -> operation, kept alive so that no id is reused
-    graph = _graph(model, keras)
-    calls = {}
-    for nodes in graph._nodes_by_depth.values():
-        for node in nodes:
-            calls.setdefault(id(node.operation), []).append(node)
+    graph = _keras_internals.graph(model, keras)
+    calls = _keras_internals.calls(graph)
     names = _operation_names(graph.operations, keras)
     for layer in graph.operations:
         name = prefix + names[id(layer)]
@@ -436,22 +427,22 @@ def _walk(model, keras, prefix="", seen=None):
                 "one row per layer cannot hold it. Give each call its own layer to count it."
             )
         seen[id(layer)] = layer
-        node = calls[id(layer)][0]
+        call = calls[id(layer)][0]
         if prefix and isinstance(layer, keras.layers.InputLayer):
             continue
         if isinstance(layer, keras.Model):
-            inner = _graph(layer, keras)
+            inner = _keras_internals.graph(layer, keras)
         else:
-            inner = _trace_call(layer, node, keras)
+            inner = _keras_internals.traced_call(layer, call, keras)
         if inner is None:
-            yield name, layer, node
+            yield name, layer, call
             continue
         rows = list(_walk(inner, keras, f"{name}/", seen))
         opened = {id(w) for _, operation, _ in rows for w in _weights(operation)}
         if opened == {id(w) for w in layer.weights}:
             yield from rows
         else:  # weights of its own, or sublayers its call does not use: count it as one layer
-            yield name, layer, node
+            yield name, layer, call
 
 
 def _weights(operation, trainable=False):
@@ -482,44 +473,9 @@ def _operation_names(operations, keras):
     return names
 
 
-def _trace_call(layer, node, keras):
-    """Return a graph of ``layer.call`` on fresh inputs shaped like ``node``'s, or ``None``.
-
-    Only a layer with sublayers (a custom layer such as ``resnet.ResidualUnit``) is traced: its
-    ``call`` runs on new ``keras.Input`` tensors, so its sublayers form a graph of their own that
-    :func:`_walk` can open like a nested model. ``layer`` itself is not called, so the model
-    keeps its graph; the calls the trace adds to the sublayers are removed again.
-    """
-    if not isinstance(layer, keras.layers.Layer) or not layer._flatten_layers(include_self=False):
-        return None
-
-    def fresh(value):
-        if isinstance(value, keras.KerasTensor):
-            return keras.Input(batch_shape=value.shape, dtype=value.dtype)
-        return value
-
-    args = keras.tree.map_structure(fresh, node.arguments.args)
-    kwargs = keras.tree.map_structure(fresh, node.arguments.kwargs)
-    inputs = [value for value in keras.tree.flatten((args, kwargs)) if isinstance(value, keras.KerasTensor)]
-    # Each call of a sublayer appends a node to its lists; the trace's are dropped afterwards.
-    lengths = [
-        (nodes, len(nodes))
-        for sublayer in layer._flatten_layers(include_self=False)
-        for nodes in (sublayer._inbound_nodes, sublayer._outbound_nodes)
-    ]
-    try:
-        return keras.Function(inputs, layer.call(*args, **kwargs))
-    except Exception:  # a call that needs real tensors (e.g. it calls tf.* functions) cannot be traced
-        return None
-    finally:
-        for nodes, length in lengths:
-            while len(nodes) > length:
-                nodes.pop()
-
-
-def _values_per_example(name, node):
+def _values_per_example(name, call):
     """Return the number of values a layer call outputs for one example (batch axis left out)."""
-    shapes = [tuple(tensor.shape) for tensor in node.output_tensors]
+    shapes = [tuple(tensor.shape) for tensor in call.output_tensors]
     for shape in shapes:
         if None in shape[1:]:
             raise ValueError(
@@ -601,8 +557,8 @@ def layer_table(model, batch_size=1, bytes_per_value=4):
     batch_size = positive_int(batch_size, "batch_size")
     bytes_per_value = positive_int(bytes_per_value, "bytes_per_value")
     rows = []
-    for name, layer, node in _walk(_check_model(model, keras), keras):
-        values, shape = _values_per_example(name, node)
+    for name, layer, call in _walk(_check_model(model, keras), keras):
+        values, shape = _values_per_example(name, call)
         macs = _macs_per_example(layer, values, keras)
         rows.append(LayerRow(
             name=name,
