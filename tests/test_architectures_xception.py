@@ -176,7 +176,7 @@ def test_separable_block_puts_the_relu_where_asked():
 
 def test_separable_block_passes_the_momentum_to_batch_normalization():
     x = keras.Input((8, 8, 4))
-    model = keras.Model(x, xc.separable_block(x, 4, name="b", momentum=0.9))
+    model = keras.Model(x, xc.separable_block(x, 4, name="b", bn_momentum=0.9))
     assert model.get_layer("b_bn").momentum == 0.9
 
 
