@@ -19,7 +19,7 @@ import math
 from collections import namedtuple
 
 from course_lib import _keras_internals
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 from course_lib.validation import boolean, divisors, positive_int, positive_pair
 
 # --------------------------------------------------------------------------- argument checks
@@ -237,8 +237,7 @@ def receptive_field_of(model, layer_name=None):
         >>> receptive_field_of(model)
         ReceptiveField(size=8, jump=2)
     """
-    import_tensorflow()
-    import keras
+    keras = import_keras()
 
     L = keras.layers
     widening = (L.Conv2D, L.DepthwiseConv2D, L.SeparableConv2D, L.MaxPooling2D, L.AveragePooling2D)
@@ -551,8 +550,7 @@ def layer_table(model, batch_size=1, bytes_per_value=4):
         Non-trainable params: 0
         Batch of 1, 4 bytes per value: 72.1 k MACs, 40.8 kB of activations
     """
-    import_tensorflow()
-    import keras
+    keras = import_keras()
 
     batch_size = positive_int(batch_size, "batch_size")
     bytes_per_value = positive_int(bytes_per_value, "bytes_per_value")

@@ -228,10 +228,9 @@ def load_keras_dataset(name, allow_download=True, verbose=True):
     if cached is not None:
         return _standardise(cached), "cache"
     if allow_download and online():
-        from course_lib.session import import_tensorflow
+        from course_lib.session import import_keras
 
-        import_tensorflow()
-        import keras
+        keras = import_keras()
 
         return _standardise(getattr(keras.datasets, name).load_data()), "download"
     stand_in = KERAS_DATASETS[name][0]

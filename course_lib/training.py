@@ -112,10 +112,10 @@ def fit_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0
         >>> len(curves["loss"]), curves["loss"][-1] < curves["loss"][0]
         (3, True)
     """
-    from course_lib.session import import_tensorflow
+    from course_lib.session import import_keras, import_tensorflow
 
     tf = import_tensorflow()
-    import keras
+    keras = import_keras()
 
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a Keras model; received {type(model).__name__}.")

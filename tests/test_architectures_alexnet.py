@@ -10,10 +10,10 @@ import pytest
 
 from course_lib import counting
 from course_lib.architectures import alexnet
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras, import_tensorflow
 
 tf = import_tensorflow()
-import keras  # noqa: E402
+keras = import_keras()
 
 numpy = keras.ops.convert_to_numpy
 

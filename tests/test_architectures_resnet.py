@@ -5,10 +5,10 @@ import pytest
 
 from course_lib import counting
 from course_lib.architectures import resnet
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras, import_tensorflow
 
 tf = import_tensorflow()
-import keras  # after import_tensorflow, which keeps TensorFlow's start-up quiet
+keras = import_keras()
 
 L = keras.layers
 

@@ -5,10 +5,9 @@ import pytest
 
 from course_lib import counting
 from course_lib.architectures import vgg
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # noqa: E402
+keras = import_keras()
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,9 @@ import pytest
 from course_lib import counting
 from course_lib.architectures import xception as xc
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # after import_tensorflow, which keeps TensorFlow's start-up quiet
+keras = import_keras()
 
 L = keras.layers
 

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_lib import conv, counting
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras, import_tensorflow
 
 tf = import_tensorflow()
-import keras  # after import_tensorflow, which keeps TensorFlow's start-up quiet
+keras = import_keras()
 
 L = keras.layers
 KERNELS = st.one_of(st.integers(1, 5), st.tuples(st.integers(1, 5), st.integers(1, 5)))

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from course_lib import _keras_internals
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which keeps TensorFlow's start-up quiet)
+keras = import_keras()
 
 PRIVATE_KERAS = re.compile(r"_nodes_by_depth|_flatten_layers|_inbound_nodes|_outbound_nodes|\._functional\b|keras\.src")
 

@@ -24,10 +24,10 @@ times only in 227x227 (``(227 - 11) / 4 + 1 = 55``, the 55x55 the paper's figure
 """
 
 from course_lib.architectures import _validate
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras, import_tensorflow
 
 tf = import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow's start-up lines)
+keras = import_keras()
 
 # --------------------------------------------------------------------------- local response normalisation
 

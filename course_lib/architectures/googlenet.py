@@ -28,10 +28,9 @@ Layer names follow the Caffe model: ``inception_3a_1x1``, ``inception_3a_3x3_red
 
 from course_lib.architectures import _validate
 from course_lib.counting import conv2d_macs, conv2d_params
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow's start-up lines)
+keras = import_keras()
 
 # The paper's Table 1: (f1, f3_reduce, f3, f5_reduce, f5, pool_proj) of each inception module.
 GOOGLENET_MODULES = {

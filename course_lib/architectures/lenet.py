@@ -25,10 +25,9 @@ from collections import namedtuple
 
 from course_lib import counting
 from course_lib.architectures import _validate
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow's start-up lines)
+keras = import_keras()
 
 # Table I of the paper: which S2 maps (0-5) each C3 map (0-15) reads. Maps 0-5 read three
 # neighbouring maps, 6-11 four neighbouring maps, 12-14 four maps that are not all neighbours,

@@ -27,10 +27,9 @@ keeps the design at a size that trains in seconds on 32x32 images.
 
 from course_lib.architectures import _validate
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which keeps TensorFlow's start-up quiet)
+keras = import_keras()
 
 __all__ = ["separable_block", "xception", "xception_small", "smallest_input"]
 
