@@ -239,7 +239,7 @@ def test_too_small_inputs_say_the_minimum():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="classes must be an int >= 2"):
         alexnet.alexnet(classes=1)
-    with pytest.raises(ValueError, match="two_towers must be True or False"):
+    with pytest.raises(TypeError, match="two_towers must be True or False"):
         alexnet.alexnet(two_towers=2)
     with pytest.raises(ValueError, match=r"dropout must be a number in \[0, 1\)"):
         alexnet.alexnet_small(dropout=1.0)

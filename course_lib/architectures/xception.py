@@ -28,6 +28,7 @@ keeps the design at a size that trains in seconds on 32x32 images.
 from course_lib.architectures import _validate
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_keras
+from course_lib.validation import boolean
 
 keras = import_keras()
 
@@ -164,7 +165,7 @@ def downsampling_block(x, filters, block, first_relu=True, bn_momentum=0.99):
     shortcut = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"block{block}_shortcut_bn")(
         shortcut
     )
-    relu = "before" if first_relu else None
+    relu = "before" if boolean(first_relu, "first_relu") else None
     x = separable_block(x, first, f"block{block}_sepconv1", relu=relu, bn_momentum=bn_momentum)
     x = separable_block(x, second, f"block{block}_sepconv2", bn_momentum=bn_momentum)
     x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name=f"block{block}_pool")(x)
