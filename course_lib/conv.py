@@ -15,10 +15,11 @@ Two versions share one contract: :func:`conv2d_loops` spells the formula out wit
 """
 
 import math
-from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
+
+from course_lib.validation import divisors, is_int, numeric_array, positive_int, positive_pair
 
 PADDING_NAMES = ("valid", "same", "full")
 
@@ -30,76 +31,35 @@ _BLOCK_ELEMENTS = 1 << 18
 # --------------------------------------------------------------------------- argument checks
 
 
-def _positive_pair(value, name):
-    """Return ``(a, b)`` from an int or a pair of positive ints, or raise a helpful error."""
-    pair = (value, value) if isinstance(value, Integral) else value
-    try:
-        pair = tuple(pair)
-    except TypeError:
-        raise TypeError(
-            f"{name} must be an int or a pair of ints (rows, columns); received {name}={value!r}."
-        ) from None
-    if len(pair) != 2 or not all(isinstance(v, Integral) and not isinstance(v, bool) for v in pair):
-        raise TypeError(
-            f"{name} must be an int or a pair of ints (rows, columns); received {name}={value!r}."
-        )
-    if min(pair) < 1:
-        raise ValueError(
-            f"{name} must be positive: a window moves at least one pixel and is at least one "
-            f"pixel wide; received {name}={value!r}."
-        )
-    return int(pair[0]), int(pair[1])
-
-
-def _positive_int(value, name):
-    if not isinstance(value, Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int; received {name}={value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be positive; received {name}={value!r}.")
-    return int(value)
+def _is_pair(value):
+    return isinstance(value, (tuple, list)) and len(value) == 2
 
 
 def _check_padding_spec(padding):
     """Normalise ``padding`` to a name or to ``((top, bottom), (left, right))``."""
     if isinstance(padding, str):
-        name = padding.lower()
-        if name not in PADDING_NAMES:
+        if padding.lower() not in PADDING_NAMES:
             raise ValueError(
                 f"Unknown padding {padding!r}; expected one of {', '.join(map(repr, PADDING_NAMES))}, "
                 "an int p (p zeros on every side), a pair (rows, columns) or "
                 "((top, bottom), (left, right))."
             )
-        return name
-    bad = ValueError(
+        return padding.lower()
+    expected = (
         f"padding must be a name ({', '.join(PADDING_NAMES)}), an int, a pair of ints "
         f"(rows, columns) or ((top, bottom), (left, right)) of non-negative ints; "
         f"received padding={padding!r}."
     )
-    if isinstance(padding, Integral) and not isinstance(padding, bool):
+    if is_int(padding):
         padding = ((padding, padding), (padding, padding))
-    try:
-        rows, cols = padding
-        if isinstance(rows, Integral) and isinstance(cols, Integral):
-            padding = ((rows, rows), (cols, cols))
-        (top, bottom), (left, right) = padding
-    except (TypeError, ValueError):
-        raise bad from None
-    widths = (top, bottom, left, right)
-    if not all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 0 for v in widths):
-        raise bad
+    elif _is_pair(padding) and all(map(is_int, padding)):
+        padding = tuple((side, side) for side in padding)
+    if not (_is_pair(padding) and all(_is_pair(side) and all(map(is_int, side)) for side in padding)):
+        raise TypeError(expected)
+    (top, bottom), (left, right) = padding
+    if min(top, bottom, left, right) < 0:
+        raise ValueError(expected)
     return (int(top), int(bottom)), (int(left), int(right))
-
-
-def _numeric_array(value, name):
-    array = np.asarray(value)
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise TypeError(
-            f"{name} must hold numbers; received an array of dtype {array.dtype}. "
-            "Convert it first, e.g. np.asarray(image, dtype=np.float32)."
-        )
-    if np.iscomplexobj(array):
-        raise TypeError(f"{name} must be real; received complex dtype {array.dtype}.")
-    return array
 
 
 # --------------------------------------------------------------------------- sizes
@@ -117,9 +77,9 @@ def padding_widths(n, kernel_size, strides=1, padding="valid"):
         >>> padding_widths(13, 6, strides=5, padding="same")
         (1, 2)
     """
-    n = _positive_int(n, "n")
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(strides, "strides")
+    n = positive_int(n, "n")
+    k = positive_int(kernel_size, "kernel_size")
+    s = positive_int(strides, "strides")
     if isinstance(padding, str):
         name = _check_padding_spec(padding)
         if name == "valid":
@@ -127,18 +87,16 @@ def padding_widths(n, kernel_size, strides=1, padding="valid"):
         if name == "same":
             return same_padding(n, k, s)
         return k - 1, k - 1
-    if isinstance(padding, Integral) and not isinstance(padding, bool) and padding >= 0:
-        return int(padding), int(padding)
-    try:
-        before, after = padding
-    except (TypeError, ValueError):
-        before = after = None
-    if all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 0 for v in (before, after)):
-        return int(before), int(after)
-    raise ValueError(
+    expected = (
         "padding for one axis must be 'valid', 'same', 'full', an int or a pair (before, after) "
         f"of non-negative ints; received padding={padding!r}."
     )
+    widths = (padding, padding) if is_int(padding) else padding
+    if not (_is_pair(widths) and all(map(is_int, widths))):
+        raise TypeError(expected)
+    if min(widths) < 0:
+        raise ValueError(expected)
+    return int(widths[0]), int(widths[1])
 
 
 def same_padding(n, kernel_size, strides=1):
@@ -156,9 +114,9 @@ def same_padding(n, kernel_size, strides=1):
         >>> same_padding(13, 6, strides=5)
         (1, 2)
     """
-    n = _positive_int(n, "n")
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(strides, "strides")
+    n = positive_int(n, "n")
+    k = positive_int(kernel_size, "kernel_size")
+    s = positive_int(strides, "strides")
     total = max((math.ceil(n / s) - 1) * s + k - n, 0)
     return total // 2, total - total // 2
 
@@ -220,7 +178,8 @@ def check_fit(n, kernel_size, strides=1, padding="valid"):
     before, after = padding_widths(n, kernel_size, strides, padding)
     padded = n + before + after
     span = padded - kernel_size
-    fitting = [s for s in range(1, span + 1) if span % s == 0] if span else [1]
+    fitting = divisors(span) if span else [1]
+    fitting = ", ".join(map(str, fitting)) if fitting else f"the divisors of {span}"
     extra = strides - unused
     suggestion = (before + extra // 2, after + extra - extra // 2)
     pad_name = repr(padding) if isinstance(padding, str) else f"{before}+{after}"
@@ -228,7 +187,7 @@ def check_fit(n, kernel_size, strides=1, padding="valid"):
         f"stride {strides} does not fit: with kernel size {kernel_size} on {n} input rows "
         f"(padding {pad_name}, {padded} rows after padding), ({padded} - {kernel_size}) / {strides} "
         f"= {span / strides:.2f} is not a whole number of steps, so the last {unused} row(s) are "
-        f"never seen. Strides that fit: {', '.join(map(str, fitting))}. "
+        f"never seen. Strides that fit: {fitting}. "
         f"Or pad {extra} more row(s), e.g. padding={suggestion}."
     )
 
@@ -267,8 +226,8 @@ class _Conv(NamedTuple):
 
 def _prepare(x, kernel, bias, strides, padding, require_fit):
     """Validate the arguments of conv2d and return a :class:`_Conv` both implementations use."""
-    x = _numeric_array(x, "x")
-    kernel = _numeric_array(kernel, "kernel")
+    x = numeric_array(x, "x")
+    kernel = numeric_array(kernel, "kernel")
     if x.ndim not in (2, 3, 4):
         raise ValueError(
             f"x must be an image (H, W), (H, W, C) or a batch (N, H, W, C); received shape {x.shape}."
@@ -297,7 +256,7 @@ def _prepare(x, kernel, bias, strides, padding, require_fit):
             f"expects c_in={c_in} (shape {kernel.shape}, (kh, kw, c_in, c_out)). A colour image "
             "needs a kernel with c_in=3; channels-first input must be transposed to channels-last."
         )
-    sh, sw = _positive_pair(strides, "strides")
+    sh, sw = positive_pair(strides, "strides")
     spec = _check_padding_spec(padding)
     pads = []
     for axis, size, k, s, side in (("rows", h, kh, sh, 0), ("columns", w, kw, sw, 1)):
@@ -315,7 +274,7 @@ def _prepare(x, kernel, bias, strides, padding, require_fit):
     if bias is None:
         bias = np.zeros(c_out, dtype)
     else:
-        bias = _numeric_array(bias, "bias")
+        bias = numeric_array(bias, "bias")
         if bias.shape not in ((), (c_out,)):
             raise ValueError(
                 f"bias must be a scalar or have shape (c_out,) = ({c_out},); received shape {bias.shape}."
@@ -455,7 +414,7 @@ def conv2d_backward(x, kernel, grad_output, strides=1, padding="valid"):
     conv = _prepare(x, kernel, None, strides, padding, require_fit=False)
     kh, kw, c_in, c_out = conv.kernel.shape
     (sh, sw), (out_h, out_w) = conv.strides, conv.out_shape
-    grad = _numeric_array(grad_output, "grad_output")
+    grad = numeric_array(grad_output, "grad_output")
     expected = conv.finish(np.empty((len(conv.x_pad), out_h, out_w, c_out))).shape
     if grad.shape != expected:
         raise ValueError(

@@ -2,7 +2,7 @@
 
 Notebook 06 asks three questions of every network: how many numbers does it learn, how much
 arithmetic does one image cost, and how much memory do its feature maps take? The formula
-functions answer them for one layer, by hand; :func:`profile` answers them for a whole Keras
+functions answer them for one layer, by hand; :func:`layer_table` answers them for a whole Keras
 model, layer by layer, inside nested models and custom layers too. :func:`receptive_field`
 answers a fourth: how much of the image can one unit see?
 
@@ -18,28 +18,24 @@ Conventions (layout NHWC, kernels ``(kh, kw, c_in, c_out)``, as in :mod:`course_
 import math
 from collections import namedtuple
 
-from course_lib.conv import _positive_int, _positive_pair
-from course_lib.session import import_tensorflow
+from course_lib import _keras_internals
+from course_lib.session import import_keras
+from course_lib.validation import boolean, divisors, positive_int, positive_pair
 
 # --------------------------------------------------------------------------- argument checks
 
 
-def _flag(value, name):
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False; received {name}={value!r}.")
-    return value
-
-
 def _channels_per_group(c_in, filters, groups):
     """Return ``c_in / groups`` after checking that ``groups`` divides both channel counts."""
-    groups = _positive_int(groups, "groups")
+    groups = positive_int(groups, "groups")
     for name, channels in (("c_in", c_in), ("filters", filters)):
         if channels % groups:
-            fitting = [g for g in range(1, min(c_in, filters) + 1) if c_in % g == 0 and filters % g == 0]
+            fitting = divisors(math.gcd(c_in, filters))
+            fitting = ", ".join(map(str, fitting)) if fitting else f"the divisors of {math.gcd(c_in, filters)}"
             raise ValueError(
                 f"{name}={channels} is not divisible by groups={groups}: each group convolves "
                 f"c_in / groups input channels into filters / groups maps, so both must be whole. "
-                f"groups that divide c_in={c_in} and filters={filters}: {', '.join(map(str, fitting))}."
+                f"groups that divide c_in={c_in} and filters={filters}: {fitting}."
             )
     return c_in // groups
 
@@ -61,10 +57,10 @@ def conv2d_params(kernel_size, c_in, filters, use_bias=True, groups=1):
         >>> conv2d_params((3, 3), 64, 128, use_bias=False, groups=4)
         18432
     """
-    kh, kw = _positive_pair(kernel_size, "kernel_size")
-    c_in, filters = _positive_int(c_in, "c_in"), _positive_int(filters, "filters")
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    c_in, filters = positive_int(c_in, "c_in"), positive_int(filters, "filters")
     per_group = _channels_per_group(c_in, filters, groups)
-    return kh * kw * per_group * filters + (filters if _flag(use_bias, "use_bias") else 0)
+    return kh * kw * per_group * filters + (filters if boolean(use_bias, "use_bias") else 0)
 
 
 def dense_params(inputs, units, use_bias=True):
@@ -74,8 +70,8 @@ def dense_params(inputs, units, use_bias=True):
         >>> dense_params(7 * 7 * 64, 100)  # after Flatten in the Fashion-MNIST CNN
         313700
     """
-    inputs, units = _positive_int(inputs, "inputs"), _positive_int(units, "units")
-    return inputs * units + (units if _flag(use_bias, "use_bias") else 0)
+    inputs, units = positive_int(inputs, "inputs"), positive_int(units, "units")
+    return inputs * units + (units if boolean(use_bias, "use_bias") else 0)
 
 
 def depthwise_conv2d_params(kernel_size, c_in, depth_multiplier=1, use_bias=True):
@@ -90,10 +86,10 @@ def depthwise_conv2d_params(kernel_size, c_in, depth_multiplier=1, use_bias=True
         >>> depthwise_conv2d_params(3, 32, depth_multiplier=2, use_bias=False)
         576
     """
-    kh, kw = _positive_pair(kernel_size, "kernel_size")
-    c_in = _positive_int(c_in, "c_in")
-    maps = c_in * _positive_int(depth_multiplier, "depth_multiplier")
-    return kh * kw * maps + (maps if _flag(use_bias, "use_bias") else 0)
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    c_in = positive_int(c_in, "c_in")
+    maps = c_in * positive_int(depth_multiplier, "depth_multiplier")
+    return kh * kw * maps + (maps if boolean(use_bias, "use_bias") else 0)
 
 
 def separable_conv2d_params(kernel_size, c_in, filters, depth_multiplier=1, use_bias=True):
@@ -106,10 +102,10 @@ def separable_conv2d_params(kernel_size, c_in, filters, depth_multiplier=1, use_
         >>> separable_conv2d_params(3, 32, 64)  # versus conv2d_params(3, 32, 64) = 18496
         2400
     """
-    kh, kw = _positive_pair(kernel_size, "kernel_size")
-    c_in, filters = _positive_int(c_in, "c_in"), _positive_int(filters, "filters")
-    maps = c_in * _positive_int(depth_multiplier, "depth_multiplier")
-    return kh * kw * maps + maps * filters + (filters if _flag(use_bias, "use_bias") else 0)
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    c_in, filters = positive_int(c_in, "c_in"), positive_int(filters, "filters")
+    maps = c_in * positive_int(depth_multiplier, "depth_multiplier")
+    return kh * kw * maps + maps * filters + (filters if boolean(use_bias, "use_bias") else 0)
 
 
 def batch_norm_params(channels):
@@ -123,7 +119,7 @@ def batch_norm_params(channels):
         >>> batch_norm_params(64)  # 128 trainable + 128 non-trainable
         256
     """
-    return 4 * _positive_int(channels, "channels")
+    return 4 * positive_int(channels, "channels")
 
 
 # --------------------------------------------------------------------------- operations
@@ -139,10 +135,10 @@ def conv2d_macs(output_height, output_width, kernel_size, c_in, filters, groups=
         >>> conv2d_macs(150, 100, 5, 3, 200)  # 'same' padding keeps 150x100
         225000000
     """
-    h = _positive_int(output_height, "output_height")
-    w = _positive_int(output_width, "output_width")
-    kh, kw = _positive_pair(kernel_size, "kernel_size")
-    c_in, filters = _positive_int(c_in, "c_in"), _positive_int(filters, "filters")
+    h = positive_int(output_height, "output_height")
+    w = positive_int(output_width, "output_width")
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    c_in, filters = positive_int(c_in, "c_in"), positive_int(filters, "filters")
     return h * w * kh * kw * _channels_per_group(c_in, filters, groups) * filters
 
 
@@ -153,7 +149,7 @@ def dense_macs(inputs, units):
         >>> dense_macs(3136, 100)
         313600
     """
-    return _positive_int(inputs, "inputs") * _positive_int(units, "units")
+    return positive_int(inputs, "inputs") * positive_int(units, "units")
 
 
 # --------------------------------------------------------------------------- receptive field
@@ -165,7 +161,7 @@ two neighbouring units of the layer are (``jump``, the product of the strides)."
 
 def _one_axis(value, name, where):
     """Return an int from an int or a square pair; a non-square pair sees different rows and columns."""
-    rows, cols = _positive_pair(value, name)
+    rows, cols = positive_pair(value, name)
     if rows != cols:
         raise ValueError(
             f"{where} has {name}={value!r}: rows and columns see different fields. "
@@ -228,7 +224,7 @@ def receptive_field_of(model, layer_name=None):
     """Return the :class:`ReceptiveField` of one unit of ``layer_name``'s output in a Keras model.
 
     The model must be a chain (Sequential, or functional without branches; nested models and
-    custom layers with sublayers are followed into, as in :func:`profile`). Without
+    custom layers with sublayers are followed into, as in :func:`layer_table`). Without
     ``layer_name``, the walk stops before the first layer that mixes every position
     (``Flatten``, ``Dense``, global pooling, ``Reshape``): the result is the field of the last
     feature map. Convolutions (plain, depthwise, separable) and pooling widen the
@@ -241,8 +237,7 @@ def receptive_field_of(model, layer_name=None):
         >>> receptive_field_of(model)
         ReceptiveField(size=8, jump=2)
     """
-    import_tensorflow()
-    import keras
+    keras = import_keras()
 
     L = keras.layers
     widening = (L.Conv2D, L.DepthwiseConv2D, L.SeparableConv2D, L.MaxPooling2D, L.AveragePooling2D)
@@ -254,10 +249,10 @@ def receptive_field_of(model, layer_name=None):
     if layer_name is not None and layer_name not in names:
         raise ValueError(f"model '{model.name}' has no layer named {layer_name!r}.")
     stack = []
-    for name, layer, node in path:
-        if len(node.input_tensors) > 1:
+    for name, layer, call in path:
+        if len(call.input_tensors) > 1:
             raise ValueError(
-                f"layer '{name}' ({type(layer).__name__}) merges {len(node.input_tensors)} branches; "
+                f"layer '{name}' ({type(layer).__name__}) merges {len(call.input_tensors)} branches; "
                 "receptive_field_of follows a single chain of layers. Give the branches to "
                 "receptive_field one at a time and take the largest."
             )
@@ -283,14 +278,14 @@ def receptive_field_of(model, layer_name=None):
     return receptive_field(stack)
 
 
-# --------------------------------------------------------------------------- profile of a model
+# --------------------------------------------------------------------------- layer table of a model
 
-ProfileRow = namedtuple(
-    "ProfileRow", "name type output_shape params trainable_params macs activation_bytes note"
+LayerRow = namedtuple(
+    "LayerRow", "name type output_shape params trainable_params macs activation_bytes note"
 )
-ProfileRow.__doc__ = "One layer of a :class:`Profile`; ``note`` says what was not counted, or is empty."
+LayerRow.__doc__ = "One layer of a :class:`LayerTable`; ``note`` says what was not counted, or is empty."
 
-# (header, field, right-aligned): the columns of Profile.to_text and Profile.to_markdown.
+# (header, field, right-aligned): the columns of LayerTable.to_text and LayerTable.to_markdown.
 _COLUMNS = (
     ("Layer", "name", False),
     ("Type", "type", False),
@@ -311,16 +306,17 @@ def _si(number, unit=""):
     return f"{number} {unit}".rstrip()
 
 
-class Profile:
+class LayerTable:
     """A layer-by-layer count of a model's parameters, MACs and activation memory.
 
     Attributes:
         name: the model's name.
-        rows: one :class:`ProfileRow` per layer, in the order the model runs them.
+        rows: one :class:`LayerRow` per layer, in the order the model runs them.
         batch_size, bytes_per_value: what ``macs`` and ``activation_bytes`` assume.
         params, trainable_params, non_trainable_params, macs, activation_bytes: totals.
 
-    ``print(profile)`` shows :meth:`to_text`; a notebook shows :meth:`to_markdown`.
+    ``print(table)`` shows :meth:`to_text`; a notebook shows :meth:`to_markdown`. Both, and the
+    repr, are titled "Profile of" the model, as the notebooks' recorded outputs show them.
     """
 
     def __init__(self, name, rows, batch_size, bytes_per_value):
@@ -335,7 +331,7 @@ class Profile:
     def _table(self):
         """Return the columns shown, the header, and the layer rows and total row as cell strings."""
         columns = [c for c in _COLUMNS if c[1] != "note" or any(row.note for row in self.rows)]
-        total = ProfileRow("Total", "", "", self.params, self.trainable_params, self.macs,
+        total = LayerRow("Total", "", "", self.params, self.trainable_params, self.macs,
                            self.activation_bytes, "")
         cells = [
             [f"{value:,}" if isinstance(value, int) else value
@@ -354,7 +350,7 @@ class Profile:
         ]
 
     def to_text(self):
-        """Return the profile as a plain-text table with aligned columns and a total row."""
+        """Return the table as a plain-text table with aligned columns and a total row."""
         columns, header, body, total = self._table()
         widths = [max(len(line[i]) for line in [header, *body, total]) for i in range(len(columns))]
 
@@ -368,7 +364,7 @@ class Profile:
         return "\n".join([*lines, *self._summary()])
 
     def to_markdown(self):
-        """Return the profile as a Markdown table (layer names in code font) and a summary line."""
+        """Return the table as a Markdown table (layer names in code font) and a summary line."""
         columns, header, body, total = self._table()
         for cells in body:
             cells[0] = f"`{cells[0]}`"
@@ -391,16 +387,10 @@ class Profile:
         )
 
 
-def _graph(model, keras):
-    """Return the functional graph that holds ``model``'s layers, or ``None`` if it has none."""
-    graph = model._functional if isinstance(model, keras.Sequential) else model
-    return graph if hasattr(graph, "_nodes_by_depth") else None
-
-
 def _check_model(model, keras):
     if not isinstance(model, keras.Model):
         raise TypeError(f"expected a Keras model; received {type(model).__name__}.")
-    if _graph(model, keras) is not None:
+    if _keras_internals.graph(model, keras) is not None:
         return model
     if isinstance(model, keras.Sequential):
         raise ValueError(
@@ -416,20 +406,16 @@ def _check_model(model, keras):
 
 
 def _walk(model, keras, prefix="", seen=None):
-    """Yield ``(name, operation, node)`` for every call in ``model``'s graph, in run order.
+    """Yield ``(name, operation, call)`` for every call in ``model``'s graph, in run order.
 
-    Nested models are opened, and so are custom layers with sublayers (see :func:`_trace_call`):
-    their calls are named ``outer/inner``. Keras keeps a model's graph in private attributes
-    (``_functional``, ``_nodes_by_depth``), the same ones ``model.summary()`` reads. The input
-    layers of nested models and traced calls are skipped: their tensor is the output of the call
-    before.
+    Nested models are opened, and so are custom layers with sublayers (see
+    :func:`course_lib._keras_internals.traced_call`): their calls are named ``outer/inner``. The
+    input layers of nested models and traced calls are skipped: their tensor is the output of the
+    call before.
     """
     seen = {} if seen is None else seen  # id -> operation, kept alive so that no id is reused
-    graph = _graph(model, keras)
-    calls = {}
-    for nodes in graph._nodes_by_depth.values():
-        for node in nodes:
-            calls.setdefault(id(node.operation), []).append(node)
+    graph = _keras_internals.graph(model, keras)
+    calls = _keras_internals.calls(graph)
     names = _operation_names(graph.operations, keras)
     for layer in graph.operations:
         name = prefix + names[id(layer)]
@@ -437,25 +423,25 @@ def _walk(model, keras, prefix="", seen=None):
             raise ValueError(
                 f"layer '{name}' is used more than once (shared weights); each call has its own "
                 "output shape and MACs but the layer owns its parameters once, so a table with "
-                "one row per layer cannot hold it. Give each call its own layer to profile it."
+                "one row per layer cannot hold it. Give each call its own layer to count it."
             )
         seen[id(layer)] = layer
-        node = calls[id(layer)][0]
+        call = calls[id(layer)][0]
         if prefix and isinstance(layer, keras.layers.InputLayer):
             continue
         if isinstance(layer, keras.Model):
-            inner = _graph(layer, keras)
+            inner = _keras_internals.graph(layer, keras)
         else:
-            inner = _trace_call(layer, node, keras)
+            inner = _keras_internals.traced_call(layer, call, keras)
         if inner is None:
-            yield name, layer, node
+            yield name, layer, call
             continue
         rows = list(_walk(inner, keras, f"{name}/", seen))
         opened = {id(w) for _, operation, _ in rows for w in _weights(operation)}
         if opened == {id(w) for w in layer.weights}:
             yield from rows
         else:  # weights of its own, or sublayers its call does not use: count it as one layer
-            yield name, layer, node
+            yield name, layer, call
 
 
 def _weights(operation, trainable=False):
@@ -486,44 +472,9 @@ def _operation_names(operations, keras):
     return names
 
 
-def _trace_call(layer, node, keras):
-    """Return a graph of ``layer.call`` on fresh inputs shaped like ``node``'s, or ``None``.
-
-    Only a layer with sublayers (a custom layer such as ``resnet.ResidualUnit``) is traced: its
-    ``call`` runs on new ``keras.Input`` tensors, so its sublayers form a graph of their own that
-    :func:`_walk` can open like a nested model. ``layer`` itself is not called, so the model
-    keeps its graph; the calls the trace adds to the sublayers are removed again.
-    """
-    if not isinstance(layer, keras.layers.Layer) or not layer._flatten_layers(include_self=False):
-        return None
-
-    def fresh(value):
-        if isinstance(value, keras.KerasTensor):
-            return keras.Input(batch_shape=value.shape, dtype=value.dtype)
-        return value
-
-    args = keras.tree.map_structure(fresh, node.arguments.args)
-    kwargs = keras.tree.map_structure(fresh, node.arguments.kwargs)
-    inputs = [value for value in keras.tree.flatten((args, kwargs)) if isinstance(value, keras.KerasTensor)]
-    # Each call of a sublayer appends a node to its lists; the trace's are dropped afterwards.
-    lengths = [
-        (nodes, len(nodes))
-        for sublayer in layer._flatten_layers(include_self=False)
-        for nodes in (sublayer._inbound_nodes, sublayer._outbound_nodes)
-    ]
-    try:
-        return keras.Function(inputs, layer.call(*args, **kwargs))
-    except Exception:  # a call that needs real tensors (e.g. it calls tf.* functions) cannot be traced
-        return None
-    finally:
-        for nodes, length in lengths:
-            while len(nodes) > length:
-                nodes.pop()
-
-
-def _values_per_example(name, node):
+def _values_per_example(name, call):
     """Return the number of values a layer call outputs for one example (batch axis left out)."""
-    shapes = [tuple(tensor.shape) for tensor in node.output_tensors]
+    shapes = [tuple(tensor.shape) for tensor in call.output_tensors]
     for shape in shapes:
         if None in shape[1:]:
             raise ValueError(
@@ -550,8 +501,8 @@ def _macs_per_example(layer, values, keras):
     return values // maps * kernels
 
 
-def profile(model, batch_size=1, bytes_per_value=4):
-    """Return a :class:`Profile`: parameters, MACs and activation memory of every layer of ``model``.
+def layer_table(model, batch_size=1, bytes_per_value=4):
+    """Return a :class:`LayerTable`: parameters, MACs and activation memory of every layer of ``model``.
 
     Args:
         model: a built Sequential or functional Keras model with a fixed input size. Nested
@@ -585,7 +536,7 @@ def profile(model, batch_size=1, bytes_per_value=4):
         >>> model = keras.Sequential([keras.Input((28, 28, 1), name="image"),
         ...     L.Conv2D(8, 3, padding="same", name="conv"), L.MaxPooling2D(2, name="pool"),
         ...     L.Flatten(name="flatten"), L.Dense(10, name="dense")], name="tiny")
-        >>> print(profile(model))
+        >>> print(layer_table(model))
         Profile of 'tiny'
         Layer    Type          Output shape       Params  Trainable    MACs  Activation bytes
         -------------------------------------------------------------------------------------
@@ -599,16 +550,15 @@ def profile(model, batch_size=1, bytes_per_value=4):
         Non-trainable params: 0
         Batch of 1, 4 bytes per value: 72.1 k MACs, 40.8 kB of activations
     """
-    import_tensorflow()
-    import keras
+    keras = import_keras()
 
-    batch_size = _positive_int(batch_size, "batch_size")
-    bytes_per_value = _positive_int(bytes_per_value, "bytes_per_value")
+    batch_size = positive_int(batch_size, "batch_size")
+    bytes_per_value = positive_int(bytes_per_value, "bytes_per_value")
     rows = []
-    for name, layer, node in _walk(_check_model(model, keras), keras):
-        values, shape = _values_per_example(name, node)
+    for name, layer, call in _walk(_check_model(model, keras), keras):
+        values, shape = _values_per_example(name, call)
         macs = _macs_per_example(layer, values, keras)
-        rows.append(ProfileRow(
+        rows.append(LayerRow(
             name=name,
             type=type(layer).__name__,
             output_shape=shape,
@@ -618,4 +568,5 @@ def profile(model, batch_size=1, bytes_per_value=4):
             activation_bytes=values * batch_size * bytes_per_value,
             note="" if macs is not None else "MACs not counted",
         ))
-    return Profile(model.name, rows, batch_size, bytes_per_value)
+    return LayerTable(model.name, rows, batch_size, bytes_per_value)
+

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from course_lib.images import load_photo, resize
+from course_lib.validation import boolean, number, one_of, positive_int, whole_number
 
 # The photos of the colour task, one class each, in label order.
 PATCH_PHOTOS = ("astronaut", "chelsea", "coffee", "china", "flower", "rocket")
@@ -35,6 +36,9 @@ NAMES = ("digits", "photos", *KERAS_DATASETS)
 
 # Where the Keras downloads come from; a quick connection to it tells whether a download can work.
 _DOWNLOAD_HOST = ("storage.googleapis.com", 443)
+
+# The most patches load_photo_patches cuts per class and part: CIFAR-10 has 6,000 images a class.
+_MOST_PATCHES = 10_000
 
 
 def _split(images, labels, test_fraction, seed):
@@ -62,8 +66,10 @@ def load_digits(size=None, test_fraction=0.25, seed=0):
     """
     from sklearn.datasets import load_digits as sklearn_digits
 
+    test_fraction = number(test_fraction, "test_fraction")
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1; received {test_fraction!r}.")
+    seed = whole_number(seed, "seed")
     digits = sklearn_digits()
     images = (digits.images / 16.0).astype(np.float32)
     if size is not None:
@@ -91,15 +97,17 @@ def load_photo_patches(size=32, train_per_class=200, test_per_class=60, scale=0.
         >>> x_train.shape, x_test.shape, sorted(set(y_test.tolist()))
         ((30, 32, 32, 3), (12, 32, 32, 3), [0, 1, 2, 3, 4, 5])
     """
-    for name, value in (
-        ("size", size),
-        ("train_per_class", train_per_class),
-        ("test_per_class", test_per_class),
-    ):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int; received {name}={value!r}.")
-    if not 0 < scale <= 1:
-        raise ValueError(f"scale must be in (0, 1]; received scale={scale!r}.")
+    size = positive_int(size, "size")
+    train_per_class = positive_int(train_per_class, "train_per_class")
+    test_per_class = positive_int(test_per_class, "test_per_class")
+    # A patch of a photo is at most a few hundred pixels wide; more patches than that many
+    # per class would take gigabytes for no lesson.
+    for name, count in (("train_per_class", train_per_class), ("test_per_class", test_per_class)):
+        if count > _MOST_PATCHES:
+            raise ValueError(f"{name} must be at most {_MOST_PATCHES:,}; received {name}={count:,}.")
+    scale = number(scale, "scale", maximum=1)
+    if scale <= 0:
+        raise ValueError(f"scale must be a number in (0, 1]; received scale={scale!r}.")
     rng = np.random.default_rng(seed)
     parts = {"train": ([], []), "test": ([], [])}
     for label, name in enumerate(PATCH_PHOTOS):
@@ -187,6 +195,7 @@ def _read_cached(name, home):
 
 def online(timeout=3.0):
     """Return ``True`` if the host Keras downloads from answers within ``timeout`` seconds."""
+    timeout = number(timeout, "timeout", minimum=0)
     try:
         with socket.create_connection(_DOWNLOAD_HOST, timeout=timeout):
             return True
@@ -220,19 +229,15 @@ def load_keras_dataset(name, allow_download=True, verbose=True):
     Returns ``((x_train, y_train), (x_test, y_test)), source`` where ``source`` is ``"cache"``,
     ``"download"`` or the stand-in's name, so a notebook can say what it trained on.
     """
-    if name not in KERAS_DATASETS:
-        raise ValueError(
-            f"unknown Keras data set {name!r}; expected one of {', '.join(KERAS_DATASETS)}."
-        )
+    one_of(name, "name", tuple(KERAS_DATASETS))
+    allow_download, verbose = boolean(allow_download, "allow_download"), boolean(verbose, "verbose")
     cached = _read_cached(name, keras_home())
     if cached is not None:
         return _standardise(cached), "cache"
     if allow_download and online():
-        from course_lib.session import import_tensorflow
+        from course_lib.session import import_keras
 
-        import_tensorflow()
-        import keras
-
+        keras = import_keras()
         return _standardise(getattr(keras.datasets, name).load_data()), "download"
     stand_in = KERAS_DATASETS[name][0]
     if verbose:
@@ -251,10 +256,9 @@ def load(name, **kwargs):
         >>> x_train.shape[1:]
         (28, 28, 1)
     """
+    one_of(name, "name", NAMES)
     if name == "digits":
         return load_digits(size=kwargs.pop("size", (28, 28)), **kwargs)
     if name == "photos":
         return load_photo_patches(**kwargs)
-    if name in KERAS_DATASETS:
-        return load_keras_dataset(name, **kwargs)[0]
-    raise ValueError(f"unknown data set {name!r}; expected one of {', '.join(NAMES)}.")
+    return load_keras_dataset(name, **kwargs)[0]

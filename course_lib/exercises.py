@@ -15,18 +15,15 @@ import copy
 import re
 from pathlib import Path
 
+from course_lib.notebook_files import cell_source, course_notebooks, is_speaker_notes
+
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 _CHECK_CALL = re.compile(r"\bchecks\.\w+\(")
 
 
-def _source(cell):
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
 def _lines(cell):
-    return [line.strip() for line in _source(cell).splitlines()]
+    return [line.strip() for line in cell_source(cell).splitlines()]
 
 
 def is_answer_cell(cell):
@@ -59,7 +56,7 @@ def find_exercises(notebook):
         if (
             following is None
             or following.get("cell_type") != "code"
-            or not _CHECK_CALL.search(_source(following))
+            or not _CHECK_CALL.search(cell_source(following))
         ):
             raise ValueError(
                 f"cell {index} is an exercise, but the next cell does not call checks.<function>(...)."
@@ -121,26 +118,18 @@ def strip_solution(source):
     return "\n".join(kept)
 
 
-def is_speaker_notes(cell):
-    """Return ``True`` for a cell whose slide type is ``"notes"``: speaker notes, for the instructor only.
-
-    ``tools/slides.py`` gives that type to every markdown cell that starts with ``**Speaker notes**``.
-    """
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
-
-
 def learners_edition(notebook):
     """Return a copy of an instructor's notebook dict for learners.
 
     Solution regions become ``# YOUR CODE HERE`` / ``raise NotImplementedError``; the answer and
-    check cells lose their outputs (they showed the solution working); speaker-notes cells (slide
-    type ``"notes"``) are dropped, since they are for the instructor; every other cell, and all
+    check cells lose their outputs (they showed the solution working); speaker-notes cells
+    (:func:`course_lib.notebook_files.is_speaker_notes`, the rule the slides use) are dropped, since they are for the instructor; every other cell, and all
     nbgrader metadata, stay exactly as they are.
     """
     edition = copy.deepcopy(notebook)
     for answer, check in find_exercises(edition):
         cell = edition["cells"][answer]
-        cell["source"] = strip_solution(_source(cell))
+        cell["source"] = strip_solution(cell_source(cell))
         for index in (answer, check):
             edition["cells"][index]["outputs"] = []
             edition["cells"][index]["execution_count"] = None
@@ -158,7 +147,7 @@ def write_learners_edition(source_folder, target_folder):
     target = Path(target_folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in sorted(Path(source_folder).glob("[0-9][0-9]_*.ipynb")):
+    for path in course_notebooks(source_folder):
         edition = learners_edition(nbformat.read(path, as_version=4))
         (target / path.name).write_text(nbformat.writes(edition) + "\n", encoding="utf-8")
         written.append(target / path.name)

@@ -4,6 +4,8 @@
 it as a table; :func:`korean_to_english` answers "what is 스트라이드 in English?".
 """
 
+from course_lib.validation import text
+
 GLOSSARY = {
     "convolution": (
         "합성곱",
@@ -130,8 +132,9 @@ def korean_to_english(korean):
         >>> korean_to_english("스트라이드")
         'stride'
     """
+    korean = text(korean, "korean").strip()
     for english, (term, _) in GLOSSARY.items():
-        if term == korean.strip():
+        if term == korean:
             return english
     raise ValueError(
         f"{korean!r} is not in the course glossary; known Korean terms: "

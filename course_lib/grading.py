@@ -38,6 +38,7 @@ from pathlib import Path
 import nbformat
 
 from course_lib.exercises import find_exercises
+from course_lib.notebook_files import NOTEBOOK_GLOB, course_notebooks, notebook_number
 from course_lib.session import QUIET_ENVIRONMENT
 
 COURSE_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -72,7 +73,7 @@ class Result:
 
 def _instructor_notebooks(course):
     """Return ``{prefix: path}`` for the instructor's notebooks, e.g. ``{"02": .../02_convolution.ipynb}``."""
-    return {path.name.split("_")[0]: path for path in sorted(Path(course).glob("[0-9][0-9]_*.ipynb"))}
+    return {notebook_number(path): path for path in course_notebooks(course)}
 
 
 def _grade_ids(notebook):
@@ -105,7 +106,7 @@ def _read(path):
 def _identify(path, notebook, instructors, expected=None):
     """Return ``(prefix, None)`` or ``(None, (status, detail))``."""
     prefixes = {grade_id.split("-")[0] for grade_id in _grade_ids(notebook)} & set(instructors)
-    by_name = Path(path).name.split("_")[0]
+    by_name = notebook_number(path) if Path(path).match(NOTEBOOK_GLOB) else None
     expected = expected or (by_name if by_name in instructors else None)
     if len(prefixes) > 1:
         return None, ("wrong notebook", f"cells from several course notebooks: {', '.join(sorted(prefixes))}")

@@ -6,6 +6,8 @@ downloaded. Photos come back as float32 in [0, 1], ``(H, W, 3)`` RGB or ``(H, W)
 
 import numpy as np
 
+from course_lib.validation import boolean, numeric_array, one_of, positive_ints
+
 # name -> (package, how to load it). All of these ship inside the installed wheels.
 PHOTOS = {
     "camera": ("skimage", "camera"),  # 512x512 grey: a cameraman
@@ -24,6 +26,9 @@ PHOTOS = {
 # ITU-R BT.601 luma weights, the ones OpenCV's cv2.COLOR_RGB2GRAY uses.
 GRAY_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
+# The largest side resize makes: 2**15 pixels, a 4 GB float32 RGB image, far past a lesson's needs.
+_LARGEST_SIDE = 1 << 15
+
 
 def to_unit_range(image):
     """Return ``image`` as float32 in [0, 1]: ``uint8`` values are divided by 255.
@@ -32,11 +37,13 @@ def to_unit_range(image):
         >>> to_unit_range(np.array([0, 51, 255], dtype=np.uint8))
         array([0. , 0.2, 1. ], dtype=float32)
     """
-    image = np.asarray(image)
+    image = numeric_array(image, "image")
     if image.dtype == np.uint8:
         return image.astype(np.float32) / 255.0
     if np.issubdtype(image.dtype, np.floating):
-        if image.size and (image.min() < 0 or image.max() > 1):
+        if not np.isfinite(image).all():
+            raise ValueError("image holds NaN or infinite values; a float image must be in [0, 1].")
+        if image.min() < 0 or image.max() > 1:
             raise ValueError(
                 f"a float image must already be in [0, 1]; received values from {image.min():g} "
                 f"to {image.max():g}. Divide by the maximum of its range (255 for 8-bit data)."
@@ -55,7 +62,7 @@ def to_gray(image):
         array([[1., 1.],
                [1., 1.]], dtype=float32)
     """
-    image = np.asarray(image)
+    image = numeric_array(image, "image")
     if image.ndim == 2:
         return image
     if image.ndim != 3 or image.shape[-1] != 3:
@@ -74,15 +81,13 @@ def resize(image, size):
     """
     import cv2
 
-    image = np.asarray(image)
+    image = numeric_array(image, "image")
     if image.ndim not in (2, 3):
         raise ValueError(f"expected an (H, W) or (H, W, C) image; received shape {image.shape}.")
-    try:
-        height, width = (int(v) for v in size)
-    except (TypeError, ValueError):
-        raise TypeError(f"size must be (height, width); received size={size!r}.") from None
-    if height < 1 or width < 1:
-        raise ValueError(f"size must be positive; received size={size!r}.")
+    height, width = positive_ints(size, "size", length=2, expected="(height, width), two positive ints")
+    # OpenCV refuses sizes beyond its int range with a raw error of its own.
+    if max(height, width) > _LARGEST_SIDE:
+        raise ValueError(f"size must be at most {_LARGEST_SIDE} pixels a side; received size={size!r}.")
     shrinking = height < image.shape[0] and width < image.shape[1]
     interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
     # cv2 wants (width, height) and float32; it drops a trailing channel axis of 1, put it back.
@@ -104,8 +109,8 @@ def load_photo(name, gray=False, size=None):
         >>> load_photo("chelsea", gray=True, size=(60, 90)).shape
         (60, 90)
     """
-    if name not in PHOTOS:
-        raise ValueError(f"unknown photo {name!r}; expected one of {', '.join(sorted(PHOTOS))}.")
+    one_of(name, "name", tuple(sorted(PHOTOS)))
+    gray = boolean(gray, "gray")
     package, key = PHOTOS[name]
     if package == "skimage":
         import skimage.data

@@ -13,27 +13,25 @@ no weights, it works on each channel separately, and by default the window moves
 
 import numpy as np
 
-from course_lib.conv import _numeric_array, _positive_pair, same_padding
+from course_lib.conv import same_padding
+from course_lib.validation import numeric_array, one_of, positive_pair
 
 MODES = ("max", "average")
 
 
 def _prepare(x, pool_size, strides, padding, mode):
     """Validate pooling arguments; return ``(x4, (ph, pw), (sh, sw), pads, squeeze)``."""
-    x = _numeric_array(x, "x")
+    # NaN is refused: a max over a window that holds one is NaN in one implementation and the
+    # other value in a NumPy nanmax, and the padding of "same" is NaN itself (see pool2d).
+    x = numeric_array(x, "x", finite=True)
     if x.ndim not in (2, 3, 4):
         raise ValueError(
             f"x must be (H, W), (H, W, C) or a batch (N, H, W, C); received shape {x.shape}."
         )
-    if mode not in MODES:
-        raise ValueError(f"Unknown mode {mode!r}; expected one of {', '.join(map(repr, MODES))}.")
-    ph, pw = _positive_pair(pool_size, "pool_size")
-    sh, sw = (ph, pw) if strides is None else _positive_pair(strides, "strides")
-    padding = padding.lower() if isinstance(padding, str) else padding
-    if padding not in ("valid", "same"):
-        raise ValueError(
-            f"pooling padding must be 'valid' or 'same' (as in Keras); received padding={padding!r}."
-        )
+    one_of(mode, "mode", MODES)
+    ph, pw = positive_pair(pool_size, "pool_size")
+    sh, sw = (ph, pw) if strides is None else positive_pair(strides, "strides")
+    padding = one_of(padding.lower() if isinstance(padding, str) else padding, "padding", ("valid", "same"))
     squeeze = x.ndim
     x4 = x.reshape((1,) * (4 - x.ndim) + x.shape) if x.ndim > 2 else x[None, :, :, None]
     pads = []
@@ -131,10 +129,9 @@ def global_pool(x, mode="average"):
         >>> global_pool(np.arange(8.0).reshape(2, 2, 2), mode="max")
         array([6., 7.])
     """
-    x = _numeric_array(x, "x")
+    x = numeric_array(x, "x", finite=True)
     if x.ndim not in (3, 4):
         raise ValueError(f"x must be (H, W, C) or (N, H, W, C); received shape {x.shape}.")
-    if mode not in MODES:
-        raise ValueError(f"Unknown mode {mode!r}; expected one of {', '.join(map(repr, MODES))}.")
+    one_of(mode, "mode", MODES)
     reduce = np.max if mode == "max" else np.mean
     return reduce(x.astype(np.result_type(x.dtype, np.float32), copy=False), axis=(-3, -2))

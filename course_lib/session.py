@@ -112,9 +112,25 @@ def import_tensorflow():
     return tf
 
 
+def import_keras():
+    """Import and return Keras, TensorFlow first and quietly (see :func:`import_tensorflow`).
+
+    Keras 3 imports its backend, TensorFlow here, when it is itself imported: importing
+    ``keras`` first would print TensorFlow's start-up lines after all.
+
+    Example:
+        >>> import_keras().__name__
+        'keras'
+    """
+    import_tensorflow()
+    import keras
+
+    return keras
+
+
 def _seed_tensorflow(seed):
     tf = import_tensorflow()
-    import keras
+    keras = import_keras()
 
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()

@@ -19,7 +19,7 @@ import os
 import numpy as np
 
 from course_lib import datasets
-from course_lib.conv import _positive_int
+from course_lib.validation import number, numeric_array, one_of, positive_int, whole_number
 
 PROFILES = ("fast", "full")
 
@@ -49,9 +49,12 @@ def current_profile():
 
 def dataset_name(task, profile=None):
     """Return the data set a task uses in a profile, e.g. ``dataset_name("photos", "full") == "cifar10"``."""
-    if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}.")
-    return TASKS[task][profile or current_profile()]
+    one_of(task, "task", tuple(TASKS))
+    return TASKS[task][_profile_or_current(profile)]
+
+
+def _profile_or_current(profile):
+    return current_profile() if profile is None else one_of(profile, "profile", PROFILES)
 
 
 def load_task(task, profile=None):
@@ -67,7 +70,8 @@ def epochs(fast, full, profile=None):
         >>> epochs(3, 30, profile="fast")
         3
     """
-    return {"fast": fast, "full": full}[profile or current_profile()]
+    fast, full = positive_int(fast, "fast"), positive_int(full, "full")
+    return {"fast": fast, "full": full}[_profile_or_current(profile)]
 
 
 def distribution_strategy():
@@ -108,14 +112,25 @@ def fit_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0
         >>> len(curves["loss"]), curves["loss"][-1] < curves["loss"][0]
         (3, True)
     """
-    from course_lib.session import import_tensorflow
+    from course_lib.session import import_keras, import_tensorflow
 
     tf = import_tensorflow()
-    import keras
+    keras = import_keras()
 
-    x, y = np.asarray(x, dtype="float32"), np.asarray(y, dtype="int64")
-    batch_size = _positive_int(batch_size, "batch_size")
-    epochs = _positive_int(epochs, "epochs")
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a Keras model; received {type(model).__name__}.")
+    x = numeric_array(x, "x", finite=True).astype("float32")
+    y = numeric_array(y, "y", ndim=1)
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+        raise ValueError(
+            f"y must hold class numbers 0, 1, ... (ints), as sparse categorical cross-entropy reads "
+            f"them; received dtype {y.dtype} with values from {y.min()} to {y.max()}."
+        )
+    y = y.astype("int64")
+    batch_size = positive_int(batch_size, "batch_size")
+    epochs = positive_int(epochs, "epochs")
+    learning_rate = number(learning_rate, "learning_rate", minimum=0)
+    whole_number(seed, "seed")
     if len(x) != len(y) or len(x) < batch_size:
         raise ValueError(
             f"x and y must hold the same number of examples, at least batch_size={batch_size}; "

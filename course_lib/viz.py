@@ -1,13 +1,20 @@
 """Figures for the lessons, so notebooks show the idea rather than matplotlib boilerplate.
 
 Every function draws and returns the matplotlib ``Figure`` (notebooks end the cell with
-``plt.show()``); nothing here computes what the lesson is about.
+``plt.show()``), except :func:`show_values` and :func:`overlay_heatmap`, which draw into one axes
+(``ax``, or a new figure's) and return that axes, so that other figures can place them in their
+panels. Nothing here computes what the lesson is about. The sections follow the kind of figure:
+images and arrays of numbers, convolution step by step, charts, training curves, what a network
+learned, and architectures.
 """
 
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+
+# --------------------------------------------------------------------------- images and arrays of numbers
 
 
 def show_images(images, titles=None, cols=None, size=2.5, cmap="gray", vmin=None, vmax=None):
@@ -71,6 +78,122 @@ def show_values(
     if title:
         ax.set_title(title)
     return ax
+
+
+def show_value_grids(
+    arrays, titles=None, cols=None, fmt="{:g}", vmin=None, vmax=None, size=0.4, cmap="gray", windows=None
+):
+    """Draw several small 2-D arrays as grids with their values written in; return the figure.
+
+    Each array gets its own panel (a row of ``cols`` panels, then the next row), drawn by
+    :func:`show_values` on one shared colour scale (``vmin``/``vmax``, by default the range of all
+    arrays together), so equal values look equal in every panel. ``size`` is inches per cell.
+    ``windows`` gives, per array, ``None`` or ``(top, left, height, width)`` to outline in red
+    (e.g. the pixels one output unit sees); a colour ``cmap`` such as ``"viridis"`` turns the
+    grids into heat maps.
+    """
+    arrays = [np.asarray(a) for a in arrays]
+    if not arrays:
+        raise ValueError("show_value_grids needs at least one array.")
+    if titles is not None and len(titles) != len(arrays):
+        raise ValueError(f"{len(titles)} titles for {len(arrays)} arrays.")
+    windows = [None] * len(arrays) if windows is None else list(windows)
+    if len(windows) != len(arrays):
+        raise ValueError(f"{len(windows)} windows for {len(arrays)} arrays.")
+    cols = min(cols or len(arrays), len(arrays))
+    rows = math.ceil(len(arrays) / cols)
+    low = min(float(a.min()) for a in arrays) if vmin is None else vmin
+    high = max(float(a.max()) for a in arrays) if vmax is None else vmax
+    cell = max(max(a.shape) for a in arrays)
+    # On one row, panels are as wide as their arrays, so a cell has the same size everywhere.
+    ratios = [a.shape[1] for a in arrays] if rows == 1 else [1] * cols
+    width = size * sum(ratios) + 0.6 * cols if rows == 1 else cols * (size * cell + 0.6)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(width, rows * (size * cell + 0.8)), squeeze=False,
+        gridspec_kw={"width_ratios": ratios},
+    )
+    for ax in axes.flat:
+        ax.axis("off")
+    for index, (ax, array) in enumerate(zip(axes.flat, arrays)):
+        ax.axis("on")
+        title = titles[index] if titles else None
+        show_values(array, ax, title, fmt=fmt, cmap=cmap, highlight=windows[index], vmin=low, vmax=high)
+    fig.tight_layout()
+    return fig
+
+
+def show_patch(image, top, left, size=8, fmt="{:g}", vmin=None, vmax=None):
+    """Draw a grey image with a square outlined, and that patch enlarged with its values written in.
+
+    ``image`` is ``(H, W)``; the patch is ``image[top:top + size, left:left + size]``. ``vmin`` /
+    ``vmax`` fix the grey scale of both panels (e.g. 0 and 255 for uint8). Returns the figure.
+
+    Example:
+        >>> fig = show_patch(np.arange(100).reshape(10, 10), top=2, left=3, size=4)
+        >>> [ax.get_title() for ax in fig.axes]
+        ['10 x 10 image', 'rows 2-5, columns 3-6']
+        >>> plt.close(fig)
+    """
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"show_patch draws a grey (H, W) image; received shape {image.shape}.")
+    patch = image[top : top + size, left : left + size]
+    if patch.shape != (size, size):
+        raise ValueError(
+            f"a {size}x{size} patch at (top={top}, left={left}) does not fit in an image of "
+            f"shape {image.shape}."
+        )
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), gridspec_kw={"width_ratios": [1, 1.1]})
+    axes[0].imshow(image, cmap="gray", vmin=vmin, vmax=vmax)
+    axes[0].add_patch(
+        plt.Rectangle(
+            (left - 0.5, top - 0.5), size, size, fill=False, edgecolor="tab:red", linewidth=2
+        )
+    )
+    axes[0].set_title(f"{image.shape[0]} x {image.shape[1]} image")
+    axes[0].axis("off")
+    title = f"rows {top}-{top + size - 1}, columns {left}-{left + size - 1}"
+    show_values(patch, axes[1], title, fmt=fmt, vmin=vmin, vmax=vmax)
+    fig.tight_layout()
+    return fig
+
+
+def show_image_rows(rows, row_titles, col_titles=None, size=1.4):
+    """Draw rows of images as a grid, one title at the left of each row; return the figure.
+
+    ``rows`` is a sequence of rows, each a sequence of ``(H, W)`` or ``(H, W, 3)`` images in
+    [0, 1] (all rows equally long), e.g. a batch of photos and, below it, the same batch after
+    each augmentation layer. ``col_titles`` (optional) label the columns on the first row.
+    """
+    rows = [list(row) for row in rows]
+    if len(row_titles) != len(rows):
+        raise ValueError(f"{len(row_titles)} row titles for {len(rows)} rows.")
+    cols = len(rows[0]) if rows else 0
+    if cols == 0 or any(len(row) != cols for row in rows):
+        raise ValueError(
+            f"every row needs the same, non-zero number of images; got {[len(r) for r in rows]}."
+        )
+    if col_titles is not None and len(col_titles) != cols:
+        raise ValueError(f"{len(col_titles)} column titles for {cols} columns.")
+    fig, axes = plt.subplots(len(rows), cols, figsize=(size * cols + 1.4, size * len(rows)),
+                             squeeze=False)
+    for r, (row, title) in enumerate(zip(rows, row_titles)):
+        for c, image in enumerate(row):
+            ax = axes[r, c]
+            image = np.clip(np.asarray(image), 0, 1)
+            ax.imshow(image[..., 0] if image.ndim == 3 and image.shape[-1] == 1 else image,
+                      cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(title, rotation=0, ha="right", va="center", fontsize=9)
+            if r == 0 and col_titles is not None:
+                ax.set_title(col_titles[c], fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- convolution step by step
 
 
 def show_sliding_window(image, kernel, output, position):
@@ -194,46 +317,7 @@ def show_filter_learning(losses, kernels, titles, fmt="{:.2f}"):
     return fig
 
 
-def show_value_grids(
-    arrays, titles=None, cols=None, fmt="{:g}", vmin=None, vmax=None, size=0.4, cmap="gray", windows=None
-):
-    """Draw several small 2-D arrays as grids with their values written in; return the figure.
-
-    Each array gets its own panel (a row of ``cols`` panels, then the next row), drawn by
-    :func:`show_values` on one shared colour scale (``vmin``/``vmax``, by default the range of all
-    arrays together), so equal values look equal in every panel. ``size`` is inches per cell.
-    ``windows`` gives, per array, ``None`` or ``(top, left, height, width)`` to outline in red
-    (e.g. the pixels one output unit sees); a colour ``cmap`` such as ``"viridis"`` turns the
-    grids into heat maps.
-    """
-    arrays = [np.asarray(a) for a in arrays]
-    if not arrays:
-        raise ValueError("show_value_grids needs at least one array.")
-    if titles is not None and len(titles) != len(arrays):
-        raise ValueError(f"{len(titles)} titles for {len(arrays)} arrays.")
-    windows = [None] * len(arrays) if windows is None else list(windows)
-    if len(windows) != len(arrays):
-        raise ValueError(f"{len(windows)} windows for {len(arrays)} arrays.")
-    cols = min(cols or len(arrays), len(arrays))
-    rows = math.ceil(len(arrays) / cols)
-    low = min(float(a.min()) for a in arrays) if vmin is None else vmin
-    high = max(float(a.max()) for a in arrays) if vmax is None else vmax
-    cell = max(max(a.shape) for a in arrays)
-    # On one row, panels are as wide as their arrays, so a cell has the same size everywhere.
-    ratios = [a.shape[1] for a in arrays] if rows == 1 else [1] * cols
-    width = size * sum(ratios) + 0.6 * cols if rows == 1 else cols * (size * cell + 0.6)
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(width, rows * (size * cell + 0.8)), squeeze=False,
-        gridspec_kw={"width_ratios": ratios},
-    )
-    for ax in axes.flat:
-        ax.axis("off")
-    for index, (ax, array) in enumerate(zip(axes.flat, arrays)):
-        ax.axis("on")
-        title = titles[index] if titles else None
-        show_values(array, ax, title, fmt=fmt, cmap=cmap, highlight=windows[index], vmin=low, vmax=high)
-    fig.tight_layout()
-    return fig
+# --------------------------------------------------------------------------- charts of numbers
 
 
 def show_bar_groups(values, groups, bars, ylabel, title=None, fmt="{:.2f}"):
@@ -264,38 +348,45 @@ def show_bar_groups(values, groups, bars, ylabel, title=None, fmt="{:.2f}"):
     return fig
 
 
-def show_patch(image, top, left, size=8, fmt="{:g}", vmin=None, vmax=None):
-    """Draw a grey image with a square outlined, and that patch enlarged with its values written in.
+def show_bar_panels(labels, panels, series=None, fmt="{:.3g}", title=None):
+    """Draw one horizontal bar chart per panel, side by side, with the same row labels; return the figure.
 
-    ``image`` is ``(H, W)``; the patch is ``image[top:top + size, left:left + size]``. ``vmin`` /
-    ``vmax`` fix the grey scale of both panels (e.g. 0 and 255 for uint8). Returns the figure.
-
-    Example:
-        >>> fig = show_patch(np.arange(100).reshape(10, 10), top=2, left=3, size=4)
-        >>> [ax.get_title() for ax in fig.axes]
-        ['10 x 10 image', 'rows 2-5, columns 3-6']
-        >>> plt.close(fig)
+    ``labels`` names the rows, top to bottom (e.g. layers). ``panels`` maps a panel title (e.g.
+    "parameters (millions)") to its values: one per row, or, with ``series`` (names for the
+    legend), one row of ``len(series)`` values per label, drawn as grouped bars. Each bar carries
+    its value written with ``fmt``.
     """
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(f"show_patch draws a grey (H, W) image; received shape {image.shape}.")
-    patch = image[top : top + size, left : left + size]
-    if patch.shape != (size, size):
-        raise ValueError(
-            f"a {size}x{size} patch at (top={top}, left={left}) does not fit in an image of "
-            f"shape {image.shape}."
-        )
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), gridspec_kw={"width_ratios": [1, 1.1]})
-    axes[0].imshow(image, cmap="gray", vmin=vmin, vmax=vmax)
-    axes[0].add_patch(
-        plt.Rectangle(
-            (left - 0.5, top - 0.5), size, size, fill=False, edgecolor="tab:red", linewidth=2
-        )
-    )
-    axes[0].set_title(f"{image.shape[0]} x {image.shape[1]} image")
-    axes[0].axis("off")
-    title = f"rows {top}-{top + size - 1}, columns {left}-{left + size - 1}"
-    show_values(patch, axes[1], title, fmt=fmt, vmin=vmin, vmax=vmax)
+    labels = list(labels)
+    count = 1 if series is None else len(series)
+    arrays = {}
+    for name, values in panels.items():
+        values = np.asarray(values, dtype=float)
+        if values.size != len(labels) * count or values.ndim > 2:
+            raise ValueError(
+                f"panel {name!r} needs {len(labels)} x {count} values (labels x series); "
+                f"received shape {values.shape}."
+            )
+        arrays[name] = values.reshape(len(labels), count)
+    height = 0.8 + len(labels) * (0.26 + 0.16 * (count - 1))
+    fig, axes = plt.subplots(1, len(arrays), figsize=(4.6 * len(arrays) + 1, height), sharey=True,
+                             squeeze=False)
+    bar = 0.8 / count
+    positions = np.arange(len(labels))
+    for ax, (name, values) in zip(axes[0], arrays.items()):
+        for s in range(count):
+            offset = (s - (count - 1) / 2) * bar
+            rects = ax.barh(positions + offset, values[:, s], bar, color=f"C{s}",
+                            label=None if series is None else series[s])
+            ax.bar_label(rects, labels=[fmt.format(v) for v in values[:, s]], fontsize=7, padding=2)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlim(0, max(values.max(), 1e-9) * 1.25)
+        ax.grid(True, axis="x", alpha=0.3)
+    axes[0, 0].set_yticks(positions, labels)
+    axes[0, 0].invert_yaxis()
+    if series is not None:
+        axes[0, -1].legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
 
@@ -333,60 +424,47 @@ def show_memory_vs_batch(batch_sizes, curves, constants=None, title=None):
     return fig
 
 
-# Box colours of draw_model, by layer family (the class name's ending); other layers are grey.
-_LAYER_COLOURS = {
-    "InputLayer": "#eeeeee",
-    "Conv2D": "#9ecae1",
-    "Pooling2D": "#fdd0a2",
-    "Flatten": "#dadaeb",
-    "Dense": "#a1d99b",
-    "Dropout": "#f2f2f2",
-}
+def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, source=None):
+    """Draw a bubble chart: accuracy against multiply-accumulates, bubble area ~ parameters.
 
-
-def draw_model(model, show_params=True, width=4.6):
-    """Draw a Keras model as a column of boxes, one per layer, top to bottom; return the figure.
-
-    Each box gives the layer's name, its type and its output shape without the batch axis (and
-    its parameter count when ``show_params``); arrows follow ``model.layers`` in order, which is
-    the data's path for a ``Sequential`` model or any other chain. A box on top shows the input.
-    The model must be built (give it a ``keras.Input``), so every layer has an output shape.
-    A light stand-in for ``keras.utils.plot_model``, which needs pydot and Graphviz.
+    ``macs`` (per image) and ``params`` are counts, ``accuracy`` fractions in [0, 1]; one labelled
+    bubble per name, and a legend giving the area of 10 and 100 million parameters. The x axis
+    shows GMACs (10**9). ``source`` is written under the chart (where the accuracies come from).
+    Returns the figure.
     """
-    try:
-        rows = [("input", "InputLayer", tuple(model.inputs[0].shape[1:]), None)]
-        rows += [
-            (layer.name, type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
-            for layer in model.layers
-            if type(layer).__name__ != "InputLayer"
-        ]
-    except (AttributeError, ValueError, IndexError, TypeError):
+    macs, accuracy, params = (np.asarray(v, dtype=float) for v in (macs, accuracy, params))
+    if not len(names) == len(macs) == len(accuracy) == len(params):
         raise ValueError(
-            "draw_model needs a built model: start it with keras.Input(shape=...) so that every "
-            "layer knows its output shape."
-        ) from None
-    fig, ax = plt.subplots(figsize=(width, 0.72 * len(rows) + 0.2))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(len(rows) - 0.35, -0.65)
-    ax.axis("off")
-    for row, (name, kind, shape, params) in enumerate(rows):
-        colour = next((c for k, c in _LAYER_COLOURS.items() if kind.endswith(k)), "#e5e5e5")
-        ax.add_patch(plt.Rectangle((0.04, row - 0.3), 0.92, 0.6, facecolor=colour, edgecolor="0.3"))
-        shape_text = "x".join("?" if s is None else str(s) for s in shape)
-        detail = f"{kind}   output {shape_text}"
-        if show_params and params is not None:
-            detail += f"   {params:,} params"
-        ax.text(0.5, row - 0.09, name, ha="center", va="center", fontsize=10, weight="bold")
-        ax.text(0.5, row + 0.15, detail, ha="center", va="center", fontsize=8.5)
-        if row:
-            ax.annotate(
-                "",
-                (0.5, row - 0.3),
-                (0.5, row - 0.7),
-                arrowprops={"arrowstyle": "->", "color": "0.3"},
-            )
-    fig.tight_layout()
+            f"one value per model: {len(names)} names, {len(macs)} MACs, {len(accuracy)} "
+            f"accuracies, {len(params)} parameter counts."
+        )
+    area_per_million = 15.0  # points**2 per million parameters
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    for i, name in enumerate(names):
+        area = area_per_million * params[i] / 1e6
+        ax.scatter(macs[i] / 1e9, 100 * accuracy[i], s=area, color=f"C{i}", alpha=0.55,
+                   edgecolors="0.2")
+        ax.annotate(name, (macs[i] / 1e9, 100 * accuracy[i]), xytext=(0, math.sqrt(area) / 2 + 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=9)
+    for millions in (10, 100):
+        ax.scatter([], [], s=area_per_million * millions, color="0.8", edgecolors="0.2",
+                   label=f"{millions} M parameters")
+    ax.legend(loc="lower center", ncol=2, frameon=False, borderpad=1.4, handletextpad=1.8, columnspacing=3)
+    ax.set_xlabel("operations per image (GMACs)")
+    ax.set_ylabel("ImageNet top-1 accuracy (%)")
+    ax.set_xlim(-0.06 * macs.max() / 1e9, 1.15 * macs.max() / 1e9)
+    low, high = 100 * accuracy.min(), 100 * accuracy.max()
+    ax.set_ylim(low - 4, high + 2.5)
+    ax.grid(True, alpha=0.3)
+    if title:
+        ax.set_title(title)
+    if source:
+        fig.text(0.01, 0.01, source, fontsize=7.5, color="0.35", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
     return fig
+
+
+# --------------------------------------------------------------------------- training curves
 
 
 def plot_history(history, best_epoch=None):
@@ -423,7 +501,42 @@ def plot_history(history, best_epoch=None):
     return fig
 
 
-# --------------------------------------------------------------------------- 10 seeing what a CNN learned
+def compare_histories(histories, labels):
+    """Draw the learning curves of several runs side by side: loss and accuracy; return the figure.
+
+    ``histories`` are what ``model.fit`` returned (or their ``.history`` dicts), one per run, with
+    ``loss`` and ``accuracy`` and, when there was held-out data, ``val_loss`` and ``val_accuracy``.
+    Each run gets one colour: solid lines for the training data, dashed for the held-out data.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    if len(histories) != len(labels):
+        raise ValueError(f"{len(labels)} labels for {len(histories)} histories.")
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.4))
+    for index, (history, label) in enumerate(zip(histories, labels)):
+        curves = getattr(history, "history", history)
+        for ax, key in zip(axes, ("loss", "accuracy")):
+            if key not in curves:
+                raise ValueError(
+                    f"history of {label!r} has no {key!r}; compile with metrics=['accuracy']."
+                )
+            epochs = np.arange(1, len(curves[key]) + 1)
+            ax.plot(epochs, curves[key], "o-", color=f"C{index}", markersize=3,
+                    label=f"{label}, training")
+            if f"val_{key}" in curves:
+                ax.plot(epochs, curves[f"val_{key}"], "o--", color=f"C{index}", markersize=3,
+                        label=f"{label}, held out")
+    for ax, key in zip(axes, ("loss", "accuracy")):
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(key)
+        ax.grid(True, alpha=0.3)
+    axes[1].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- what a network learned: filters, feature maps, heat maps
 
 
 def show_filters(kernel, title=None, cols=8, size=0.8, limit=None):
@@ -559,75 +672,61 @@ def show_heatmaps(images, heatmaps, titles=None, cols=None, size=1.9, vmin=None,
     return fig
 
 
-# --------------------------------------------------------------------------- 09 deeper CNNs, regularisation and augmentation
+# --------------------------------------------------------------------------- architectures: layers, branches and blocks
 
 
-def show_image_rows(rows, row_titles, col_titles=None, size=1.4):
-    """Draw rows of images as a grid, one title at the left of each row; return the figure.
+# Box colours of draw_model, by layer family (the class name's ending); other layers are grey.
+_LAYER_COLOURS = {
+    "InputLayer": "#eeeeee",
+    "Conv2D": "#9ecae1",
+    "Pooling2D": "#fdd0a2",
+    "Flatten": "#dadaeb",
+    "Dense": "#a1d99b",
+    "Dropout": "#f2f2f2",
+}
 
-    ``rows`` is a sequence of rows, each a sequence of ``(H, W)`` or ``(H, W, 3)`` images in
-    [0, 1] (all rows equally long), e.g. a batch of photos and, below it, the same batch after
-    each augmentation layer. ``col_titles`` (optional) label the columns on the first row.
+
+def draw_model(model, show_params=True, width=4.6):
+    """Draw a Keras model as a column of boxes, one per layer, top to bottom; return the figure.
+
+    Each box gives the layer's name, its type and its output shape without the batch axis (and
+    its parameter count when ``show_params``); arrows follow ``model.layers`` in order, which is
+    the data's path for a ``Sequential`` model or any other chain. A box on top shows the input.
+    The model must be built (give it a ``keras.Input``), so every layer has an output shape.
+    A light stand-in for ``keras.utils.plot_model``, which needs pydot and Graphviz.
     """
-    rows = [list(row) for row in rows]
-    if len(row_titles) != len(rows):
-        raise ValueError(f"{len(row_titles)} row titles for {len(rows)} rows.")
-    cols = len(rows[0]) if rows else 0
-    if cols == 0 or any(len(row) != cols for row in rows):
+    try:
+        rows = [("input", "InputLayer", tuple(model.inputs[0].shape[1:]), None)]
+        rows += [
+            (layer.name, type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
+            for layer in model.layers
+            if type(layer).__name__ != "InputLayer"
+        ]
+    except (AttributeError, ValueError, IndexError, TypeError):
         raise ValueError(
-            f"every row needs the same, non-zero number of images; got {[len(r) for r in rows]}."
-        )
-    if col_titles is not None and len(col_titles) != cols:
-        raise ValueError(f"{len(col_titles)} column titles for {cols} columns.")
-    fig, axes = plt.subplots(len(rows), cols, figsize=(size * cols + 1.4, size * len(rows)),
-                             squeeze=False)
-    for r, (row, title) in enumerate(zip(rows, row_titles)):
-        for c, image in enumerate(row):
-            ax = axes[r, c]
-            image = np.clip(np.asarray(image), 0, 1)
-            ax.imshow(image[..., 0] if image.ndim == 3 and image.shape[-1] == 1 else image,
-                      cmap="gray", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if c == 0:
-                ax.set_ylabel(title, rotation=0, ha="right", va="center", fontsize=9)
-            if r == 0 and col_titles is not None:
-                ax.set_title(col_titles[c], fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def compare_histories(histories, labels):
-    """Draw the learning curves of several runs side by side: loss and accuracy; return the figure.
-
-    ``histories`` are what ``model.fit`` returned (or their ``.history`` dicts), one per run, with
-    ``loss`` and ``accuracy`` and, when there was held-out data, ``val_loss`` and ``val_accuracy``.
-    Each run gets one colour: solid lines for the training data, dashed for the held-out data.
-    """
-    from matplotlib.ticker import MaxNLocator
-
-    if len(histories) != len(labels):
-        raise ValueError(f"{len(labels)} labels for {len(histories)} histories.")
-    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.4))
-    for index, (history, label) in enumerate(zip(histories, labels)):
-        curves = getattr(history, "history", history)
-        for ax, key in zip(axes, ("loss", "accuracy")):
-            if key not in curves:
-                raise ValueError(
-                    f"history of {label!r} has no {key!r}; compile with metrics=['accuracy']."
-                )
-            epochs = np.arange(1, len(curves[key]) + 1)
-            ax.plot(epochs, curves[key], "o-", color=f"C{index}", markersize=3,
-                    label=f"{label}, training")
-            if f"val_{key}" in curves:
-                ax.plot(epochs, curves[f"val_{key}"], "o--", color=f"C{index}", markersize=3,
-                        label=f"{label}, held out")
-    for ax, key in zip(axes, ("loss", "accuracy")):
-        ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(key)
-        ax.grid(True, alpha=0.3)
-    axes[1].legend(frameon=False, fontsize=8)
+            "draw_model needs a built model: start it with keras.Input(shape=...) so that every "
+            "layer knows its output shape."
+        ) from None
+    fig, ax = plt.subplots(figsize=(width, 0.72 * len(rows) + 0.2))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(len(rows) - 0.35, -0.65)
+    ax.axis("off")
+    for row, (name, kind, shape, params) in enumerate(rows):
+        colour = next((c for k, c in _LAYER_COLOURS.items() if kind.endswith(k)), "#e5e5e5")
+        ax.add_patch(plt.Rectangle((0.04, row - 0.3), 0.92, 0.6, facecolor=colour, edgecolor="0.3"))
+        shape_text = "x".join("?" if s is None else str(s) for s in shape)
+        detail = f"{kind}   output {shape_text}"
+        if show_params and params is not None:
+            detail += f"   {params:,} params"
+        ax.text(0.5, row - 0.09, name, ha="center", va="center", fontsize=10, weight="bold")
+        ax.text(0.5, row + 0.15, detail, ha="center", va="center", fontsize=8.5)
+        if row:
+            ax.annotate(
+                "",
+                (0.5, row - 0.3),
+                (0.5, row - 0.7),
+                arrowprops={"arrowstyle": "->", "color": "0.3"},
+            )
     fig.tight_layout()
     return fig
 
@@ -721,52 +820,6 @@ def draw_branches(model, branches, source=None, merge=None, title=None, show_par
     return fig
 
 
-def show_bar_panels(labels, panels, series=None, fmt="{:.3g}", title=None):
-    """Draw one horizontal bar chart per panel, side by side, with the same row labels; return the figure.
-
-    ``labels`` names the rows, top to bottom (e.g. layers). ``panels`` maps a panel title (e.g.
-    "parameters (millions)") to its values: one per row, or, with ``series`` (names for the
-    legend), one row of ``len(series)`` values per label, drawn as grouped bars. Each bar carries
-    its value written with ``fmt``.
-    """
-    labels = list(labels)
-    count = 1 if series is None else len(series)
-    arrays = {}
-    for name, values in panels.items():
-        values = np.asarray(values, dtype=float)
-        if values.size != len(labels) * count or values.ndim > 2:
-            raise ValueError(
-                f"panel {name!r} needs {len(labels)} x {count} values (labels x series); "
-                f"received shape {values.shape}."
-            )
-        arrays[name] = values.reshape(len(labels), count)
-    height = 0.8 + len(labels) * (0.26 + 0.16 * (count - 1))
-    fig, axes = plt.subplots(1, len(arrays), figsize=(4.6 * len(arrays) + 1, height), sharey=True,
-                             squeeze=False)
-    bar = 0.8 / count
-    positions = np.arange(len(labels))
-    for ax, (name, values) in zip(axes[0], arrays.items()):
-        for s in range(count):
-            offset = (s - (count - 1) / 2) * bar
-            rects = ax.barh(positions + offset, values[:, s], bar, color=f"C{s}",
-                            label=None if series is None else series[s])
-            ax.bar_label(rects, labels=[fmt.format(v) for v in values[:, s]], fontsize=7, padding=2)
-        ax.set_title(name, fontsize=10)
-        ax.set_xlim(0, max(values.max(), 1e-9) * 1.25)
-        ax.grid(True, axis="x", alpha=0.3)
-    axes[0, 0].set_yticks(positions, labels)
-    axes[0, 0].invert_yaxis()
-    if series is not None:
-        axes[0, -1].legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-# --------------------------------------------------------------------------- 16 Xception, 18 comparing architectures
-
-
 def draw_block_diagram(boxes, skips=(), title=None, width=5.6):
     """Draw a block diagram: boxes in a column joined by arrows, with skip connections beside them.
 
@@ -812,46 +865,6 @@ def draw_block_diagram(boxes, skips=(), title=None, width=5.6):
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    return fig
-
-
-def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, source=None):
-    """Draw a bubble chart: accuracy against multiply-accumulates, bubble area ~ parameters.
-
-    ``macs`` (per image) and ``params`` are counts, ``accuracy`` fractions in [0, 1]; one labelled
-    bubble per name, and a legend giving the area of 10 and 100 million parameters. The x axis
-    shows GMACs (10**9). ``source`` is written under the chart (where the accuracies come from).
-    Returns the figure.
-    """
-    macs, accuracy, params = (np.asarray(v, dtype=float) for v in (macs, accuracy, params))
-    if not len(names) == len(macs) == len(accuracy) == len(params):
-        raise ValueError(
-            f"one value per model: {len(names)} names, {len(macs)} MACs, {len(accuracy)} "
-            f"accuracies, {len(params)} parameter counts."
-        )
-    area_per_million = 15.0  # points**2 per million parameters
-    fig, ax = plt.subplots(figsize=(7.5, 4.6))
-    for i, name in enumerate(names):
-        area = area_per_million * params[i] / 1e6
-        ax.scatter(macs[i] / 1e9, 100 * accuracy[i], s=area, color=f"C{i}", alpha=0.55,
-                   edgecolors="0.2")
-        ax.annotate(name, (macs[i] / 1e9, 100 * accuracy[i]), xytext=(0, math.sqrt(area) / 2 + 3),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=9)
-    for millions in (10, 100):
-        ax.scatter([], [], s=area_per_million * millions, color="0.8", edgecolors="0.2",
-                   label=f"{millions} M parameters")
-    ax.legend(loc="lower center", ncol=2, frameon=False, borderpad=1.4, handletextpad=1.8, columnspacing=3)
-    ax.set_xlabel("operations per image (GMACs)")
-    ax.set_ylabel("ImageNet top-1 accuracy (%)")
-    ax.set_xlim(-0.06 * macs.max() / 1e9, 1.15 * macs.max() / 1e9)
-    low, high = 100 * accuracy.min(), 100 * accuracy.max()
-    ax.set_ylim(low - 4, high + 2.5)
-    ax.grid(True, alpha=0.3)
-    if title:
-        ax.set_title(title)
-    if source:
-        fig.text(0.01, 0.01, source, fontsize=7.5, color="0.35", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
     return fig
 
 

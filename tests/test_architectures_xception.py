@@ -9,10 +9,9 @@ import pytest
 from course_lib import counting
 from course_lib.architectures import xception as xc
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # after import_tensorflow, which keeps TensorFlow's start-up quiet
+keras = import_keras()
 
 L = keras.layers
 
@@ -89,13 +88,13 @@ def test_macs_equal_the_sum_of_the_formulas(models):
     macs += 8 * 3 * _separable_macs(19, 728, 728)  # the middle flow
     macs += _separable_macs(10, 1024, 1536) + _separable_macs(10, 1536, 2048)
     macs += counting.dense_macs(2048, 1000)
-    assert counting.profile(ours).macs == counting.profile(keras_xception).macs == macs
+    assert counting.layer_table(ours).macs == counting.layer_table(keras_xception).macs == macs
     assert macs == pytest.approx(8.4e9, rel=0.01)  # the figure usually quoted for Xception
 
 
 def test_profile_totals_match_keras(models):
     ours, _ = models
-    profile = counting.profile(ours)
+    profile = counting.layer_table(ours)
     assert profile.params == ours.count_params()
     assert profile.non_trainable_params == 54_528
     assert not any(row.note for row in profile.rows), "every layer's MACs are counted"
@@ -148,7 +147,7 @@ def test_savings_are_one_over_c_out_plus_one_over_k_squared(kernel_size, c_in, c
     assert Fraction(separable, regular) == ratio
     # The same ratio for the operations: profile two one-layer models on a 16x16 input.
     def macs(layer):
-        return counting.profile(keras.Sequential([keras.Input((16, 16, c_in)), layer])).macs
+        return counting.layer_table(keras.Sequential([keras.Input((16, 16, c_in)), layer])).macs
 
     kwargs = {"padding": "same", "use_bias": False}
     assert Fraction(macs(L.SeparableConv2D(c_out, kernel_size, **kwargs)),
@@ -176,7 +175,7 @@ def test_separable_block_puts_the_relu_where_asked():
 
 def test_separable_block_passes_the_momentum_to_batch_normalization():
     x = keras.Input((8, 8, 4))
-    model = keras.Model(x, xc.separable_block(x, 4, name="b", momentum=0.9))
+    model = keras.Model(x, xc.separable_block(x, 4, name="b", bn_momentum=0.9))
     assert model.get_layer("b_bn").momentum == 0.9
 
 
@@ -199,7 +198,7 @@ def test_xception_small_shapes_counts_and_a_forward_pass():
     sizes = [model.get_layer(name).output.shape[1:3] for name in
              ("block1_conv2_act", "block2_add", "block3_add", "block4_add", "block5_add")]
     assert sizes == [(16, 16), (8, 8), (4, 4), (4, 4), (2, 2)]
-    assert counting.profile(model).params == model.count_params()
+    assert counting.layer_table(model).params == model.count_params()
     momenta = {layer.momentum for layer in model.layers if isinstance(layer, L.BatchNormalization)}
     assert momenta == {SMALL_BN_MOMENTUM} == {0.9}
     # One eager forward pass (a training step would first trace the whole graph: slow, and the
@@ -226,15 +225,23 @@ def test_too_small_inputs_say_the_size_the_halvings_and_the_minimum():
         xc.xception_small((32, 8, 3))
 
 
-@pytest.mark.parametrize("input_shape", [(32, 32), (32, 32, 0), [32.0, 32, 3], "32x32x3"])
-def test_malformed_input_shapes_are_refused(input_shape):
-    with pytest.raises(ValueError, match=r"input_shape must be \(height, width, channels\)"):
+@pytest.mark.parametrize(
+    ("input_shape", "error"),
+    [((32, 32), ValueError), ((32, 32, 0), ValueError), ([32.0, 32, 3], TypeError), ("32x32x3", TypeError)],
+)
+def test_malformed_input_shapes_are_refused(input_shape, error):
+    with pytest.raises(error, match=r"input_shape must be \(height, width, channels\)"):
         xc.xception_small(input_shape)
 
 
-@pytest.mark.parametrize("classes", [1, 0, "10", 2.0, True])
-def test_wrong_classes_are_refused(classes):
-    with pytest.raises(ValueError, match="classes must be an int >= 2"):
+@pytest.mark.parametrize(
+    ("classes", "error", "match"),
+    [(1, ValueError, "classes must be an int >= 2"), (0, ValueError, "classes must be an int >= 2"),
+     ("10", TypeError, "classes must be an int"), (2.0, TypeError, "classes must be an int"),
+     (True, TypeError, "classes must be an int")],
+)
+def test_wrong_classes_are_refused(classes, error, match):
+    with pytest.raises(error, match=match):
         xc.xception_small(classes=classes)
 
 

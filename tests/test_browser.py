@@ -31,7 +31,7 @@ import nbformat
 import pytest
 
 import build_slides
-import slides
+from course_lib.notebook_files import slide_type_of
 
 ROOT = Path(__file__).parents[1]
 NOTEBOOK = ROOT / "notebooks" / "04_padding_and_stride.ipynb"
@@ -273,7 +273,7 @@ def _rise_position(page):
 
 def test_live_slides_in_jupyterlab(browser, jupyterlab, tmp_path):
     url, token = jupyterlab
-    slide_types = [slides.slide_type_of(cell) for cell in nbformat.read(NOTEBOOK, as_version=4).cells]
+    slide_types = [slide_type_of(cell) for cell in nbformat.read(NOTEBOOK, as_version=4).cells]
     requests = []
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.on("request", lambda request: requests.append(request.url))

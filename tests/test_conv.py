@@ -314,9 +314,9 @@ def test_tensorflow_accepts_what_conv2d_accepts_channel_last_only():
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: conv.output_size(0, 3), "n must be positive"),
+        (lambda: conv.output_size(0, 3), "n must be a positive int"),
         (lambda: conv.output_size(5, 3, padding="mirror"), "Unknown padding 'mirror'"),
-        (lambda: conv.same_padding(5, 0), "kernel_size must be positive"),
+        (lambda: conv.same_padding(5, 0), "kernel_size must be a positive int"),
         (lambda: conv.output_size(5, 3, strides=2.0), "strides must be an int"),
         (lambda: conv.padding_widths(5, 3, padding=(1, 2, 3)), "pair"),
     ],

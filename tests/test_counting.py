@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_lib import conv, counting
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras, import_tensorflow
 
 tf = import_tensorflow()
-import keras  # after import_tensorflow, which keeps TensorFlow's start-up quiet
+keras = import_keras()
 
 L = keras.layers
 KERNELS = st.one_of(st.integers(1, 5), st.tuples(st.integers(1, 5), st.integers(1, 5)))
@@ -113,7 +113,7 @@ def test_the_book_example_200_maps_of_5x5_on_150x100_rgb():
     assert counting.conv2d_params(5, 3, 200) == 15_200
     assert counting.conv2d_macs(150, 100, 5, 3, 200) == 150 * 100 * 5 * 5 * 3 * 200 == 225_000_000
     model = keras.Sequential([keras.Input((150, 100, 3)), L.Conv2D(200, 5, padding="same")])
-    row = counting.profile(model).rows[1]
+    row = counting.layer_table(model).rows[1]
     assert (row.output_shape, row.params, row.macs) == ("(None, 150, 100, 200)", 15_200, 225_000_000)
 
 
@@ -122,7 +122,7 @@ def test_the_book_example_200_maps_of_5x5_on_150x100_rgb():
 
 def test_profile_of_the_fashion_mnist_cnn():
     model = fashion_cnn()
-    profile = counting.profile(model)
+    profile = counting.layer_table(model)
     assert_totals_match(model, profile)
     weighted = [row for row in profile.rows if row.params]
     assert [row.params for row in weighted] == [320, 18_496, 313_700, 1_010]
@@ -137,7 +137,7 @@ def test_profile_of_the_fashion_mnist_cnn():
     assert profile.activation_bytes == 4 * values
     assert [row.type for row in profile.rows][:2] == ["InputLayer", "Conv2D"]
 
-    bigger = counting.profile(model, batch_size=8, bytes_per_value=2)
+    bigger = counting.layer_table(model, batch_size=8, bytes_per_value=2)
     assert (bigger.params, bigger.macs) == (profile.params, 8 * profile.macs)
     assert bigger.activation_bytes == 4 * profile.activation_bytes
 
@@ -171,7 +171,7 @@ def mixed_model():
 
 def test_profile_of_a_model_with_every_course_layer():
     model = mixed_model()
-    profile = counting.profile(model)
+    profile = counting.layer_table(model)
     assert_totals_match(model, profile)
     assert profile.non_trainable_params == (16 + 8) * 2 + (32 // 4) * 16 + 16  # BN statistics, frozen
     rows = {row.name: row for row in profile.rows}
@@ -191,9 +191,9 @@ def test_profile_of_a_model_with_every_course_layer():
 
 def test_profile_tables():
     model = mixed_model()
-    profile = counting.profile(model)
+    profile = counting.layer_table(model)
     text = str(profile)
-    assert text == profile.to_text() == counting.profile(model).to_text()
+    assert text == profile.to_text() == counting.layer_table(model).to_text()
     lines = text.splitlines()
     assert lines[0] == "Profile of 'mixed'"
     assert lines[1].split() == ["Layer", "Type", "Output", "shape", "Params", "Trainable", "MACs",
@@ -235,7 +235,7 @@ def custom_layer_model(*layers):
 def test_profile_opens_custom_layers_with_sublayers():
     block = ConvBlock(4, name="block")
     model = custom_layer_model(block)
-    profile = counting.profile(model)
+    profile = counting.layer_table(model)
     assert_totals_match(model, profile)
     rows = {row.name: row for row in profile.rows}
     assert list(rows) == ["image", "block/conv", "block/bn", "block/add", "block/relu", "flatten", "head"]
@@ -254,7 +254,7 @@ def test_profile_leaves_the_model_as_it_was_and_names_the_same_rows_twice():
         return [(len(layer._inbound_nodes), len(layer._outbound_nodes)) for layer in (block, block.conv, block.bn)]
 
     before = calls()
-    first, second = counting.profile(model), counting.profile(model)
+    first, second = counting.layer_table(model), counting.layer_table(model)
     assert [row.name for row in first.rows] == [row.name for row in second.rows]
     assert calls() == before
     assert model.get_layer("block").output.shape == (None, 8, 8, 4)
@@ -266,7 +266,7 @@ def test_profile_counts_ops_between_layers_of_a_functional_model():
     inputs = keras.Input((6,), name="x")
     dense = L.Dense(6, name="dense")(inputs)
     outputs = keras.activations.relu(dense + inputs)  # two ops: no layer objects, no weights
-    profile = counting.profile(keras.Model(inputs, outputs))
+    profile = counting.layer_table(keras.Model(inputs, outputs))
     assert [(row.name, row.macs) for row in profile.rows] == [
         ("x", 0), ("dense", 36), ("add", 0), ("relu", 0)]
 
@@ -291,7 +291,7 @@ class TensorFlowBlock(ConvBlock):
 @pytest.mark.parametrize("layer_class", [OwnWeightBlock, TensorFlowBlock])
 def test_profile_counts_a_custom_layer_it_cannot_open_as_one_layer(layer_class):
     model = custom_layer_model(layer_class(4, name="block"))
-    profile = counting.profile(model)
+    profile = counting.layer_table(model)
     assert_totals_match(model, profile)
     row = next(row for row in profile.rows if row.name.startswith("block"))
     assert (row.name, row.type, row.note) == ("block", layer_class.__name__, "MACs not counted")
@@ -312,7 +312,7 @@ def test_profile_refuses_layers_shared_inside_and_around_custom_layers():
         (custom_layer_model(unit, unit.conv), "conv"),  # a sublayer also called by the model
     ]:
         with pytest.raises(ValueError, match=f"layer '{name}' is used more than once"):
-            counting.profile(model)
+            counting.layer_table(model)
 
 
 @pytest.fixture(scope="module")
@@ -334,14 +334,14 @@ def applications():
 )
 def test_profile_of_keras_applications(applications, name, params):
     model = applications[name]
-    profile = counting.profile(model)
+    profile = counting.layer_table(model)
     assert_totals_match(model, profile)
     assert profile.params == params
     assert not any(row.note for row in profile.rows)
 
 
 def test_vgg16_costs_about_15_5_billion_macs(applications):
-    macs = counting.profile(applications["VGG16"]).macs
+    macs = counting.layer_table(applications["VGG16"]).macs
     assert macs == pytest.approx(15.5e9, rel=0.01)
     blocks = [(224, [3, 64, 64]), (112, [64, 128, 128]), (56, [128, 256, 256, 256]),
               (28, [256, 512, 512, 512]), (14, [512, 512, 512, 512])]  # (size, channels in -> out)
@@ -466,16 +466,16 @@ def shared_dense():
 )
 def test_profile_explains_models_it_cannot_count(model, words):
     with pytest.raises(ValueError) as caught:
-        counting.profile(model)
+        counting.layer_table(model)
     for word in words:
         assert word in str(caught.value)
 
 
 def test_profile_argument_errors():
     with pytest.raises(TypeError, match="expected a Keras model; received Conv2D"):
-        counting.profile(L.Conv2D(2, 3))
+        counting.layer_table(L.Conv2D(2, 3))
     with pytest.raises(ValueError, match="batch_size=0"):
-        counting.profile(fashion_cnn(), batch_size=0)
+        counting.layer_table(fashion_cnn(), batch_size=0)
 
 
 def test_receptive_field_of_explains_what_it_cannot_follow(applications):

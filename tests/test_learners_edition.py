@@ -14,9 +14,10 @@ from nbclient import NotebookClient
 
 import summation_orders
 from course_lib import exercises
+from course_lib.notebook_files import NOTES_MARKER, course_notebooks, is_speaker_notes
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
-PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+PATHS = course_notebooks(NOTEBOOKS)
 
 
 def test_generation_is_byte_identical(tmp_path):
@@ -30,7 +31,7 @@ def test_solutions_are_gone_and_everything_else_is_kept():
     learners = exercises.learners_edition(instructor)
     answers = {a for a, _ in exercises.find_exercises(instructor)}
     checks = {c for _, c in exercises.find_exercises(instructor)}
-    kept = [(i, c) for i, c in enumerate(instructor.cells) if not exercises.is_speaker_notes(c)]
+    kept = [(i, c) for i, c in enumerate(instructor.cells) if not is_speaker_notes(c)]
     assert len(kept) < len(instructor.cells), "notebook 00 has speaker notes"
     assert len(learners.cells) == len(kept)
     for (index, mine), theirs in zip(kept, learners.cells):
@@ -48,9 +49,9 @@ def test_solutions_are_gone_and_everything_else_is_kept():
 def test_speaker_notes_are_dropped_and_nothing_else(path):
     instructor = nbformat.read(path, as_version=4)
     learners = exercises.learners_edition(instructor)
-    assert not any(exercises.is_speaker_notes(c) for c in learners.cells)
-    assert not any(c.source.lstrip().startswith("**Speaker notes**") for c in learners.cells)
-    kept_ids = [c.id for c in instructor.cells if not exercises.is_speaker_notes(c)]
+    assert not any(is_speaker_notes(c) for c in learners.cells)
+    assert not any(c.source.lstrip().startswith(NOTES_MARKER) for c in learners.cells)
+    kept_ids = [c.id for c in instructor.cells if not is_speaker_notes(c)]
     assert [c.id for c in learners.cells] == kept_ids
 
 

@@ -13,29 +13,26 @@ from pathlib import Path
 import pytest
 
 from course_lib.exercises import find_exercises, mark_exercises
+from course_lib.notebook_files import cell_source, course_notebooks, notebook_number
 
-NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks(Path(__file__).parents[1] / "notebooks")
 
 
 def load(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def text(cell):
-    return "".join(cell["source"])
-
-
 def test_notebooks_are_numbered_without_gaps():
-    numbers = [int(path.name[:2]) for path in NOTEBOOKS]
+    numbers = [int(notebook_number(path)) for path in NOTEBOOKS]
     assert numbers == list(range(len(numbers))), numbers
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_lesson_shape(path):
     cells = load(path)["cells"]
-    assert cells[0]["cell_type"] == "code" and "course_lib.setup(" in text(cells[0]), "first cell: setup"
-    assert cells[1]["cell_type"] == "markdown" and text(cells[1]).startswith(f"# {path.name[:2]} · ")
-    markdown = "\n".join(text(c) for c in cells if c["cell_type"] == "markdown")
+    assert cells[0]["cell_type"] == "code" and "course_lib.setup(" in cell_source(cells[0]), "first cell: setup"
+    assert cells[1]["cell_type"] == "markdown" and cell_source(cells[1]).startswith(f"# {notebook_number(path)} · ")
+    markdown = "\n".join(cell_source(c) for c in cells if c["cell_type"] == "markdown")
     assert "## Summary" in markdown
     assert "**Where next:**" in markdown or path.name.startswith("18_")
 
@@ -45,7 +42,7 @@ def test_exercises_are_marked_for_nbgrader(path):
     notebook = load(path)
     assert len(find_exercises(notebook)) >= 2, "every notebook has at least two exercises"
     expected = copy.deepcopy(notebook)
-    mark_exercises(expected, path.name[:2])
+    mark_exercises(expected, notebook_number(path))
     assert [c["metadata"] for c in notebook["cells"]] == [c["metadata"] for c in expected["cells"]], (
         "nbgrader metadata is stale: run tools/execute_notebooks.py"
     )
@@ -67,9 +64,9 @@ def test_stored_outputs_come_from_one_clean_run(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_links_to_other_notebooks_resolve(path):
-    markdown = "\n".join(text(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    markdown = "\n".join(cell_source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
     existing = {p.name for p in NOTEBOOKS}
     for target in re.findall(r"\]\(([0-9]{2}_[\w-]+\.ipynb)\)", markdown):
         # A link to a notebook the course has not reached yet is allowed; a wrong name is not.
-        if int(target[:2]) <= int(NOTEBOOKS[-1].name[:2]):
+        if int(notebook_number(target)) <= int(notebook_number(NOTEBOOKS[-1])):
             assert target in existing, f"{path.name} links to {target}, which does not exist"

@@ -17,9 +17,10 @@ import build_slides
 import execute_notebooks
 import slides
 from course_lib.exercises import find_exercises, learners_edition
+from course_lib.notebook_files import NOTES_MARKER, course_notebooks, slide_type_of
 
 ROOT = Path(__file__).parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks(ROOT / "notebooks")
 
 
 def read(path):
@@ -39,8 +40,8 @@ def test_slide_types_are_up_to_date(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_notebook_has_speaker_notes(path):
-    notes = [cell for cell in read(path).cells if slides.slide_type_of(cell) == "notes"]
-    assert notes, f"{path.name}: add a markdown cell that starts with {slides.NOTES_MARKER}"
+    notes = [cell for cell in read(path).cells if slide_type_of(cell) == "notes"]
+    assert notes, f"{path.name}: add a markdown cell that starts with {NOTES_MARKER}"
 
 
 def test_the_rules_on_a_lesson():
@@ -49,7 +50,7 @@ def test_the_rules_on_a_lesson():
     assert types[0] == "skip" and types[1] == "slide", "setup hidden, title first"
     for cell, slide_type in zip(notebook.cells, types):
         text = cell.source
-        if cell.cell_type == "markdown" and text.startswith(slides.NOTES_MARKER):
+        if cell.cell_type == "markdown" and text.startswith(NOTES_MARKER):
             assert slide_type == "notes"
         elif cell.cell_type == "markdown" and re.match("##? ", text):
             assert slide_type == "slide", text.splitlines()[0]
@@ -102,7 +103,7 @@ def test_built_slides_load_every_asset_from_the_build_folder(tmp_path):
     for url in local:
         assert (tmp_path / url).is_file(), f"the page loads {url}, which the build did not write"
     assert html.count('<aside class="notes">') == sum(
-        slides.slide_type_of(cell) == "notes" for cell in read(notebook).cells
+        slide_type_of(cell) == "notes" for cell in read(notebook).cells
     )
     assert "course_lib.setup()" not in html, "the setup cell is skipped"
 

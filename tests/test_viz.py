@@ -15,10 +15,9 @@ matplotlib.use("Agg")
 
 @pytest.fixture(scope="module")
 def keras():
-    from course_lib.session import import_tensorflow
+    from course_lib.session import import_keras
 
-    import_tensorflow()
-    import keras
+    keras = import_keras()
 
     return keras
 

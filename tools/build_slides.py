@@ -24,6 +24,8 @@ import sphinx_revealjs
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
+from course_lib.notebook_files import course_notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = Path(__file__).resolve().parent / "slides_template"
 REVEAL = Path(sphinx_revealjs.__file__).parent / "_static" / "revealjs"
@@ -106,7 +108,7 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/NN_*.ipynb")
     parser.add_argument("--out", type=Path, default=ROOT / "slides", help="default: slides/")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = args.notebooks or course_notebooks(ROOT / "notebooks")
     for page in build(notebooks, args.out):
         print(f"wrote {page}")
 

@@ -17,6 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from course_lib.exercises import mark_exercises
+from course_lib.notebook_files import notebook_number
 from course_lib.session import QUIET_ENVIRONMENT
 
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -69,7 +70,7 @@ def execute(path):
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     seconds = time.perf_counter() - start
-    tidy(notebook, prefix=path.name.split("_")[0])
+    tidy(notebook, prefix=notebook_number(path))
     nbformat.write(notebook, path)
     print(f"{path}: executed in {seconds:.1f} s")
 

@@ -10,7 +10,8 @@ nearest earlier cell that is not a speaker note.
 1. The first cell (setup and imports): **skip**. It is run before the lecture, not shown.
 2. A markdown cell whose text starts with ``**Speaker notes**``, or that is already marked as
    notes (e.g. in JupyterLab's property inspector): **notes**, hidden from the audience and
-   shown in the speaker view.
+   shown in the speaker view. This is :func:`course_lib.notebook_files.is_speaker_notes`, the
+   rule by which the learners' edition drops them.
 3. The title (``# NN · ...``) and each section heading (``## ...``): **slide**, a new column of
    slides. Put a section's speaker notes right after its heading.
 4. Each ``### `` heading, exercise statements included: **subslide**, the next slide down.
@@ -36,26 +37,9 @@ import sys
 import nbformat
 
 from course_lib.exercises import find_exercises
+from course_lib.notebook_files import cell_source, is_speaker_notes, slide_type_of
 
-NOTES_MARKER = "**Speaker notes**"
 RISE_OPTIONS = {"scroll": True, "theme": "white"}
-
-
-def _source(cell):
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
-def slide_type_of(cell):
-    """Return the slide type stored in a cell's metadata, or ``None`` when it has none."""
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
-
-
-def is_speaker_notes(cell):
-    """Return ``True`` for a markdown cell meant for the presenter only (rule 2)."""
-    return cell.get("cell_type") == "markdown" and (
-        _source(cell).lstrip().startswith(NOTES_MARKER) or slide_type_of(cell) == "notes"
-    )
 
 
 def slide_types(notebook):
@@ -77,7 +61,7 @@ def slide_types(notebook):
     checks = {check for _, check in exercises}
     types, before = [], None
     for index, cell in enumerate(cells):
-        text = _source(cell).lstrip()
+        text = cell_source(cell).lstrip()
         kind = cell.get("cell_type")
         if index == 0:
             slide_type = "skip"

@@ -9,13 +9,12 @@ A *stage* is a ``(kernel_size, strides, padding)`` triple along one axis, ``padd
 ``"valid"`` or ``"same"``: a convolution or a pooling layer.
 """
 
-from numbers import Real
-
 from course_lib.conv import output_size
+from course_lib.validation import positive_ints, rate, whole_number
 
 
 def check_count(value, name, smallest=1):
-    """Return ``value`` if it is an int >= ``smallest`` (a bool is not); else raise a ``ValueError``.
+    """Return ``value`` if it is an int >= ``smallest``: see :func:`course_lib.validation.whole_number`.
 
     Example:
         >>> check_count(16, "filters")
@@ -25,10 +24,7 @@ def check_count(value, name, smallest=1):
         ...
         ValueError: filters must be a positive int; received filters=0.
     """
-    if isinstance(value, bool) or not isinstance(value, int) or value < smallest:
-        expected = "a positive int" if smallest == 1 else f"an int >= {smallest}"
-        raise ValueError(f"{name} must be {expected}; received {name}={value!r}.")
-    return value
+    return whole_number(value, name, minimum=smallest)
 
 
 def check_classes(classes):
@@ -38,12 +34,13 @@ def check_classes(classes):
         >>> check_classes(10)
         10
     """
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
+    whole_number(classes, "classes")
+    if classes < 2:
         raise ValueError(
             f"classes must be an int >= 2 (the output layer has one unit per class, and with one "
             f"class there is nothing to tell apart); received classes={classes!r}."
         )
-    return classes
+    return int(classes)
 
 
 def check_rate(value, name):
@@ -53,9 +50,7 @@ def check_rate(value, name):
         >>> check_rate(0.5, "dropout")
         0.5
     """
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be a number in [0, 1); received {name}={value!r}.")
-    return value
+    return rate(value, name)
 
 
 def check_stage_units(units, kind):
@@ -65,16 +60,9 @@ def check_stage_units(units, kind):
         >>> check_stage_units([2, 2], "residual")
         (2, 2)
     """
-    try:
-        units = tuple(units)
-    except TypeError:
-        units = ()
-    if not units or any(isinstance(u, bool) or not isinstance(u, int) or u < 1 for u in units):
-        raise ValueError(
-            f"units must be a non-empty sequence of positive ints, the {kind} units of each "
-            f"stage; received units={units!r}."
-        )
-    return units
+    return positive_ints(
+        units, "units", expected=f"a non-empty sequence of positive ints, the {kind} units of each stage"
+    )
 
 
 def check_input_shape(input_shape, example):
@@ -90,16 +78,10 @@ def check_input_shape(input_shape, example):
         ...
         ValueError: input_shape must be (height, width, channels), three positive ints, ...=(32, 32).
     """
-    try:
-        shape = tuple(input_shape)
-    except TypeError:
-        shape = ()
-    if len(shape) != 3 or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in shape):
-        raise ValueError(
-            f"input_shape must be (height, width, channels), three positive ints, e.g. {example}; "
-            f"received input_shape={input_shape!r}."
-        )
-    return shape
+    return positive_ints(
+        input_shape, "input_shape", length=3,
+        expected=f"(height, width, channels), three positive ints, e.g. {example}",
+    )
 
 
 def side_after(side, stages):
@@ -126,13 +108,16 @@ def side_after(side, stages):
 def smallest_side(stages):
     """Return the smallest side that leaves at least one position after every stage.
 
+    Walked backwards from one position: a stage that must leave ``m`` positions needs
+    ``(m - 1) * strides + kernel_size`` (``+ 1`` with ``"same"`` padding), and at least ``strides``.
+
     Example:
         >>> smallest_side([(3, 2, "valid"), (3, 1, "valid")] + [(3, 2, "same")] * 4)  # Xception
         23
     """
     side = 1
-    while not side_after(side, stages):
-        side += 1
+    for kernel_size, strides, padding in reversed(stages):
+        side = max((side - 1) * strides + (kernel_size if padding == "valid" else 1), strides)
     return side
 
 

@@ -24,10 +24,11 @@ times only in 227x227 (``(227 - 11) / 4 + 1 = 55``, the 55x55 the paper's figure
 """
 
 from course_lib.architectures import _validate
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras, import_tensorflow
+from course_lib.validation import boolean, positive_ints
 
 tf = import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow's start-up lines)
+keras = import_keras()
 
 # --------------------------------------------------------------------------- local response normalisation
 
@@ -165,8 +166,7 @@ def alexnet(input_shape=(227, 227, 3), classes=1000, two_towers=False, dropout=0
     shape = _validate.check_input_shape(input_shape, example=(227, 227, 3))
     _validate.check_input_fits(shape, _ALEXNET_STAGES, "AlexNet", _ALEXNET_WHAT)
     classes = _validate.check_classes(classes)
-    if not isinstance(two_towers, bool):
-        raise ValueError(f"two_towers must be True or False; received two_towers={two_towers!r}.")
+    two_towers = boolean(two_towers, "two_towers")
     dropout = _validate.check_rate(dropout, "dropout")
     groups = 2 if two_towers else 1
     L = keras.layers
@@ -223,13 +223,12 @@ def alexnet_small(input_shape=(32, 32, 3), classes=6, filters=(16, 32, 48, 48, 3
     shape = _validate.check_input_shape(input_shape, example=(32, 32, 3))
     _validate.check_input_fits(shape, _SMALL_STAGES, "alexnet_small", _SMALL_WHAT)
     classes = _validate.check_classes(classes)
-    filters = tuple(filters)
-    if len(filters) != 5 or not all(isinstance(f, int) and not isinstance(f, bool) and f > 0 for f in filters):
-        raise ValueError(
-            f"filters must be five positive ints, one per convolution (AlexNet: 96, 256, 384, 384, "
-            f"256); received filters={filters!r}."
-        )
+    filters = positive_ints(
+        filters, "filters", length=5,
+        expected="five positive ints, one per convolution (AlexNet: 96, 256, 384, 384, 256)",
+    )
     _validate.check_count(units, "units")
+    lrn = boolean(lrn, "lrn")
     keras.activations.get(activation)  # an unknown name raises a ValueError that lists the choices
     dropout = _validate.check_rate(dropout, "dropout")
     L = keras.layers

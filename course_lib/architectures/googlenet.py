@@ -28,10 +28,10 @@ Layer names follow the Caffe model: ``inception_3a_1x1``, ``inception_3a_3x3_red
 
 from course_lib.architectures import _validate
 from course_lib.counting import conv2d_macs, conv2d_params
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
+from course_lib.validation import boolean
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow's start-up lines)
+keras = import_keras()
 
 # The paper's Table 1: (f1, f3_reduce, f3, f5_reduce, f5, pool_proj) of each inception module.
 GOOGLENET_MODULES = {
@@ -74,6 +74,7 @@ def _check_aux_fits(shape, reductions, network, argument):
 def _module_convs(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlenecks):
     """Return the ``(kernel_size, c_in, filters)`` of every convolution of an inception module."""
     _check_spec((f1, f3_reduce, f3, f5_reduce, f5, pool_proj))
+    bottlenecks = boolean(bottlenecks, "bottlenecks")
     if bottlenecks:
         return [(1, c_in, f1), (1, c_in, f3_reduce), (3, f3_reduce, f3), (1, c_in, f5_reduce),
                 (5, f5_reduce, f5), (1, c_in, pool_proj)]
@@ -94,6 +95,7 @@ def inception_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlene
         393472
     """
     convs = _module_convs(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, bottlenecks)
+    use_bias = boolean(use_bias, "use_bias")
     return sum(conv2d_params(k, cin, cout, use_bias=use_bias) for k, cin, cout in convs)
 
 
@@ -135,6 +137,7 @@ def inception_module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, name, bottl
         (None, 28, 28, 256)
     """
     _check_spec((f1, f3_reduce, f3, f5_reduce, f5, pool_proj))
+    bottlenecks = boolean(bottlenecks, "bottlenecks")
     conv = keras.layers.Conv2D
 
     def relu_conv(filters, kernel_size, suffix, inputs):
@@ -198,6 +201,7 @@ def googlenet(input_shape=(224, 224, 3), classes=1000, aux_classifiers=False, bo
     """
     shape = _validate.check_input_shape(input_shape, example=(224, 224, 3))
     classes = _validate.check_classes(classes)
+    aux_classifiers, bottlenecks = boolean(aux_classifiers, "aux_classifiers"), boolean(bottlenecks, "bottlenecks")
     if aux_classifiers:
         _check_aux_fits(shape, 4, "GoogLeNet", "aux_classifiers")
     conv, pool = keras.layers.Conv2D, keras.layers.MaxPooling2D
@@ -242,6 +246,7 @@ def googlenet_small(input_shape=(32, 32, 3), classes=6, aux_classifier=False):
     """
     shape = _validate.check_input_shape(input_shape, example=(32, 32, 3))
     classes = _validate.check_classes(classes)
+    aux_classifier = boolean(aux_classifier, "aux_classifier")
     if aux_classifier:
         _check_aux_fits(shape, 1, "googlenet_small", "aux_classifier")
     inputs = keras.Input(shape, name="image")

@@ -25,10 +25,9 @@ from collections import namedtuple
 
 from course_lib import counting
 from course_lib.architectures import _validate
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow's start-up lines)
+keras = import_keras()
 
 # Table I of the paper: which S2 maps (0-5) each C3 map (0-15) reads. Maps 0-5 read three
 # neighbouring maps, 6-11 four neighbouring maps, 12-14 four maps that are not all neighbours,
@@ -310,8 +309,8 @@ def lenet5_1998(input_shape=(32, 32, 1), classes=10):
     its output would be larger than 1x1. The input must be at least 32x32.
 
     Example:
-        >>> profile = counting.profile(lenet5_1998())
-        >>> profile.trainable_params, profile.params
+        >>> table = counting.layer_table(lenet5_1998())
+        >>> table.trainable_params, table.params
         (60000, 60840)
     """
     stages = (*_LENET_STAGES, (5, 1, "valid"))

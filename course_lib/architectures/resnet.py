@@ -19,10 +19,9 @@ path carries the signal (and its gradient) through any depth. This module builds
 
 from course_lib.architectures import _validate
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which keeps TensorFlow's start-up quiet)
+keras = import_keras()
 
 L = keras.layers
 

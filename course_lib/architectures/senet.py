@@ -15,10 +15,10 @@ This module builds :func:`se_block`, :func:`se_resnet50` (ResNet-50 of
 from course_lib import counting
 from course_lib.architectures import _validate, resnet
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
+from course_lib.validation import positive_int
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which keeps TensorFlow's start-up quiet)
+keras = import_keras()
 
 L = keras.layers
 
@@ -45,7 +45,7 @@ def se_params(channels, reduction=16):
         >>> se_params(256)  # 2 * 256 * 16 + 16 + 256
         8464
     """
-    hidden = _check_reduction(counting._positive_int(channels, "channels"), reduction)
+    hidden = _check_reduction(positive_int(channels, "channels"), reduction)
     return counting.dense_params(channels, hidden) + counting.dense_params(hidden, channels)
 
 

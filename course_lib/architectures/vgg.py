@@ -17,10 +17,9 @@ Layer names follow ``keras.applications.VGG16``: ``block3_conv2``, ``block3_pool
 """
 
 from course_lib.architectures import _validate
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which silences TensorFlow's start-up lines)
+keras = import_keras()
 
 # (filters, convolutions) of each block: configurations D and E of the paper's Table 1.
 VGG16_BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))

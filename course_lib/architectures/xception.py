@@ -27,10 +27,10 @@ keeps the design at a size that trains in seconds on 32x32 images.
 
 from course_lib.architectures import _validate
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
-from course_lib.session import import_tensorflow
+from course_lib.session import import_keras
+from course_lib.validation import boolean
 
-import_tensorflow()
-import keras  # noqa: E402  (after import_tensorflow, which keeps TensorFlow's start-up quiet)
+keras = import_keras()
 
 __all__ = ["separable_block", "xception", "xception_small", "smallest_input"]
 
@@ -80,7 +80,7 @@ def smallest_input(stem, halvings):
 # --------------------------------------------------------------------------- building blocks
 
 
-def separable_block(x, filters, name, kernel_size=3, relu="before", momentum=0.99):
+def separable_block(x, filters, name, kernel_size=3, relu="before", bn_momentum=0.99):
     """Return ``x`` after a depthwise separable convolution and batch normalization, with a ReLU.
 
     The convolution is Keras's ``SeparableConv2D(filters, kernel_size, padding="same",
@@ -97,7 +97,7 @@ def separable_block(x, filters, name, kernel_size=3, relu="before", momentum=0.9
         relu: ``"before"``: ReLU, convolution, normalization (the entry and middle flows, so that
             a residual sum is not cut off at 0); ``"after"``: convolution, normalization, ReLU
             (the exit flow); ``None``: no ReLU (the first block, whose input has just had one).
-        momentum: the batch normalization's momentum for its moving mean and variance (Keras's
+        bn_momentum: the batch normalization's momentum for its moving mean and variance (Keras's
             default, 0.99, needs a few hundred training steps before they are usable).
 
     Returns:
@@ -119,22 +119,22 @@ def separable_block(x, filters, name, kernel_size=3, relu="before", momentum=0.9
     x = keras.layers.SeparableConv2D(
         filters, kernel_size, padding="same", use_bias=False, name=name
     )(x)
-    x = keras.layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
+    x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"{name}_bn")(x)
     if relu == "after":
         x = keras.layers.Activation("relu", name=f"{name}_act")(x)
     return x
 
 
-def _conv_bn_relu(x, filters, strides, padding, name, momentum=0.99):
+def _conv_bn_relu(x, filters, strides, padding, name, bn_momentum=0.99):
     """A plain 3x3 convolution of the stem, without bias, then batch normalization and ReLU."""
     x = keras.layers.Conv2D(
         filters, 3, strides=strides, padding=padding, use_bias=False, name=name
     )(x)
-    x = keras.layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
+    x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"{name}_bn")(x)
     return keras.layers.Activation("relu", name=f"{name}_act")(x)
 
 
-def downsampling_block(x, filters, block, first_relu=True, momentum=0.99):
+def downsampling_block(x, filters, block, first_relu=True, bn_momentum=0.99):
     """Return an entry- or exit-flow block: two separable convolutions, pooling, and a projection.
 
     Main path: ``separable_block(filters[0])``, ``separable_block(filters[1])`` (ReLU before
@@ -148,7 +148,7 @@ def downsampling_block(x, filters, block, first_relu=True, momentum=0.99):
         block: the block's number ``N``; layers are named ``blockN_sepconv1``, ``blockN_pool``,
             ``blockN_shortcut_conv``, ``blockN_add``, ...
         first_relu: put a ReLU before the first separable convolution.
-        momentum: the batch normalizations' momentum (see :func:`separable_block`).
+        bn_momentum: the batch normalizations' momentum (see :func:`separable_block`).
 
     Returns:
         A Keras tensor ``(batch, ceil(H / 2), ceil(W / 2), filters[1])``.
@@ -162,17 +162,17 @@ def downsampling_block(x, filters, block, first_relu=True, momentum=0.99):
     shortcut = keras.layers.Conv2D(
         second, 1, strides=2, padding="same", use_bias=False, name=f"block{block}_shortcut_conv"
     )(x)
-    shortcut = keras.layers.BatchNormalization(momentum=momentum, name=f"block{block}_shortcut_bn")(
+    shortcut = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"block{block}_shortcut_bn")(
         shortcut
     )
-    relu = "before" if first_relu else None
-    x = separable_block(x, first, f"block{block}_sepconv1", relu=relu, momentum=momentum)
-    x = separable_block(x, second, f"block{block}_sepconv2", momentum=momentum)
+    relu = "before" if boolean(first_relu, "first_relu") else None
+    x = separable_block(x, first, f"block{block}_sepconv1", relu=relu, bn_momentum=bn_momentum)
+    x = separable_block(x, second, f"block{block}_sepconv2", bn_momentum=bn_momentum)
     x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name=f"block{block}_pool")(x)
     return keras.layers.Add(name=f"block{block}_add")([x, shortcut])
 
 
-def middle_block(x, block, convolutions=3, momentum=0.99):
+def middle_block(x, block, convolutions=3, bn_momentum=0.99):
     """Return a middle-flow block: ``convolutions`` separable blocks added to the unchanged input.
 
     Every convolution keeps the input's channels, so the shortcut needs no projection.
@@ -185,27 +185,27 @@ def middle_block(x, block, convolutions=3, momentum=0.99):
     channels = x.shape[-1]
     shortcut = x
     for i in range(1, convolutions + 1):
-        x = separable_block(x, channels, f"block{block}_sepconv{i}", momentum=momentum)
+        x = separable_block(x, channels, f"block{block}_sepconv{i}", bn_momentum=bn_momentum)
     return keras.layers.Add(name=f"block{block}_add")([x, shortcut])
 
 
-def _build(input_shape, classes, stem, entry, middle_repeats, exit_filters, top, name, momentum):
+def _build(input_shape, classes, stem, entry, middle_repeats, exit_filters, top, name, bn_momentum):
     """Stem, entry flow, middle flow, exit flow and classifier; the two builders differ in sizes."""
     inputs = keras.Input(input_shape, name="input")
     x = inputs
     for i, (filters, strides, padding) in enumerate(stem, start=1):
-        x = _conv_bn_relu(x, filters, strides, padding, f"block1_conv{i}", momentum)
+        x = _conv_bn_relu(x, filters, strides, padding, f"block1_conv{i}", bn_momentum)
     block = 2
     for i, filters in enumerate(entry):
-        x = downsampling_block(x, filters, block, first_relu=i > 0, momentum=momentum)
+        x = downsampling_block(x, filters, block, first_relu=i > 0, bn_momentum=bn_momentum)
         block += 1
     for _ in range(middle_repeats):
-        x = middle_block(x, block, momentum=momentum)
+        x = middle_block(x, block, bn_momentum=bn_momentum)
         block += 1
-    x = downsampling_block(x, exit_filters, block, momentum=momentum)
+    x = downsampling_block(x, exit_filters, block, bn_momentum=bn_momentum)
     block += 1
     for i, filters in enumerate(top, start=1):
-        x = separable_block(x, filters, f"block{block}_sepconv{i}", relu="after", momentum=momentum)
+        x = separable_block(x, filters, f"block{block}_sepconv{i}", relu="after", bn_momentum=bn_momentum)
     x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
     outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(x)
     return keras.Model(inputs, outputs, name=name)
@@ -249,7 +249,7 @@ def xception(input_shape=(299, 299, 3), classes=1000):
         exit_filters=(728, 1024),
         top=(1536, 2048),
         name="xception",
-        momentum=0.99,
+        bn_momentum=0.99,
     )
 
 
@@ -259,7 +259,7 @@ def _stem_layers(stem=_STEM):
 
 
 def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1,
-                   momentum=SMALL_BN_MOMENTUM):
+                   bn_momentum=SMALL_BN_MOMENTUM):
     """Return a small Xception for 32x32 images that trains in seconds on a CPU.
 
     The same design as :func:`xception` at a smaller scale: a stem of two 3x3 convolutions with
@@ -274,7 +274,7 @@ def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1
         classes: the number of classes (6 for ``training.load_task("photos")``).
         width: the stem's first filters; every other layer has a multiple of it.
         middle_repeats: the number of middle-flow blocks (Xception has 8).
-        momentum: the batch normalizations' momentum. A few epochs on a small data set are a
+        bn_momentum: the batch normalizations' momentum. A few epochs on a small data set are a
             few dozen steps; with Keras's 0.99 the moving statistics that predictions use would
             still be mostly their starting values, so the small model uses 0.9, the
             ``SMALL_BN_MOMENTUM`` of every small variant.
@@ -304,5 +304,5 @@ def xception_small(input_shape=(32, 32, 3), classes=6, width=8, middle_repeats=1
         exit_filters=(8 * width, 16 * width),
         top=(16 * width,),
         name="xception_small",
-        momentum=momentum,
+        bn_momentum=bn_momentum,
     )

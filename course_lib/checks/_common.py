@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib.session import import_keras
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -146,16 +148,6 @@ def _whole_number(answer, name, hint):
     return int(answer)
 
 
-def _keras():
-    """Import Keras quietly (TensorFlow's start-up lines go nowhere) and return it."""
-    from course_lib.session import import_tensorflow
-
-    import_tensorflow()
-    import keras
-
-    return keras
-
-
 def _whole_count(answer, call, hint):
     """Return ``answer`` as an int, or fail saying what ``call`` returned instead."""
     if isinstance(answer, bool):
@@ -246,7 +238,7 @@ def _decode(data):
         return np.dtype(content).type(data["value"])
     if kind == "keras_model":
         # Keras rebuilds the model from its config in safe mode: no code from the learner runs.
-        return _keras().models.model_from_json(content)
+        return import_keras().models.model_from_json(content)
     return _opaque(content, data["repr"], data["numbers"])
 
 

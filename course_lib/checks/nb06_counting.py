@@ -200,10 +200,10 @@ def check_batch_activation_mb(megabytes):
     """Notebook 06, exercise 4: check the megabytes (10**6 bytes) of one layer's output for a whole float32 batch.
 
     The layer is ``Conv2D(32, 3, padding="same")`` on 28 x 28 x 1 images and the batch holds 256
-    images; the expected value is that layer's row of ``counting.profile(model, batch_size=256)``,
+    images; the expected value is that layer's row of ``counting.layer_table(model, batch_size=256)``,
     divided by 10**6. Answers within 0.01 MB are accepted.
     """
-    from course_lib.counting import profile
+    from course_lib.counting import layer_table
     from course_lib.session import import_tensorflow
 
     import_tensorflow()
@@ -215,7 +215,7 @@ def check_batch_activation_mb(megabytes):
         [keras.Input(shape), keras.layers.Conv2D(filters, k, padding="same", name="conv")]
     )
     values = shape[0] * shape[1] * filters  # one image's output values
-    expected_bytes = profile(model, batch_size=batch).rows[-1].activation_bytes
+    expected_bytes = layer_table(model, batch_size=batch).rows[-1].activation_bytes
     expected = expected_bytes / 1e6
     hint = (
         f"The output is {shape[0]} x {shape[1]} x {filters} values per image, {batch} images, "
@@ -236,7 +236,7 @@ def check_batch_activation_mb(megabytes):
          "Divide the bytes by 1,000,000 (10**6) to get MB."),
         (expected / 4, "it counts values, not bytes.", "Each float32 value takes 4 bytes."),
         (expected_bytes / 2**20, "that is MiB (2**20 bytes), not MB.",
-         "This course's MB is 10**6 bytes, as profile() reports it."),
+         "This course's MB is 10**6 bytes, as layer_table() reports it."),
         (expected / batch, "that is one image, not the batch.",
          f"Training keeps the outputs of all {batch} images of the batch."),
         (expected / filters, "it counts one feature map per image.",

@@ -2,12 +2,12 @@
 
 import numpy as np
 
+from course_lib.session import import_keras
 from course_lib.checks._common import (
     _call,
     _call_array,
     exercise_check,
     _fail,
-    _keras,
     _passed,
 )
 
@@ -53,7 +53,7 @@ def check_small_cnn(build_small_cnn):
     The reference is built here; the two are compared layer by layer (input layers aside): type,
     output shape, parameter count and activation.
     """
-    keras = _keras()
+    keras = import_keras()
     hint = (
         "keras.Sequential([keras.Input(shape=(28, 28, 1)), Conv2D(16, kernel_size=5, "
         "padding='same', activation='relu'), MaxPooling2D(2), Conv2D(32, kernel_size=3, "
@@ -158,7 +158,7 @@ def check_accuracy(accuracy):
     integers. The expected value comes from ``keras.metrics.SparseCategoricalAccuracy`` (and is
     checked against NumPy).
     """
-    keras = _keras()
+    keras = import_keras()
     hint = (
         "The predicted class of each example is the column of its largest probability, "
         "probabilities.argmax(axis=1); compare it with labels and take the mean of the booleans."
@@ -257,7 +257,7 @@ _HISTORY_CASES = [
 
 def _restored_by_keras(val_loss, patience=2):
     """Return ``(restored epoch counted from 1, epochs run)`` by feeding ``val_loss`` to EarlyStopping."""
-    keras = _keras()
+    keras = import_keras()
     model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
     model.stop_training = False  # fit sets it; the callback reads and writes it
     callback = keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)

@@ -1,10 +1,10 @@
 """Checks for the exercises of notebook 14, ``notebooks/14_googlenet.ipynb``."""
 
+from course_lib.session import import_keras
 from course_lib.checks._common import (
     _call,
     exercise_check,
     _fail,
-    _keras,
     _passed,
     _whole_number,
 )
@@ -18,7 +18,7 @@ def check_module_params(module_params):
     The expected count is that of a module built by ``course_lib.architectures.googlenet``
     (``inception_module``) in Keras.
     """
-    keras = _keras()
+    keras = import_keras()
     from course_lib.architectures import googlenet
     from course_lib.counting import conv2d_params
 
@@ -63,7 +63,7 @@ def check_aux_head_params(aux_head_params):
     flatten, dense 1,024, dropout, dense ``classes``. The expected count is that of the head built
     by ``course_lib.architectures.googlenet.auxiliary_classifier`` in Keras.
     """
-    keras = _keras()
+    keras = import_keras()
     from course_lib.architectures import googlenet
     from course_lib.counting import conv2d_params, dense_params
 

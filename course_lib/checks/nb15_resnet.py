@@ -1,10 +1,10 @@
 """Checks for the exercises of notebook 15, ``notebooks/15_resnet.ipynb``."""
 
+from course_lib.session import import_keras
 from course_lib.checks._common import (
     _call,
     exercise_check,
     _fail_with_known_mistakes,
-    _keras,
     _passed,
     _whole_count,
 )
@@ -17,7 +17,7 @@ def check_residual_unit_params(residual_unit_params):
 
     The expected count is ``count_params()`` of a real ``ResidualUnit`` built for each case.
     """
-    _keras()  # TensorFlow's start-up lines go nowhere
+    import_keras()  # TensorFlow's start-up lines go nowhere
     from course_lib.architectures.resnet import ResidualUnit
     from course_lib.counting import batch_norm_params, conv2d_params
 
@@ -56,16 +56,16 @@ def check_residual_unit_params(residual_unit_params):
 
 
 def _bottleneck_expected(height, width, channels, filters):
-    """MACs of a 1x1 / 3x3 / 1x1 stack from ``counting.profile`` of a real Keras model."""
-    keras = _keras()
-    from course_lib.counting import profile
+    """MACs of a 1x1 / 3x3 / 1x1 stack from ``counting.layer_table`` of a real Keras model."""
+    keras = import_keras()
+    from course_lib.counting import layer_table
 
     L = keras.layers
     x = keras.Input((height, width, channels))
     y = L.Conv2D(filters, 1)(x)
     y = L.Conv2D(filters, 3, padding="same")(y)
     y = L.Conv2D(channels, 1)(y)
-    return profile(keras.Model(x, y)).macs
+    return layer_table(keras.Model(x, y)).macs
 
 
 @exercise_check
@@ -74,7 +74,7 @@ def check_bottleneck_macs(bottleneck_macs):
     bottleneck's 1x1 (channels -> filters), 3x3 (filters -> filters, "same") and 1x1
     (filters -> channels) convolutions on a ``height x width`` map.
 
-    The expected value comes from :func:`course_lib.counting.profile` of a Keras model of the three
+    The expected value comes from :func:`course_lib.counting.layer_table` of a Keras model of the three
     convolutions.
     """
     hint = (
@@ -105,4 +105,4 @@ def check_bottleneck_macs(bottleneck_macs):
                                                       "unit the bottleneck replaces"),
         ]
         _fail_with_known_mistakes(call, answer, expected, known, hint)
-    _passed(f"bottleneck_macs agrees with counting.profile on all {len(cases)} maps.")
+    _passed(f"bottleneck_macs agrees with counting.layer_table on all {len(cases)} maps.")

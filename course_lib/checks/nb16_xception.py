@@ -2,11 +2,11 @@
 
 import numpy as np
 
+from course_lib.session import import_keras
 from course_lib.checks._common import (
     _call_array,
     exercise_check,
     _fail,
-    _keras,
     _passed,
     _same_array,
     _whole_number,
@@ -39,7 +39,7 @@ def check_pointwise_conv(pointwise_conv):
     ``kernel`` is ``(C_in, C_out)`` and ``bias`` ``(C_out,)``; the expected ``(H, W, C_out)``
     output comes from a Keras ``Conv2D(C_out, 1)`` whose weights are set to ``kernel`` and ``bias``.
     """
-    keras = _keras()
+    keras = import_keras()
     hint = (
         "At every pixel the C_in values are multiplied by the (C_in, C_out) kernel: maps @ kernel "
         "gives (H, W, C_out); then add bias, which broadcasting adds at every pixel."
@@ -82,7 +82,7 @@ def check_middle_block_params(block_separable, block_regular):
     """
     from course_lib.architectures import xception
 
-    keras = _keras()
+    keras = import_keras()
     shape, filters = _MIDDLE_BLOCK["input_shape"], _MIDDLE_BLOCK["filters"]
     k, n = _MIDDLE_BLOCK["kernel_size"], _MIDDLE_BLOCK["convolutions"]
     with keras.StatelessScope(initialize_variables=False):

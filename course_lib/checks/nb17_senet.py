@@ -1,11 +1,11 @@
 """Checks for the exercises of notebook 17, ``notebooks/17_senet.ipynb``."""
 
+from course_lib.session import import_keras
 from course_lib.checks._common import (
     _call,
     exercise_check,
     _fail,
     _fail_with_known_mistakes,
-    _keras,
     _passed,
     _whole_count,
 )
@@ -18,7 +18,7 @@ def check_se_block_params(se_block_params):
 
     The expected count is ``count_params()`` of a real ``senet.se_block`` built for each case.
     """
-    keras = _keras()
+    keras = import_keras()
     from course_lib.architectures import senet
 
     hint = (
@@ -59,7 +59,7 @@ def check_se_resnet50_extra(se_resnet50_extra):
     The expected value is recomputed from ``resnet.RESNET50_STAGES`` and ``senet.se_params``
     (tests/test_architectures_senet.py checks that sum against the built SE-ResNet-50).
     """
-    _keras()  # TensorFlow's start-up lines go nowhere
+    import_keras()  # TensorFlow's start-up lines go nowhere
     from course_lib.architectures import resnet, senet
 
     hint = (

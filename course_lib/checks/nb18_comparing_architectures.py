@@ -2,11 +2,11 @@
 
 import numpy as np
 
+from course_lib.session import import_keras
 from course_lib.checks._common import (
     _call,
     exercise_check,
     _fail,
-    _keras,
     _passed,
     _run,
     _same_array,
@@ -29,7 +29,7 @@ def check_caffe_preprocess(caffe_preprocess):
     ``x`` is a float32 batch ``(N, H, W, 3)`` of RGB values 0-255; the answer must equal Keras's
     result (on a copy) and must leave ``x`` unchanged.
     """
-    keras = _keras()
+    keras = import_keras()
     mean_bgr = np.array([103.939, 116.779, 123.68])
     hint = (
         "Reverse the channels, RGB to BGR, with x[..., ::-1], then subtract the mean pixel in BGR "
@@ -73,7 +73,7 @@ def check_unfreeze_top(unfreeze_top):
     After the call the base must be trainable as a whole, exactly its last ``n`` layers trainable
     except the ``BatchNormalization`` ones, and the trainable weights those of that choice.
     """
-    keras = _keras()
+    keras = import_keras()
     hint = (
         "Set base.trainable = True first (a frozen model hides all its weights), then for each "
         "layer: trainable if it is among base.layers[-n:] and not a BatchNormalization."
