@@ -367,3 +367,15 @@ def test_mistakes_in_the_call_get_one_line_and_status_2(arguments, message, tmp_
         grading.main(arguments)
     error = capsys.readouterr().err
     assert stopped.value.code == 2 and message in error and error.count("\n") == 1
+
+
+def test_in_a_graders_kernel_a_check_saves_what_it_collected_instead_of_judging(tmp_path, monkeypatch, capsys):
+    from course_lib import checks
+
+    checks.check_glossary_term("receptive field")  # the learner's view: judged at once
+    assert capsys.readouterr().out.startswith("Correct: ")
+    monkeypatch.setenv(checks._common.COLLECT_INTO_VARIABLE, str(tmp_path))
+    checks.check_glossary_term("not a term")  # no CheckFailed: the grader judges
+    assert capsys.readouterr().out == "Collected for grading: check_glossary_term.\n"
+    verdict = grading.judge_collected(tmp_path / "check_glossary_term", "check_glossary_term", {})
+    assert not verdict.passed
