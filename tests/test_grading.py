@@ -1,7 +1,9 @@
-"""Grading submissions with nbval: scores, tampering, time-outs, broken files, reports.
+"""Grading submissions with nbval: scores, tampering, hostile hand-ins, time-outs, broken files,
+reports, mistakes in the call.
 
 A small instructor's notebook (no TensorFlow, so each run takes seconds) stands in for the
-course; one end-to-end test grades the learners' edition of a real course notebook.
+course. Two module fixtures grade every hand-in once (the tests read their results): the
+sandboxed hand-ins run only where bubblewrap works, and say why they are skipped elsewhere.
 """
 
 import csv
@@ -12,7 +14,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import course_lib
 from course_lib import exercises, grading
+from course_lib.sandbox import sandbox_problem
+
+SANDBOX_PROBLEM = sandbox_problem()
+needs_sandbox = pytest.mark.skipif(SANDBOX_PROBLEM is not None, reason=f"no sandbox here: {SANDBOX_PROBLEM}")
 
 SOLUTIONS = {
     "x": "x = np.zeros((5, 7), dtype=np.float32)\nx[2, 4] = 1",
@@ -102,10 +109,99 @@ def graded(course, tmp_path_factory):
     (folder / "99_truncated.ipynb").write_text(json.dumps(nbformat.writes(learners(course)))[:200])
     (folder / "99_empty.ipynb").write_text("")
     write("99_from_another_exercise.ipynb", solve(learners(course, "98"), 1))
-    hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    write("99_replaced_checks.ipynb", with_cell(learners(course), REPLACE_CHECKS))
+    write("99_patched_numpy_and_course.ipynb", with_cell(solve(wrong_answers(learners(course)), 2), PATCH_NUMPY_AND_COURSE))
+    write("99_forged_collected_data.ipynb", with_cell(learners(course), FORGE_COLLECTED_DATA.replace("COURSE", str(course)), at_end=True))
     out = tmp_path_factory.mktemp("grades")
-    results = grading.grade([folder], out, jobs=2, course=course, cell_timeout=10, notebook_timeout=120)
+    if SANDBOX_PROBLEM is None:  # without the sandbox these would really do it
+        attacks = solve(learners(course), 2)
+        for attack in ATTACKS:
+            attack = attack.replace("COURSE", str(course)).replace("SUBMISSIONS", str(folder))
+            attacks = with_cell(attacks, attack.replace("OUT", str(out)))
+        write("99_attacks.ipynb", attacks)
+    hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    course_files = tree_hashes(course) | tree_hashes(Path(course_lib.__file__).parent)
+    results = grading.grade(
+        [folder], out, jobs=2, sandboxed=SANDBOX_PROBLEM is None, course=course, cell_timeout=10, notebook_timeout=120
+    )
+    assert tree_hashes(course) | tree_hashes(Path(course_lib.__file__).parent) == course_files
     return {Path(r.submission).name: r for r in results}, out, folder, hashes
+
+
+def tree_hashes(folder):
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def with_cell(notebook, source, at_end=False):
+    """Add a code cell right after the imports (or at the end) of a learners' copy."""
+    notebook.cells.insert(len(notebook.cells) if at_end else 2, nbformat.v4.new_code_cell(source))
+    return notebook
+
+
+def wrong_answers(notebook):
+    """Fill exercises 1 and 3 with wrong answers of the right shape."""
+    for which, wrong in ((1, "x = np.ones((5, 7))"), (3, "    return np.zeros((image.shape[0] - kernel.shape[0] + 1, image.shape[1] - kernel.shape[1] + 1))")):
+        cell = notebook.cells[cells_of(notebook, which, "answer")]
+        indent = "    " if which == 3 else ""
+        cell.source = cell.source.replace(f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError", wrong)
+    return notebook
+
+
+# Tampering: each changes the learner's kernel only; the verdicts are computed by the grader.
+REPLACE_CHECKS = """
+for name in dir(checks):
+    if name.startswith("check_"):
+        setattr(checks, name, lambda *answers, **options: print("Correct: trust me"))
+"""
+PATCH_NUMPY_AND_COURSE = """
+import builtins
+import course_lib.conv
+from course_lib.checks import _common
+np.allclose = np.array_equal = lambda *arguments, **keywords: True
+course_lib.conv.conv2d = lambda image, kernel: np.zeros((image.shape[0] - kernel.shape[0] + 1, image.shape[1] - kernel.shape[1] + 1))
+_common._fail = _common._fail_not_attempted = lambda *arguments: None
+_common._same_array = lambda *arguments, **keywords: None
+builtins.AssertionError = type("NeverRaised", (Exception,), {})
+"""
+FORGE_COLLECTED_DATA = """
+import os
+from course_lib import checks
+root = os.environ.get("COURSE_CHECKS_COLLECT_INTO", "no-grader")
+checks.save_collected(
+    {"check": "check_single_pixel_image", "passed": True, "answers": [{"value": {"python": None}}], "options": {}},
+    os.path.join(root, "check_single_pixel_image"),
+)
+checks.save_collected(
+    {"check": "check_glossary_search", "answers": [{"value": {"python": "receptive field"}}], "options": {}},
+    os.path.join(root, "check_glossary_term"),
+)
+os.makedirs(os.path.join(root, "check_corr2d"), exist_ok=True)
+os.symlink("COURSE/99_fixture.ipynb", os.path.join(root, "check_corr2d", "collected.json"))
+"""
+# Hostile hand-ins: each cell tries one thing the sandbox must stop.
+ATTACKS = [
+    "import course_lib\nopen(course_lib.__file__, 'a').write('# taken over')",
+    "open('COURSE/99_fixture.ipynb', 'w').write('')",
+    "print(open('COURSE/99_fixture.ipynb').read())",
+    "print(open('SUBMISSIONS/99_correct.ipynb').read())",
+    "open('OUT/grades.json', 'w').write('[]')",
+    "import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=3)",
+]
+FORK_WITHOUT_LIMIT = """
+import os
+children = []
+try:
+    while True:
+        child = os.fork()
+        if child == 0:
+            os.execv("/bin/sleep", ["sleep", "30"])
+        children.append(child)
+finally:
+    for child in children:
+        os.kill(child, 9)
+        os.waitpid(child, 0)
+"""
+ALLOCATE_64_GB = "hog = np.ones((64, 2**30), dtype=np.uint8)"
 
 
 def test_scores(graded):
@@ -126,7 +222,7 @@ def test_edited_or_deleted_check_cells_earn_nothing(graded):
 def test_an_infinite_loop_times_out_and_the_rest_is_graded(graded):
     looping = graded[0]["99_infinite_loop.ipynb"]
     assert looping.status == "graded" and looping.score == 2
-    assert looping.exercises[0].reason in ("check failed", "check errored")
+    assert looping.exercises[0].reason == "the check cell raised an error, so nothing was collected"
 
 
 def test_a_dead_kernel_fails_what_comes_after_it(graded):
@@ -170,35 +266,116 @@ def test_json_and_csv_reports(graded):
     assert "3/3" in text and "99-ex1-check (check cell deleted)" in text
 
 
-def test_a_notebook_timeout_stops_one_submission_and_the_next_is_graded(course, tmp_path):
+def test_tampering_in_the_kernel_earns_nothing(graded):
+    results = graded[0]
+    replaced = results["99_replaced_checks.ipynb"]
+    assert replaced.score == 0 and {e.reason for e in replaced.exercises} == {"not attempted"}
+    patched = results["99_patched_numpy_and_course.ipynb"]
+    assert [e.passed for e in patched.exercises] == [False, True, False]
+    assert "expected" in patched.exercises[2].reason or "differs" in patched.exercises[2].reason
+
+
+def test_forged_collected_data_is_judged_on_its_answers_alone(graded):
+    forged = graded[0]["99_forged_collected_data.ipynb"]
+    assert forged.score == 0 and [e.passed for e in forged.exercises] == [False, False, False]
+
+
+def test_forged_data_reasons_name_the_problem(tmp_path):
+    """The reasons the report hides behind "not attempted" above, judged directly."""
+    from course_lib.checks import save_collected
+
+    claim = {"check": "check_glossary_term", "passed": True, "answers": [{"value": {"python": 42}}], "options": {}}
+    save_collected(claim, tmp_path / "claim")
+    assert not grading.judge_collected(tmp_path / "claim", "check_glossary_term", {}).passed
+    save_collected({"check": "check_glossary_search", "answers": [], "options": {}}, tmp_path / "wrong")
+    assert "not that of check_glossary_term" in grading.judge_collected(tmp_path / "wrong", "check_glossary_term", {}).message
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "collected.json").symlink_to(tmp_path / "wrong" / "collected.json")
+    assert "plain file" in grading.judge_collected(tmp_path / "link", "check_glossary_term", {}).message
+    (tmp_path / "linked_folder").symlink_to(tmp_path / "wrong")
+    assert "link" in grading.judge_collected(tmp_path / "linked_folder", "check_glossary_term", {}).message
+    save_collected({"check": "check_corr2d", "answers": [{"calls": []}], "options": {}}, tmp_path / "short")
+    assert "does not fit" in grading.judge_collected(tmp_path / "short", "check_corr2d", {}).message
+    assert grading.judge_collected(tmp_path / "nothing", "check_corr2d", {}) is None
+
+
+@needs_sandbox
+def test_hostile_code_is_stopped_and_the_rest_is_graded(graded, course):
+    results, out, folder, _ = graded
+    attacks = results["99_attacks.ipynb"]
+    assert attacks.status == "graded" and [e.passed for e in attacks.exercises] == [False, True, False]
+    assert attacks.isolation == "sandbox, as nobody" or "user namespace" in attacks.isolation
+    assert {"a write to a read-only file", "a file access the sandbox's user may not make"} & set(attacks.stopped)
+    for stop in (
+        "a network connection",
+        f"access to {Path(course).resolve()}, which the sandbox hides",
+        f"access to {folder.resolve()}, which the sandbox hides",
+        f"access to {out.resolve()}, which the sandbox hides",
+    ):
+        assert stop in attacks.stopped
+    assert results["99_correct.ipynb"].stopped == []
+    assert json.loads((out / "grades.json").read_text())  # the results were not overwritten
+
+
+@pytest.fixture(scope="module")
+def timed(course, tmp_path_factory):
+    """Grade one at a time: an endless loop, a fork bomb with a 64 GB array (sandbox only), a right answer."""
+    folder = tmp_path_factory.mktemp("timed")
     looping = learners(course)
     looping.cells[cells_of(looping, 1, "answer")].source = "while True:\n    pass"
-    nbformat.write(looping, tmp_path / "99_a_loop.ipynb")
-    nbformat.write(nbformat.read(course / "99_fixture.ipynb", as_version=4), tmp_path / "99_b_correct.ipynb")
+    nbformat.write(looping, folder / "99_a_loop.ipynb")
+    if SANDBOX_PROBLEM is None:
+        hog = with_cell(with_cell(solve(solve(solve(learners(course), 1), 2), 3), ALLOCATE_64_GB), FORK_WITHOUT_LIMIT)
+        nbformat.write(hog, folder / "99_b_fork_and_64_gb.ipynb")
+    nbformat.write(nbformat.read(course / "99_fixture.ipynb", as_version=4), folder / "99_c_correct.ipynb")
     results = grading.grade(
-        [tmp_path / "99_a_loop.ipynb", tmp_path / "99_b_correct.ipynb"],
-        tmp_path / "out",
-        jobs=1,
-        course=course,
-        cell_timeout=60,
-        notebook_timeout=40,
-    )
-    assert results[0].status == "timed out" and results[0].score == 0
-    assert results[1].status == "graded" and results[1].score == 3
+        [folder], folder / "out", jobs=1, sandboxed=SANDBOX_PROBLEM is None, course=course,
+        cell_timeout=60, notebook_timeout=15,
+    )  # fmt: skip
+    return {Path(r.submission).name: r for r in results}
 
 
-def test_learners_code_cannot_write_the_course_when_isolation_is_available(course, tmp_path):
-    if grading.isolation() != "nobody":
-        pytest.skip("learners' code runs as the grader here: not root, or 'nobody' cannot run this Python")
-    attack = solve(solve(solve(learners(course), 1), 2), 3)
-    target = course / "99_fixture.ipynb"
-    attack.cells.insert(2, nbformat.v4.new_code_cell(f"open({str(target)!r}, 'w').write('')"))
-    nbformat.write(attack, tmp_path / "99_attack.ipynb")
-    before = target.read_bytes()
-    grading.grade([tmp_path / "99_attack.ipynb"], tmp_path / "out", course=course)
-    assert target.read_bytes() == before
+def test_a_notebook_timeout_stops_one_submission_and_the_next_is_graded(timed):
+    assert timed["99_a_loop.ipynb"].status == "timed out" and timed["99_a_loop.ipynb"].score == 0
+    assert timed["99_a_loop.ipynb"].exercises[0].reason == "timed out before this check"
+    assert timed["99_c_correct.ipynb"].status == "graded" and timed["99_c_correct.ipynb"].score == 3
 
 
-def test_missing_submission_path_is_named():
-    with pytest.raises(FileNotFoundError, match="no submission at"):
-        grading.submissions(["does/not/exist.ipynb"])
+@needs_sandbox
+def test_processes_and_memory_are_limited(timed):
+    hog = timed["99_b_fork_and_64_gb.ipynb"]
+    assert hog.status == "graded" and hog.score == 3
+    assert {"more processes than the limit", "more memory than the limit"} <= set(hog.stopped)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["no/such/folder"], "no submission at no/such/folder"),
+        (["EMPTY"], "no .ipynb file in"),
+        (["SUBMISSION", "--course", "EMPTY"], "has no NN_name.ipynb notebooks"),
+        (["SUBMISSION", "--out", "SUBMISSION"], "cannot be written"),
+        (["SUBMISSION", "--jobs", "0"], "--jobs is 0; expected a whole number of 1 or more"),
+        (["SUBMISSION", "--jobs", "two"], "invalid int value: 'two'"),
+    ],
+)
+def test_mistakes_in_the_call_get_one_line_and_status_2(arguments, message, tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "99_hand_in.ipynb").write_text("{}")
+    arguments = [a.replace("EMPTY", str(tmp_path / "empty")).replace("SUBMISSION", str(tmp_path / "99_hand_in.ipynb")) for a in arguments]
+    with pytest.raises(SystemExit) as stopped:
+        grading.main(arguments)
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and message in error and error.count("\n") == 1
+
+
+def test_in_a_graders_kernel_a_check_saves_what_it_collected_instead_of_judging(tmp_path, monkeypatch, capsys):
+    from course_lib import checks
+
+    checks.check_glossary_term("receptive field")  # the learner's view: judged at once
+    assert capsys.readouterr().out.startswith("Correct: ")
+    monkeypatch.setenv(checks._common.COLLECT_INTO_VARIABLE, str(tmp_path))
+    checks.check_glossary_term("not a term")  # no CheckFailed: the grader judges
+    assert capsys.readouterr().out == "Collected for grading: check_glossary_term.\n"
+    verdict = grading.judge_collected(tmp_path / "check_glossary_term", "check_glossary_term", {})
+    assert not verdict.passed

@@ -13,7 +13,10 @@ again on the recorded answers, replayed in the same order.
 
 import contextvars
 import functools
+import io
 import json
+import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +44,15 @@ class CheckParts:
 
 # Check name -> its two parts, filled by @exercise_check as the notebooks' modules are imported.
 REGISTRY = {}
+
+#: Set by the grader in the learner's kernel: a folder where every check saves what it collected
+#: (in ``<folder>/<check name>/``) instead of judging it, for the grader to judge in its own
+#: process. Unset, a check judges at once and prints its verdict, as the learner sees it.
+COLLECT_INTO_VARIABLE = "COURSE_CHECKS_COLLECT_INTO"
+
+#: The most bytes :func:`load_collected` reads from one folder: collected data is a few arrays
+#: of a check's inputs' size, and a grader must not be made to read a forged gigabyte.
+MAX_COLLECTED_BYTES = 64 * 2**20
 
 
 class CheckFailed(AssertionError):
@@ -382,7 +394,13 @@ def exercise_check(judge):
 
     @functools.wraps(judge)
     def check(*answers, **options):
-        result = verdict(collect(*answers, **options))
+        collected = collect(*answers, **options)
+        grader_folder = os.environ.get(COLLECT_INTO_VARIABLE)
+        if grader_folder:
+            save_collected(collected, Path(grader_folder) / name)
+            print(f"Collected for grading: {name}.")
+            return
+        result = verdict(collected)
         if not result.passed:
             raise CheckFailed(result.message)
         print(f"Correct: {result.message}")
@@ -395,6 +413,8 @@ def save_collected(collected, folder):
     of its own, so that nothing needs pickle to be read back."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("array_*.npy"):  # a check called again replaces what it saved
+        stale.unlink()
 
     def plain(value):
         if isinstance(value, np.ndarray):
@@ -410,17 +430,58 @@ def save_collected(collected, folder):
     (folder / "collected.json").write_text(json.dumps(plain(collected)))
 
 
-def load_collected(folder):
-    """Read back what :func:`save_collected` wrote to ``folder``."""
+def load_collected(folder, max_bytes=MAX_COLLECTED_BYTES):
+    """Read back what :func:`save_collected` wrote to ``folder``.
+
+    The folder may come from a hand-in that wrote it itself, so only regular files directly in
+    it are read (a link, a pipe or a device is refused), ``max_bytes`` at most in all, and
+    arrays are read without pickle.
+
+    Args:
+        folder: the folder :func:`save_collected` wrote.
+        max_bytes: the most bytes read from the folder's files together.
+
+    Returns:
+        The collected data: JSON types, with NumPy arrays where ``.npy`` files were named.
+
+    Raises:
+        FileNotFoundError: nothing was collected there.
+        ValueError: a file is not a plain file, is too large, or is not JSON / ``.npy``.
+    """
     folder = Path(folder)
+    budget = [max_bytes]
+
+    def read(file_name):
+        data = _read_regular_file(folder / file_name, budget[0])
+        budget[0] -= len(data)
+        return data
 
     def arrays(value):
         if isinstance(value, dict) and set(value) == {"npy"}:
-            return np.load(folder / Path(value["npy"]).name, allow_pickle=False)
+            return np.load(io.BytesIO(read(Path(str(value["npy"])).name)), allow_pickle=False)
         if isinstance(value, dict):
             return {key: arrays(item) for key, item in value.items()}
         if isinstance(value, list):
             return [arrays(item) for item in value]
         return value
 
-    return arrays(json.loads((folder / "collected.json").read_text()))
+    return arrays(json.loads(read("collected.json")))
+
+
+def _read_regular_file(path, max_bytes):
+    """The bytes of ``path`` if it is a regular file (not a link) of at most ``max_bytes``."""
+    if os.path.islink(path.parent):
+        raise ValueError(f"{path.parent} is a link; collected data is read from a plain folder only")
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        raise ValueError(f"{path} cannot be opened as a plain file ({error.strerror})") from None
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        if status.st_size > max_bytes:
+            raise ValueError(f"{path} has {status.st_size:,} bytes; at most {max_bytes:,} are read")
+        return file.read(max_bytes)
