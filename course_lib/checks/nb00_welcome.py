@@ -2,11 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import (
-    exercise_check,
-    _fail,
-    _passed,
-)
+from course_lib.checks._common import exercise_check, _fail, _passed
 
 
 @exercise_check

@@ -2,13 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import (
-    _call_array,
-    exercise_check,
-    _fail,
-    _passed,
-    _same_array,
-)
+from course_lib.checks._common import exercise_check, _call_array, _fail, _passed, _same_array
 
 
 def _corr2d_cases():

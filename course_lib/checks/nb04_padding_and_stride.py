@@ -1,11 +1,6 @@
 """Checks for the exercises of notebook 04, ``notebooks/04_padding_and_stride.ipynb``."""
 
-from course_lib.checks._common import (
-    _call,
-    exercise_check,
-    _fail,
-    _passed,
-)
+from course_lib.checks._common import exercise_check, _call, _fail, _passed
 
 
 def _size_cases():

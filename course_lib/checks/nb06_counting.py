@@ -2,13 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import (
-    _call,
-    exercise_check,
-    _fail,
-    _passed,
-    _whole_number,
-)
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _whole_number
 
 
 # The layer of exercise 1: the first 128-filter layer of the MNIST CNN in the source notes,

@@ -3,13 +3,7 @@
 import numpy as np
 
 from course_lib.session import import_keras
-from course_lib.checks._common import (
-    _call,
-    _call_array,
-    exercise_check,
-    _fail,
-    _passed,
-)
+from course_lib.checks._common import exercise_check, _call, _call_array, _fail, _passed
 
 
 def _small_cnn(keras):

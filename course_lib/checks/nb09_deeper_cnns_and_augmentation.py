@@ -2,14 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import (
-    _call,
-    _call_array,
-    exercise_check,
-    _fail,
-    _passed,
-    _same_array,
-)
+from course_lib.checks._common import exercise_check, _call, _call_array, _fail, _passed, _same_array
 
 
 # (size, filters, blocks): the MNIST CNN of the source notes first, then stacks where a pooling

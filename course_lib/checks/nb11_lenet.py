@@ -1,12 +1,6 @@
 """Checks for the exercises of notebook 11, ``notebooks/11_lenet.ipynb``."""
 
-from course_lib.checks._common import (
-    _call,
-    exercise_check,
-    _fail,
-    _passed,
-    _whole_number,
-)
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _whole_number
 
 
 def _partial_tables():

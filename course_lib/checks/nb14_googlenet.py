@@ -1,13 +1,7 @@
 """Checks for the exercises of notebook 14, ``notebooks/14_googlenet.ipynb``."""
 
 from course_lib.session import import_keras
-from course_lib.checks._common import (
-    _call,
-    exercise_check,
-    _fail,
-    _passed,
-    _whole_number,
-)
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _whole_number
 
 
 @exercise_check

@@ -1,13 +1,7 @@
 """Checks for the exercises of notebook 15, ``notebooks/15_resnet.ipynb``."""
 
 from course_lib.session import import_keras
-from course_lib.checks._common import (
-    _call,
-    exercise_check,
-    _fail_with_known_mistakes,
-    _passed,
-    _whole_count,
-)
+from course_lib.checks._common import exercise_check, _call, _fail_with_known_mistakes, _passed, _whole_count
 
 
 @exercise_check

@@ -3,14 +3,7 @@
 import numpy as np
 
 from course_lib.session import import_keras
-from course_lib.checks._common import (
-    _call_array,
-    exercise_check,
-    _fail,
-    _passed,
-    _same_array,
-    _whole_number,
-)
+from course_lib.checks._common import exercise_check, _call_array, _fail, _passed, _same_array, _whole_number
 
 
 def _pointwise_cases():

@@ -2,12 +2,7 @@
 
 from course_lib.session import import_keras
 from course_lib.checks._common import (
-    _call,
-    exercise_check,
-    _fail,
-    _fail_with_known_mistakes,
-    _passed,
-    _whole_count,
+    exercise_check, _call, _fail, _fail_with_known_mistakes, _passed, _whole_count,
 )
 
 

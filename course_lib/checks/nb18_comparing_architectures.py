@@ -3,14 +3,7 @@
 import numpy as np
 
 from course_lib.session import import_keras
-from course_lib.checks._common import (
-    _call,
-    exercise_check,
-    _fail,
-    _passed,
-    _run,
-    _same_array,
-)
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _run, _same_array
 
 
 def _photo_batches():
