@@ -6,7 +6,7 @@
 * nbval does not compare stderr: ipykernel forwards C-level stderr in Jupyter but not under
   pytest, so the two differ for reasons that have nothing to do with the lesson.
 * With pytest-xdist (``-n 2``, as ``make test`` runs), all the cells of one notebook go to one
-  worker, in order: they share one kernel.
+  worker, in order (they share one kernel), and so do the tests of one test file.
 * Every notebook should run in under ``NOTEBOOK_BUDGET_S`` seconds (30 s on two cores): the time
   of each is printed at the end, and one over budget is flagged. One over ``NOTEBOOK_LIMIT_S``
   (twice the budget by default) fails the run: wall-clock time also depends on what else the
@@ -42,11 +42,12 @@ def pytest_collectstart(collector):
 
 
 def pytest_collection_modifyitems(items):
-    # Read by xdist's --dist loadgroup, which keeps a group on one worker.
+    # Read by xdist's --dist loadgroup, which keeps a group on one worker: a notebook's cells share
+    # its kernel, and a test file's module-scoped fixtures (a grading run, a built model) are then
+    # computed once. A test that names its own group (one per notebook run) keeps it.
     for item in items:
-        notebook = _notebook_of(item.nodeid)
-        if notebook:
-            item.add_marker(pytest.mark.xdist_group(notebook))
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 def pytest_runtest_logreport(report):
