@@ -81,3 +81,13 @@ def test_an_output_that_depends_on_the_cpu_fails(tmp_path):
         (tmp_path / name).unlink()
     plain = _pytest(tmp_path)
     assert plain.returncode == 0, plain.stdout[-3000:]
+
+
+def test_five_ways_differ_in_order_or_seed():
+    import try_five_ways
+
+    ways = [(tuple(sorted(variables.items())), shift) for _, variables, shift in try_five_ways.WAYS]
+    assert len(set(ways)) == len(ways) == 5
+    assert try_five_ways.shift_seeds("course_lib.setup(report=True)", 1) == "course_lib.setup(seed=43, report=True)"
+    assert try_five_ways.shift_seeds("keras.utils.set_random_seed(SEED)", 3) == "keras.utils.set_random_seed(SEED + 3)"
+    assert try_five_ways.shift_seeds("course_lib.setup()", 0) == "course_lib.setup()"
