@@ -41,6 +41,7 @@ def pytest_collectstart(collector):
         collector.skip_compare += ("stderr",)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the marks
 def pytest_collection_modifyitems(items):
     # Read by xdist's --dist loadgroup, which keeps a group on one worker: a notebook's cells share
     # its kernel, and a test file's module-scoped fixtures (a grading run, a built model) are then
