@@ -17,8 +17,6 @@
 import os
 from collections import defaultdict
 
-import pytest
-
 from course_lib.session import QUIET_ENVIRONMENT
 
 pytest_plugins = ["summation_orders"]  # tools/, on the test path (pyproject.toml)
@@ -41,14 +39,24 @@ def pytest_collectstart(collector):
         collector.skip_compare += ("stderr",)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the marks
-def pytest_collection_modifyitems(items):
-    # Read by xdist's --dist loadgroup, which keeps a group on one worker: a notebook's cells share
-    # its kernel, and a test file's module-scoped fixtures (a grading run, a built model) are then
-    # computed once. A test that names its own group (one per notebook run) keeps it.
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+# Tests that run a whole notebook for each parameter: each run is a unit of its own.
+_ONE_UNIT_PER_PARAMETER = ("tests/test_learners_edition.py::test_every_exercise_is_real[",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Share the tests out over xdist's workers by unit: a notebook's cells (they share one kernel),
+    a test file's tests (its module fixtures, such as a grading run, are then computed once), or
+    one whole-notebook run. xdist's ``--dist loadgroup`` would do this with marks, but it renames
+    node ids in a way pytest 9 no longer reads, so its groups are silently ignored."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByNotebookAndFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            if nodeid.startswith(_ONE_UNIT_PER_PARAMETER):
+                return nodeid
+            return nodeid.split("::")[0]
+
+    return ByNotebookAndFile(config, log)
 
 
 def pytest_runtest_logreport(report):

@@ -55,10 +55,8 @@ def test_speaker_notes_are_dropped_and_nothing_else(path):
     assert [c.id for c in learners.cells] == kept_ids
 
 
-# Each notebook run is a group of its own, so make test's workers share them out one by one.
-@pytest.mark.parametrize(
-    "path", [pytest.param(p, marks=pytest.mark.xdist_group(f"learners-{p.name}")) for p in PATHS], ids=lambda p: p.name
-)
+# Each notebook run is a unit of its own for make test's workers (conftest.py).
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
 def test_every_exercise_is_real(path, monkeypatch):
     _, variables = summation_orders.for_second_run(path)
     for name in summation_orders.VARIABLES:
