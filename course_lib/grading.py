@@ -28,8 +28,9 @@ check's inputs, and it may write the collected data itself. Both amount to the s
 answer for each of the check's inputs, and that answer is exactly what is graded (a hand-in
 that calls the course's own reference function, which it can import, therefore passes too).
 
-Results are printed as a table and written to ``grades.json`` and ``grades.csv``. Submissions
-are never modified.
+Results are printed as a table and written to ``grades.json``, ``grades.csv``, ``report.html``
+(the class at a glance) and ``feedback/<name>.ipynb`` (each learner's notebook with the verdicts
+under the check cells; :mod:`course_lib.grade_report`). Submissions are never modified.
 """
 
 import argparse
@@ -53,6 +54,7 @@ import nbformat
 from course_lib.checks import REGISTRY, Verdict, load_collected
 from course_lib.checks._common import COLLECT_INTO_VARIABLE, _encode
 from course_lib.exercises import find_exercises
+from course_lib.grade_report import GRADED, html_report, write_feedback
 from course_lib.notebook_files import NOTEBOOK_GLOB, course_notebooks, notebook_number
 from course_lib.sandbox import (
     SCRATCH,
@@ -439,7 +441,9 @@ def _writable_out(out):
 
 
 def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options):
-    """Grade every submission under ``paths`` in parallel; write ``grades.json`` and ``grades.csv`` to ``out``.
+    """Grade every submission under ``paths`` in parallel; write the reports to ``out``.
+
+    The reports: ``grades.json``, ``grades.csv``, ``report.html`` and ``feedback/<name>.ipynb``.
 
     Args:
         paths: ``.ipynb`` files and folders of them.
@@ -484,6 +488,9 @@ def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options
                     [r.submission, r.notebook, r.status, r.score, r.max_score, e.grade_id, e.passed, e.reason,
                      "; ".join(r.stopped)]
                 )  # fmt: skip
+    (out / "report.html").write_text(html_report(results))
+    graded = {r.submission: _read(r.submission)[0] for r in results if r.status in GRADED}
+    write_feedback(results, graded, out / "feedback")
     return results
 
 
@@ -540,7 +547,8 @@ def main(argv=None):
     print(table(results))
     if args.no_sandbox:
         print(f"\nnot sandboxed: {results[0].isolation if results else ''}")
-    print(f"\nwritten: {Path(args.out) / 'grades.json'}, {Path(args.out) / 'grades.csv'}")
+    out = Path(args.out)
+    print(f"\nwritten: {out / 'grades.json'}, {out / 'grades.csv'}, {out / 'report.html'}, {out / 'feedback'}/")
 
 
 if __name__ == "__main__":

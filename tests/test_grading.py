@@ -262,6 +262,38 @@ def test_json_and_csv_reports(graded):
     assert "3/3" in text and "99-ex3-check (check cell deleted)" in text
 
 
+def test_html_report_has_the_chart_each_learner_and_what_could_not_be_graded(graded):
+    results, out, _, _ = graded
+    page = (out / "report.html").read_text()
+    assert '<img alt="hand-ins that passed each exercise" src="data:image/png;base64,iVBOR' in page
+    assert "http://" not in page and "https://" not in page  # self-contained: nothing to load
+    for name, result in results.items():
+        assert name in page
+    ungraded = page[page.index("Could not be graded"):]
+    assert "99_empty.ipynb</td><td>empty" in ungraded and "99_correct.ipynb" not in ungraded
+    assert "99-ex3-check: not passed</span>, check cell deleted" in page
+
+
+def test_feedback_notebook_has_each_verdict_under_its_check_cell(graded):
+    results, out, _, _ = graded
+    feedback = nbformat.read(out / "feedback" / "99_partial.ipynb", as_version=4)
+    verdicts = {}
+    for cell, after in zip(feedback.cells, feedback.cells[1:]):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id.endswith("-check"):
+            assert after.cell_type == "markdown"
+            verdicts[grade_id] = after.source
+    assert verdicts == {
+        "99-ex1-check": "**Grader: not passed, 0/1.** not attempted",
+        "99-ex2-check": f"**Grader: passed, 1/1.** {results['99_partial.ipynb'].exercises[1].reason}",
+        "99-ex3-check": "**Grader: not passed, 0/1.** not attempted",
+    }
+    assert feedback.cells[0].source.startswith("**Grader: 1/3**")
+    deleted = nbformat.read(out / "feedback" / "99_loop_and_deleted_check.ipynb", as_version=4)
+    assert "**Grader: not passed, 0/1.** check cell deleted" in deleted.cells[0].source
+    assert not (out / "feedback" / "99_empty.ipynb").exists()
+
+
 def test_edited_or_replaced_checks_and_forged_data_earn_nothing(graded):
     tampered = graded[0]["99_tampered.ipynb"]
     assert tampered.score == 0 and [e.passed for e in tampered.exercises] == [False, False, False]
