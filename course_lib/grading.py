@@ -1,7 +1,7 @@
 """Grade learners' notebooks with the course's own checks: each hand-in run by nbval in a
 sandbox, each exercise judged in the grader's own process.
 
-    python -m course_lib.grading SUBMISSION [SUBMISSION ...] --out grades/ [--jobs 2]
+    python -m course_lib.grading SUBMISSION [SUBMISSION ...] --out grades/ [--jobs 2 | --scheduler ADDRESS]
 
 A submission is an ``.ipynb`` file or a folder of them. For each one the grader
 
@@ -440,7 +440,48 @@ def _writable_out(out):
     return out
 
 
-def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options):
+# Seconds to reach a Dask scheduler: a wrong --scheduler is reported soon, not after Dask's 30 s.
+SCHEDULER_CONNECT_SECONDS = 5
+
+
+def _connect(scheduler, sandboxed):
+    """Return a ``distributed.Client`` of the Dask scheduler at ``scheduler`` whose workers can grade.
+
+    Raises:
+        UsageError: Dask's ``distributed`` is not installed, the scheduler cannot be reached in
+            :data:`SCHEDULER_CONNECT_SECONDS`, it has no workers, or (when ``sandboxed``) a
+            worker cannot run the sandbox.
+    """
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError("--scheduler needs Dask's distributed: pip install distributed") from None
+    try:
+        client = distributed.Client(scheduler, timeout=f"{SCHEDULER_CONNECT_SECONDS}s")
+    except (OSError, ValueError, TypeError) as error:
+        raise UsageError(
+            f"--scheduler {scheduler} cannot be reached ({type(error).__name__}: {str(error).splitlines()[0][:120]}); "
+            "give the address a running `dask scheduler` prints, e.g. tcp://HOST:8786"
+        ) from None
+    problems = {worker: problem for worker, problem in client.run(sandbox_problem).items() if problem}
+    if not client.scheduler_info()["workers"] or (sandboxed and problems):
+        client.close()
+        why = "it has no workers" if not problems else f"no sandbox on {', '.join(f'{w}: {p}' for w, p in problems.items())}"
+        raise UsageError(f"--scheduler {scheduler} cannot grade: {why}; start `dask worker {scheduler}` where bubblewrap works")
+    return client
+
+
+def _grade_all(files, jobs, scheduler, sandboxed, **options):
+    """Grade ``files`` with :func:`grade_one`: ``jobs`` at once here, or on the Dask ``scheduler``'s workers."""
+    if scheduler is None:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(lambda path: grade_one(path, sandboxed=sandboxed, **options), files))
+    with _connect(scheduler, sandboxed) as client:
+        # pure=False: the same file given twice is graded twice, as here
+        return client.gather(client.map(grade_one, files, sandboxed=sandboxed, pure=False, **options))
+
+
+def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, scheduler=None, **options):
     """Grade every submission under ``paths`` in parallel; write the reports to ``out``.
 
     The reports: ``grades.json``, ``grades.csv``, ``report.html`` and ``feedback/<name>.ipynb``.
@@ -452,6 +493,9 @@ def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options
         sandboxed: run each hand-in in the sandbox. Where it cannot work, grading is refused
             (:class:`UsageError`) unless this is False; the reports then say so.
         course: the folder of the instructor's notebooks.
+        scheduler: the address of a Dask scheduler (``tcp://HOST:8786``) whose workers grade the
+            hand-ins instead of ``jobs`` threads here. Every worker needs the course installed at
+            the same path, the submissions and ``course`` at the same paths, and bubblewrap.
         **options: passed on to :func:`grade_one` (``expected``, time limits, ``limits``).
 
     Returns:
@@ -466,13 +510,7 @@ def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options
     if sandboxed and problem:
         raise UsageError(f"no sandbox here: {problem}; install bubblewrap, or grade with --no-sandbox")
     hidden = sorted({Path(course).resolve(), out.resolve(), *(Path(p).resolve() for p in paths)})
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(
-            pool.map(
-                lambda path: grade_one(path, course=course, sandboxed=sandboxed, hidden=hidden, **options),
-                files,
-            )
-        )
+    results = _grade_all(files, jobs, scheduler, sandboxed, course=course, hidden=hidden, **options)
     if not sandboxed:
         for result in results:
             result.isolation = f"none: {problem or 'graded with --no-sandbox'}"
@@ -523,6 +561,10 @@ def main(argv=None):
     parser.add_argument("--course", default=str(COURSE_NOTEBOOKS), help="the instructor's notebooks")
     parser.add_argument("--notebook", help="the notebook number every submission must be, e.g. 02")
     parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
+    parser.add_argument(
+        "--scheduler",
+        help="grade on the workers of this Dask scheduler (tcp://HOST:8786) instead of --jobs here",
+    )
     parser.add_argument("--cell-timeout", type=int, default=60, help="seconds one cell may run")
     parser.add_argument("--notebook-timeout", type=int, default=300, help="seconds one submission may run")
     parser.add_argument(
@@ -538,6 +580,7 @@ def main(argv=None):
             jobs=args.jobs,
             sandboxed=not args.no_sandbox,
             course=args.course,
+            scheduler=args.scheduler,
             expected=args.notebook,
             cell_timeout=args.cell_timeout,
             notebook_timeout=args.notebook_timeout,

@@ -390,9 +390,12 @@ def test_processes_and_memory_are_limited(timed):
         (["SUBMISSION", "--out", "SUBMISSION"], "cannot be written"),
         (["SUBMISSION", "--jobs", "0"], "--jobs is 0; expected a whole number of 1 or more"),
         (["SUBMISSION", "--jobs", "two"], "invalid int value: 'two'"),
+        (["SUBMISSION", "--no-sandbox", "--scheduler", "nonsense"], "--scheduler nonsense cannot be reached"),
+        (["SUBMISSION", "--no-sandbox", "--scheduler", "tcp://127.0.0.1:9"], "cannot be reached (OSError: Timed out"),
     ],
 )
-def test_mistakes_in_the_call_get_one_line_and_status_2(arguments, message, tmp_path, capsys):
+def test_mistakes_in_the_call_get_one_line_and_status_2(arguments, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(grading, "SCHEDULER_CONNECT_SECONDS", 1)
     (tmp_path / "empty").mkdir()
     (tmp_path / "99_hand_in.ipynb").write_text("{}")
     arguments = [a.replace("EMPTY", str(tmp_path / "empty")).replace("SUBMISSION", str(tmp_path / "99_hand_in.ipynb")) for a in arguments]
@@ -412,3 +415,17 @@ def test_in_a_graders_kernel_a_check_saves_what_it_collected_instead_of_judging(
     assert capsys.readouterr().out == "Collected for grading: check_glossary_term.\n"
     verdict = grading.judge_collected(tmp_path / "check_glossary_term", "check_glossary_term", {})
     assert not verdict.passed
+
+
+def test_a_dask_cluster_grades_the_hand_ins_in_its_workers(course, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="Dask's distributed is not installed")
+    nbformat.write(nbformat.read(course / "99_fixture.ipynb", as_version=4), tmp_path / "99_correct.ipynb")
+    nbformat.write(learners(course), tmp_path / "99_blank.ipynb")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        results = grading.grade(
+            [tmp_path], tmp_path / "out", sandboxed=SANDBOX_PROBLEM is None, course=course,
+            scheduler=cluster.scheduler_address, cell_timeout=10, notebook_timeout=60,
+        )  # fmt: skip
+        assert "grade_one" in cluster.scheduler.task_prefixes  # graded by the workers, not here
+    assert {Path(r.submission).name: r.score for r in results} == {"99_blank.ipynb": 0, "99_correct.ipynb": 3}
+    assert all(r.isolation.startswith("sandbox") for r in results) == (SANDBOX_PROBLEM is None)
