@@ -466,13 +466,19 @@ def _connect(scheduler, sandboxed):
     problems = {worker: problem for worker, problem in client.run(sandbox_problem).items() if problem}
     if not client.scheduler_info()["workers"] or (sandboxed and problems):
         client.close()
-        why = "it has no workers" if not problems else f"no sandbox on {', '.join(f'{w}: {p}' for w, p in problems.items())}"
-        raise UsageError(f"--scheduler {scheduler} cannot grade: {why}; start `dask worker {scheduler}` where bubblewrap works")
+        why = "no workers" if not problems else "no sandbox on " + ", ".join(f"{w}: {p}" for w, p in problems.items())
+        raise UsageError(
+            f"--scheduler {scheduler} cannot grade: {why}; start `dask worker {scheduler}` where bubblewrap works"
+        )
     return client
 
 
 def _grade_all(files, jobs, scheduler, sandboxed, **options):
-    """Grade ``files`` with :func:`grade_one`: ``jobs`` at once here, or on the Dask ``scheduler``'s workers."""
+    """Grade ``files`` with :func:`grade_one`: ``jobs`` at once here, or on the Dask ``scheduler``'s workers.
+
+    Returns:
+        The list of :class:`Result`, in the order of ``files``.
+    """
     if scheduler is None:
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
             return list(pool.map(lambda path: grade_one(path, sandboxed=sandboxed, **options), files))
@@ -506,7 +512,7 @@ def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, scheduler
     files = submissions(paths)
     _check_course(course)
     out = _writable_out(out)
-    problem = sandbox_problem()
+    problem = sandbox_problem() if scheduler is None else None  # else each worker is asked (_connect)
     if sandboxed and problem:
         raise UsageError(f"no sandbox here: {problem}; install bubblewrap, or grade with --no-sandbox")
     hidden = sorted({Path(course).resolve(), out.resolve(), *(Path(p).resolve() for p in paths)})
