@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 #: The statuses of a hand-in that was run and judged (a time-out is judged on what ran).
 GRADED = ("graded", "timed out")
@@ -45,14 +46,15 @@ def _exercise_chart(results):
     if not counts:
         return None
     names = sorted(counts)
-    figure = Figure(figsize=(max(4, 0.8 * len(names) + 2), 3.2))
+    figure = Figure(figsize=(max(5, 0.8 * len(names) + 3), 3.2))
     axes = figure.subplots()
     passed = [counts[name][0] for name in names]
     axes.bar(names, passed, color="#3a7d44", label="passed")
     axes.bar(names, [counts[name][1] for name in names], bottom=passed, color="#c0392b", label="not passed")
     axes.set_ylabel("hand-ins")
     axes.set_title("Hand-ins that passed each exercise")
-    axes.legend(loc="upper right", fontsize="small")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # hand-ins are counted, not measured
+    axes.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize="small")  # beside the bars, never on them
     axes.tick_params(axis="x", labelrotation=45, labelsize="small")
     figure.tight_layout()
     png = io.BytesIO()
