@@ -1,7 +1,7 @@
 """Grade learners' notebooks with the course's own checks: each hand-in run by nbval in a
 sandbox, each exercise judged in the grader's own process.
 
-    python -m course_lib.grading SUBMISSION [SUBMISSION ...] --out grades/ [--jobs 2]
+    python -m course_lib.grading SUBMISSION [SUBMISSION ...] --out grades/ [--jobs 2 | --scheduler ADDRESS]
 
 A submission is an ``.ipynb`` file or a folder of them. For each one the grader
 
@@ -28,8 +28,9 @@ check's inputs, and it may write the collected data itself. Both amount to the s
 answer for each of the check's inputs, and that answer is exactly what is graded (a hand-in
 that calls the course's own reference function, which it can import, therefore passes too).
 
-Results are printed as a table and written to ``grades.json`` and ``grades.csv``. Submissions
-are never modified.
+Results are printed as a table and written to ``grades.json``, ``grades.csv``, ``report.html``
+(the class at a glance) and ``feedback/<name>.ipynb`` (each learner's notebook with the verdicts
+under the check cells; :mod:`course_lib.grade_report`). Submissions are never modified.
 """
 
 import argparse
@@ -53,6 +54,7 @@ import nbformat
 from course_lib.checks import REGISTRY, Verdict, load_collected
 from course_lib.checks._common import COLLECT_INTO_VARIABLE, _encode
 from course_lib.exercises import find_exercises
+from course_lib.grade_report import GRADED, html_report, write_feedback
 from course_lib.notebook_files import NOTEBOOK_GLOB, course_notebooks, notebook_number
 from course_lib.sandbox import (
     SCRATCH,
@@ -438,8 +440,57 @@ def _writable_out(out):
     return out
 
 
-def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options):
-    """Grade every submission under ``paths`` in parallel; write ``grades.json`` and ``grades.csv`` to ``out``.
+# Seconds to reach a Dask scheduler: a wrong --scheduler is reported soon, not after Dask's 30 s.
+SCHEDULER_CONNECT_SECONDS = 5
+
+
+def _connect(scheduler, sandboxed):
+    """Return a ``distributed.Client`` of the Dask scheduler at ``scheduler`` whose workers can grade.
+
+    Raises:
+        UsageError: Dask's ``distributed`` is not installed, the scheduler cannot be reached in
+            :data:`SCHEDULER_CONNECT_SECONDS`, it has no workers, or (when ``sandboxed``) a
+            worker cannot run the sandbox.
+    """
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError("--scheduler needs Dask's distributed: pip install distributed") from None
+    try:
+        client = distributed.Client(scheduler, timeout=f"{SCHEDULER_CONNECT_SECONDS}s")
+    except (OSError, ValueError, TypeError) as error:
+        raise UsageError(
+            f"--scheduler {scheduler} cannot be reached ({type(error).__name__}: {str(error).splitlines()[0][:120]}); "
+            "give the address a running `dask scheduler` prints, e.g. tcp://HOST:8786"
+        ) from None
+    problems = {worker: problem for worker, problem in client.run(sandbox_problem).items() if problem}
+    if not client.scheduler_info()["workers"] or (sandboxed and problems):
+        client.close()
+        why = "no workers" if not problems else "no sandbox on " + ", ".join(f"{w}: {p}" for w, p in problems.items())
+        raise UsageError(
+            f"--scheduler {scheduler} cannot grade: {why}; start `dask worker {scheduler}` where bubblewrap works"
+        )
+    return client
+
+
+def _grade_all(files, jobs, scheduler, sandboxed, **options):
+    """Grade ``files`` with :func:`grade_one`: ``jobs`` at once here, or on the Dask ``scheduler``'s workers.
+
+    Returns:
+        The list of :class:`Result`, in the order of ``files``.
+    """
+    if scheduler is None:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(lambda path: grade_one(path, sandboxed=sandboxed, **options), files))
+    with _connect(scheduler, sandboxed) as client:
+        # pure=False: the same file given twice is graded twice, as here
+        return client.gather(client.map(grade_one, files, sandboxed=sandboxed, pure=False, **options))
+
+
+def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, scheduler=None, **options):
+    """Grade every submission under ``paths`` in parallel; write the reports to ``out``.
+
+    The reports: ``grades.json``, ``grades.csv``, ``report.html`` and ``feedback/<name>.ipynb``.
 
     Args:
         paths: ``.ipynb`` files and folders of them.
@@ -448,6 +499,9 @@ def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options
         sandboxed: run each hand-in in the sandbox. Where it cannot work, grading is refused
             (:class:`UsageError`) unless this is False; the reports then say so.
         course: the folder of the instructor's notebooks.
+        scheduler: the address of a Dask scheduler (``tcp://HOST:8786``) whose workers grade the
+            hand-ins instead of ``jobs`` threads here. Every worker needs the course installed at
+            the same path, the submissions and ``course`` at the same paths, and bubblewrap.
         **options: passed on to :func:`grade_one` (``expected``, time limits, ``limits``).
 
     Returns:
@@ -458,17 +512,11 @@ def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options
     files = submissions(paths)
     _check_course(course)
     out = _writable_out(out)
-    problem = sandbox_problem()
+    problem = sandbox_problem() if scheduler is None else None  # else each worker is asked (_connect)
     if sandboxed and problem:
         raise UsageError(f"no sandbox here: {problem}; install bubblewrap, or grade with --no-sandbox")
     hidden = sorted({Path(course).resolve(), out.resolve(), *(Path(p).resolve() for p in paths)})
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(
-            pool.map(
-                lambda path: grade_one(path, course=course, sandboxed=sandboxed, hidden=hidden, **options),
-                files,
-            )
-        )
+    results = _grade_all(files, jobs, scheduler, sandboxed, course=course, hidden=hidden, **options)
     if not sandboxed:
         for result in results:
             result.isolation = f"none: {problem or 'graded with --no-sandbox'}"
@@ -484,6 +532,9 @@ def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, **options
                     [r.submission, r.notebook, r.status, r.score, r.max_score, e.grade_id, e.passed, e.reason,
                      "; ".join(r.stopped)]
                 )  # fmt: skip
+    (out / "report.html").write_text(html_report(results))
+    graded = {r.submission: _read(r.submission)[0] for r in results if r.status in GRADED}
+    write_feedback(results, graded, out / "feedback")
     return results
 
 
@@ -516,6 +567,10 @@ def main(argv=None):
     parser.add_argument("--course", default=str(COURSE_NOTEBOOKS), help="the instructor's notebooks")
     parser.add_argument("--notebook", help="the notebook number every submission must be, e.g. 02")
     parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
+    parser.add_argument(
+        "--scheduler",
+        help="grade on the workers of this Dask scheduler (tcp://HOST:8786) instead of --jobs here",
+    )
     parser.add_argument("--cell-timeout", type=int, default=60, help="seconds one cell may run")
     parser.add_argument("--notebook-timeout", type=int, default=300, help="seconds one submission may run")
     parser.add_argument(
@@ -531,6 +586,7 @@ def main(argv=None):
             jobs=args.jobs,
             sandboxed=not args.no_sandbox,
             course=args.course,
+            scheduler=args.scheduler,
             expected=args.notebook,
             cell_timeout=args.cell_timeout,
             notebook_timeout=args.notebook_timeout,
@@ -540,7 +596,8 @@ def main(argv=None):
     print(table(results))
     if args.no_sandbox:
         print(f"\nnot sandboxed: {results[0].isolation if results else ''}")
-    print(f"\nwritten: {Path(args.out) / 'grades.json'}, {Path(args.out) / 'grades.csv'}")
+    out = Path(args.out)
+    print(f"\nwritten: {out / 'grades.json'}, {out / 'grades.csv'}, {out / 'report.html'}, {out / 'feedback'}/")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,11 @@ import course_lib
 from course_lib import exercises, grading
 from course_lib.sandbox import sandbox_problem
 
+# One xdist worker runs this whole file (make test's -n 2, --dist loadgroup): else each worker
+# would grade a module fixture's hand-ins again, and a fork bomb, which takes every process the
+# sandbox's user may have, could run beside another test's hand-ins.
+pytestmark = pytest.mark.xdist_group("grading")
+
 SANDBOX_PROBLEM = sandbox_problem()
 needs_sandbox = pytest.mark.skipif(SANDBOX_PROBLEM is not None, reason=f"no sandbox here: {SANDBOX_PROBLEM}")
 
@@ -93,36 +98,37 @@ def graded(course, tmp_path_factory):
     write("99_correct.ipynb", nbformat.read(course / "99_fixture.ipynb", as_version=4))
     write("99_blank.ipynb", learners(course))
     write("99_partial.ipynb", solve(learners(course), 2))
-    tampered = learners(course)
+    # Several tricks in one hand-in (each run costs seconds): edited check cells, checks replaced in
+    # the kernel, then data forged for every check. Exercises 2 and 3 are solved, so only the forged
+    # data is there to judge, and each reason shows it was judged (and refused) on its own.
+    tampered = with_cell(solve(solve(learners(course), 2), 3), REPLACE_CHECKS)
     for which in (1, 2, 3):
         tampered.cells[cells_of(tampered, which, "check")].source = 'print("Correct: trust me")'
-    write("99_edited_checks.ipynb", tampered)
-    deleted = solve(solve(solve(learners(course), 1), 2), 3)
-    del deleted.cells[cells_of(deleted, 1, "check")]
-    write("99_deleted_check.ipynb", deleted)
+    write("99_tampered.ipynb", with_cell(tampered, FORGE_COLLECTED_DATA.replace("INSTRUCTORS", str(course)), at_end=True))
+    # A cell timeout in exercise 1, and a solved exercise 3 whose check cell is deleted.
     looping = solve(solve(learners(course), 2), 3)
     looping.cells[cells_of(looping, 1, "answer")].source = "while True:\n    pass"
-    write("99_infinite_loop.ipynb", looping)
+    del looping.cells[cells_of(looping, 3, "check")]
+    write("99_loop_and_deleted_check.ipynb", looping)
     crashing = solve(solve(solve(learners(course), 1), 2), 3)
     crashing.cells.insert(cells_of(crashing, 1, "check") + 1, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
     write("99_kernel_dies.ipynb", crashing)
     (folder / "99_truncated.ipynb").write_text(json.dumps(nbformat.writes(learners(course)))[:200])
     (folder / "99_empty.ipynb").write_text("")
     write("99_from_another_exercise.ipynb", solve(learners(course, "98"), 1))
-    write("99_replaced_checks.ipynb", with_cell(learners(course), REPLACE_CHECKS))
-    write("99_patched_numpy_and_course.ipynb", with_cell(solve(wrong_answers(learners(course)), 2), PATCH_NUMPY_AND_COURSE))
-    write("99_forged_collected_data.ipynb", with_cell(learners(course), FORGE_COLLECTED_DATA.replace("COURSE", str(course)), at_end=True))
     out = tmp_path_factory.mktemp("grades")
-    if SANDBOX_PROBLEM is None:  # without the sandbox these would really do it
-        attacks = solve(learners(course), 2)
+    # Wrong answers judged right by a patched NumPy and course_lib; where the sandbox works, the
+    # same hand-in also tries everything the sandbox must stop (without it these would really do it).
+    patched = with_cell(solve(wrong_answers(learners(course)), 2), PATCH_NUMPY_AND_COURSE)
+    if SANDBOX_PROBLEM is None:
         for attack in ATTACKS:
             attack = attack.replace("COURSE", str(course)).replace("SUBMISSIONS", str(folder))
-            attacks = with_cell(attacks, attack.replace("OUT", str(out)))
-        write("99_attacks.ipynb", attacks)
+            patched = with_cell(patched, attack.replace("OUT", str(out)))
+    write("99_patched_and_hostile.ipynb", patched)
     hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
     course_files = tree_hashes(course) | tree_hashes(Path(course_lib.__file__).parent)
     results = grading.grade(
-        [folder], out, jobs=2, sandboxed=SANDBOX_PROBLEM is None, course=course, cell_timeout=10, notebook_timeout=120
+        [folder], out, jobs=2, sandboxed=SANDBOX_PROBLEM is None, course=course, cell_timeout=5, notebook_timeout=120
     )
     assert tree_hashes(course) | tree_hashes(Path(course_lib.__file__).parent) == course_files
     return {Path(r.submission).name: r for r in results}, out, folder, hashes
@@ -163,6 +169,7 @@ _common._fail = _common._fail_not_attempted = lambda *arguments: None
 _common._same_array = lambda *arguments, **keywords: None
 builtins.AssertionError = type("NeverRaised", (Exception,), {})
 """
+# (Not "COURSE" for the course folder, as in ATTACKS: that would also rewrite the variable's name.)
 FORGE_COLLECTED_DATA = """
 import os
 from course_lib import checks
@@ -176,7 +183,7 @@ checks.save_collected(
     os.path.join(root, "check_glossary_term"),
 )
 os.makedirs(os.path.join(root, "check_corr2d"), exist_ok=True)
-os.symlink("COURSE/99_fixture.ipynb", os.path.join(root, "check_corr2d", "collected.json"))
+os.symlink("INSTRUCTORS/99_fixture.ipynb", os.path.join(root, "check_corr2d", "collected.json"))
 """
 # Hostile hand-ins: each cell tries one thing the sandbox must stop.
 ATTACKS = [
@@ -212,17 +219,11 @@ def test_scores(graded):
     assert [e.passed for e in results["99_partial.ipynb"].exercises] == [False, True, False]
 
 
-def test_edited_or_deleted_check_cells_earn_nothing(graded):
-    results = graded[0]
-    assert results["99_edited_checks.ipynb"].score == 0
-    deleted = results["99_deleted_check.ipynb"]
-    assert deleted.score == 2 and deleted.exercises[0].reason == "check cell deleted"
-
-
-def test_an_infinite_loop_times_out_and_the_rest_is_graded(graded):
-    looping = graded[0]["99_infinite_loop.ipynb"]
-    assert looping.status == "graded" and looping.score == 2
-    assert looping.exercises[0].reason == "the check cell raised an error, so nothing was collected"
+def test_a_deleted_check_cell_scores_zero_and_an_infinite_loop_times_out_its_cell(graded):
+    both = graded[0]["99_loop_and_deleted_check.ipynb"]
+    assert both.status == "graded" and [e.passed for e in both.exercises] == [False, True, False]
+    assert both.exercises[0].reason == "the check cell raised an error, so nothing was collected"
+    assert both.exercises[2].reason == "check cell deleted"
 
 
 def test_a_dead_kernel_fails_what_comes_after_it(graded):
@@ -263,25 +264,58 @@ def test_json_and_csv_reports(graded):
     ]
     assert any(r["status"] == "empty" for r in rows)
     text = grading.table(list(results.values()))
-    assert "3/3" in text and "99-ex1-check (check cell deleted)" in text
+    assert "3/3" in text and "99-ex3-check (check cell deleted)" in text
 
 
-def test_tampering_in_the_kernel_earns_nothing(graded):
-    results = graded[0]
-    replaced = results["99_replaced_checks.ipynb"]
-    assert replaced.score == 0 and {e.reason for e in replaced.exercises} == {"not attempted"}
-    patched = results["99_patched_numpy_and_course.ipynb"]
+def test_html_report_has_the_chart_each_learner_and_what_could_not_be_graded(graded):
+    results, out, _, _ = graded
+    page = (out / "report.html").read_text()
+    assert '<img alt="hand-ins that passed each exercise" src="data:image/png;base64,iVBOR' in page
+    assert "http://" not in page and "https://" not in page  # self-contained: nothing to load
+    for name, result in results.items():
+        assert name in page
+    ungraded = page[page.index("Could not be graded"):]
+    assert "99_empty.ipynb</td><td>empty" in ungraded and "99_correct.ipynb" not in ungraded
+    assert "99-ex3-check: not passed</span>, check cell deleted" in page
+
+
+def test_feedback_notebook_has_each_verdict_under_its_check_cell(graded):
+    results, out, _, _ = graded
+    feedback = nbformat.read(out / "feedback" / "99_partial.ipynb", as_version=4)
+    verdicts = {}
+    for cell, after in zip(feedback.cells, feedback.cells[1:]):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id.endswith("-check"):
+            assert after.cell_type == "markdown"
+            verdicts[grade_id] = after.source
+    assert verdicts == {
+        "99-ex1-check": "**Grader: not passed, 0/1.** not attempted",
+        "99-ex2-check": f"**Grader: passed, 1/1.** {results['99_partial.ipynb'].exercises[1].reason}",
+        "99-ex3-check": "**Grader: not passed, 0/1.** not attempted",
+    }
+    assert feedback.cells[0].source.startswith("**Grader: 1/3**")
+    deleted = nbformat.read(out / "feedback" / "99_loop_and_deleted_check.ipynb", as_version=4)
+    assert "**Grader: not passed, 0/1.** check cell deleted" in deleted.cells[0].source
+    assert not (out / "feedback" / "99_empty.ipynb").exists()
+
+
+def test_edited_or_replaced_checks_and_forged_data_earn_nothing(graded):
+    tampered = graded[0]["99_tampered.ipynb"]
+    assert tampered.score == 0 and [e.passed for e in tampered.exercises] == [False, False, False]
+    # Each reason is the forged data's own: a "passed" claim, another check's data, a link.
+    assert tampered.exercises[0].reason == "not attempted"
+    assert tampered.exercises[1].reason == "the collected data is not that of check_glossary_term"
+    assert "plain file" in tampered.exercises[2].reason
+
+
+def test_patching_numpy_or_the_course_in_the_kernel_earns_nothing(graded):
+    patched = graded[0]["99_patched_and_hostile.ipynb"]
     assert [e.passed for e in patched.exercises] == [False, True, False]
     assert "expected" in patched.exercises[2].reason or "differs" in patched.exercises[2].reason
 
 
-def test_forged_collected_data_is_judged_on_its_answers_alone(graded):
-    forged = graded[0]["99_forged_collected_data.ipynb"]
-    assert forged.score == 0 and [e.passed for e in forged.exercises] == [False, False, False]
-
-
 def test_forged_data_reasons_name_the_problem(tmp_path):
-    """The reasons the report hides behind "not attempted" above, judged directly."""
+    """Each way of forging the data, judged directly, gets a reason that names it."""
     from course_lib.checks import save_collected
 
     claim = {"check": "check_glossary_term", "passed": True, "answers": [{"value": {"python": 42}}], "options": {}}
@@ -302,7 +336,7 @@ def test_forged_data_reasons_name_the_problem(tmp_path):
 @needs_sandbox
 def test_hostile_code_is_stopped_and_the_rest_is_graded(graded, course):
     results, out, folder, _ = graded
-    attacks = results["99_attacks.ipynb"]
+    attacks = results["99_patched_and_hostile.ipynb"]
     assert attacks.status == "graded" and [e.passed for e in attacks.exercises] == [False, True, False]
     assert attacks.isolation == "sandbox, as nobody" or "user namespace" in attacks.isolation
     assert {"a write to a read-only file", "a file access the sandbox's user may not make"} & set(attacks.stopped)
@@ -319,7 +353,8 @@ def test_hostile_code_is_stopped_and_the_rest_is_graded(graded, course):
 
 @pytest.fixture(scope="module")
 def timed(course, tmp_path_factory):
-    """Grade one at a time: an endless loop, a fork bomb with a 64 GB array (sandbox only), a right answer."""
+    """Grade one at a time (a fork bomb takes every process its user may have): an endless loop,
+    then a fork bomb with a 64 GB array where the sandbox works, else a right answer."""
     folder = tmp_path_factory.mktemp("timed")
     looping = learners(course)
     looping.cells[cells_of(looping, 1, "answer")].source = "while True:\n    pass"
@@ -327,10 +362,13 @@ def timed(course, tmp_path_factory):
     if SANDBOX_PROBLEM is None:
         hog = with_cell(with_cell(solve(solve(solve(learners(course), 1), 2), 3), ALLOCATE_64_GB), FORK_WITHOUT_LIMIT)
         nbformat.write(hog, folder / "99_b_fork_and_64_gb.ipynb")
-    nbformat.write(nbformat.read(course / "99_fixture.ipynb", as_version=4), folder / "99_c_correct.ipynb")
+    else:
+        nbformat.write(nbformat.read(course / "99_fixture.ipynb", as_version=4), folder / "99_b_correct.ipynb")
+    # The endless loop costs all of the notebook timeout; the fork bomb took 10 s beside other
+    # tests on a loaded 2-core machine (5 s when idle), so 20 s leaves it a margin.
     results = grading.grade(
         [folder], folder / "out", jobs=1, sandboxed=SANDBOX_PROBLEM is None, course=course,
-        cell_timeout=60, notebook_timeout=15,
+        cell_timeout=60, notebook_timeout=20,
     )  # fmt: skip
     return {Path(r.submission).name: r for r in results}
 
@@ -338,7 +376,8 @@ def timed(course, tmp_path_factory):
 def test_a_notebook_timeout_stops_one_submission_and_the_next_is_graded(timed):
     assert timed["99_a_loop.ipynb"].status == "timed out" and timed["99_a_loop.ipynb"].score == 0
     assert timed["99_a_loop.ipynb"].exercises[0].reason == "timed out before this check"
-    assert timed["99_c_correct.ipynb"].status == "graded" and timed["99_c_correct.ipynb"].score == 3
+    (after,) = (result for name, result in timed.items() if name.startswith("99_b_"))
+    assert after.status == "graded" and after.score == 3
 
 
 @needs_sandbox
@@ -357,9 +396,12 @@ def test_processes_and_memory_are_limited(timed):
         (["SUBMISSION", "--out", "SUBMISSION"], "cannot be written"),
         (["SUBMISSION", "--jobs", "0"], "--jobs is 0; expected a whole number of 1 or more"),
         (["SUBMISSION", "--jobs", "two"], "invalid int value: 'two'"),
+        (["SUBMISSION", "--no-sandbox", "--scheduler", "nonsense"], "--scheduler nonsense cannot be reached"),
+        (["SUBMISSION", "--no-sandbox", "--scheduler", "tcp://127.0.0.1:9"], "cannot be reached (OSError: Timed out"),
     ],
 )
-def test_mistakes_in_the_call_get_one_line_and_status_2(arguments, message, tmp_path, capsys):
+def test_mistakes_in_the_call_get_one_line_and_status_2(arguments, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(grading, "SCHEDULER_CONNECT_SECONDS", 1)
     (tmp_path / "empty").mkdir()
     (tmp_path / "99_hand_in.ipynb").write_text("{}")
     arguments = [a.replace("EMPTY", str(tmp_path / "empty")).replace("SUBMISSION", str(tmp_path / "99_hand_in.ipynb")) for a in arguments]
@@ -379,3 +421,17 @@ def test_in_a_graders_kernel_a_check_saves_what_it_collected_instead_of_judging(
     assert capsys.readouterr().out == "Collected for grading: check_glossary_term.\n"
     verdict = grading.judge_collected(tmp_path / "check_glossary_term", "check_glossary_term", {})
     assert not verdict.passed
+
+
+def test_a_dask_cluster_grades_the_hand_ins_in_its_workers(course, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="Dask's distributed is not installed")
+    nbformat.write(nbformat.read(course / "99_fixture.ipynb", as_version=4), tmp_path / "99_correct.ipynb")
+    nbformat.write(learners(course), tmp_path / "99_blank.ipynb")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        results = grading.grade(
+            [tmp_path], tmp_path / "out", sandboxed=SANDBOX_PROBLEM is None, course=course,
+            scheduler=cluster.scheduler_address, cell_timeout=10, notebook_timeout=60,
+        )  # fmt: skip
+        assert "grade_one" in cluster.scheduler.task_prefixes  # graded by the workers, not here
+    assert {Path(r.submission).name: r.score for r in results} == {"99_blank.ipynb": 0, "99_correct.ipynb": 3}
+    assert all(r.isolation.startswith("sandbox") for r in results) == (SANDBOX_PROBLEM is None)
