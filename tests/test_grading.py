@@ -18,10 +18,9 @@ import course_lib
 from course_lib import exercises, grading
 from course_lib.sandbox import sandbox_problem
 
-# One xdist worker runs this whole file (make test's -n 2, --dist loadgroup): else each worker
-# would grade a module fixture's hand-ins again, and a fork bomb, which takes every process the
-# sandbox's user may have, could run beside another test's hand-ins.
-pytestmark = pytest.mark.xdist_group("grading")
+# make test runs this whole file on one xdist worker (conftest.py): else each worker would grade a
+# module fixture's hand-ins again, and a fork bomb, which takes every process the sandbox's user
+# may have, could run beside another test's hand-ins.
 
 SANDBOX_PROBLEM = sandbox_problem()
 needs_sandbox = pytest.mark.skipif(SANDBOX_PROBLEM is not None, reason=f"no sandbox here: {SANDBOX_PROBLEM}")
