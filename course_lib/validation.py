@@ -107,6 +107,25 @@ def positive_pair(value, name):
     return int(pair[0]), int(pair[1])
 
 
+def index_pair(value, name):
+    """Return ``(i, j)`` if ``value`` is a pair of ints >= 0: a cell of an array, an output unit.
+
+    Example:
+        >>> index_pair((1, np.int64(2)), "position")
+        (1, 2)
+        >>> index_pair((0.5, 1), "position")
+        Traceback (most recent call last):
+        ...
+        TypeError: position must be a pair (row, column) of ints >= 0; received position=(0.5, 1).
+    """
+    message = f"{name} must be a pair (row, column) of ints >= 0; received {name}={value!r}."
+    if not isinstance(value, (tuple, list)) or len(value) != 2 or not all(map(is_int, value)):
+        raise TypeError(message)
+    if min(value) < 0:
+        raise ValueError(message)
+    return int(value[0]), int(value[1])
+
+
 def positive_ints(value, name, length=None, expected=None):
     """Return ``value`` as a tuple of ints >= 1: ``length`` of them, or any number but none.
 
