@@ -17,20 +17,13 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from course_lib.notebook_files import cell_source, course_notebooks, is_speaker_notes
 from course_lib import validation
+from course_lib.notebook_files import cell_source, course_notebooks, is_speaker_notes
 from course_lib.validation import existing_path, text
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 _CHECK_CALL = re.compile(r"\bchecks\.\w+\(")
-
-
-def _cell(cell):
-    """Refuse a cell that is not a dict (a notebook cell as nbformat reads it)."""
-    if not isinstance(cell, Mapping):
-        raise TypeError(f"cell must be a notebook cell (a dict); received cell={cell!r:.80}.")
-    return cell
 
 
 def _notebook(notebook):
@@ -49,7 +42,7 @@ def _lines(cell):
 
 def is_answer_cell(cell):
     """Return ``True`` for a code cell that holds a ``# BEGIN SOLUTION`` line."""
-    return _cell(cell).get("cell_type") == "code" and BEGIN in _lines(cell)
+    return BEGIN in _lines(cell) and cell.get("cell_type") == "code"  # _lines refuses a non-cell
 
 
 def find_exercises(notebook):
@@ -92,7 +85,7 @@ def mark_exercises(notebook, prefix, points=1):
     ``prefix`` starts every grade id, e.g. ``"02"`` gives ``"02-ex1-answer"``, ``"02-ex1-check"``.
     Other cells lose any stale nbgrader metadata.
     """
-    text(prefix, "prefix"), validation.number(points, "points", minimum=0)
+    text(prefix, "prefix"), validation.number(points, "points", above=0)
     exercises = find_exercises(notebook)
     for cell in notebook["cells"]:
         cell.setdefault("metadata", {}).pop("nbgrader", None)

@@ -107,8 +107,7 @@ def _of_kind(value, name, kind, expected):
 def _run_options(cell_timeout, notebook_timeout, sandboxed):
     """Check the options every run shares: two time limits in seconds (> 0) and the sandbox flag."""
     for value, name in ((cell_timeout, "cell_timeout"), (notebook_timeout, "notebook_timeout")):
-        if number(value, name) <= 0:
-            raise ValueError(f"{name} must be a number of seconds > 0; received {name}={value!r}.")
+        number(value, name, above=0)
     boolean(sandboxed, "sandboxed")
 
 

@@ -43,9 +43,7 @@ def _optional_labels(values, name):
 
 def _size(value, name):
     """Return ``value`` if it is a finite number > 0 (inches, a width)."""
-    number(value, name)
-    if value <= 0:
-        raise ValueError(f"{name} must be a number > 0 (inches); received {name}={value!r}.")
+    number(value, name, above=0)
     return value
 
 

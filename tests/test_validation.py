@@ -3,16 +3,24 @@ exception, no hang, no silent result (course_lib.validation's one rule).
 
 The table is (function, good arguments, argument to spoil, kind of bad values); each kind lists
 its bad values and the error each must raise: a wrong type is a TypeError, a wrong value of the
-right type a ValueError.
+right type a ValueError. Every public function of every public module (but ``course_lib.checks``,
+whose functions judge learners' answers) has a row, or a reason in ``EXEMPT``: a new function
+without either fails ``test_every_public_function_has_a_row_or_a_reason``.
 """
 
+import importlib
+import inspect
+import pkgutil
 import signal
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
-from course_lib import conv, counting, datasets, exercises, glossary, images, notebook_files, pooling, training
-from course_lib import validation
+import course_lib
+from course_lib import conv, counting, datasets, exercises, glossary, grading, images, notebook_files, pooling
+from course_lib import sandbox, session, training, validation, viz, widgets
 from course_lib.architectures import alexnet, googlenet, lenet, resnet, senet, vgg, xception
 from course_lib.session import import_keras
 
@@ -44,10 +52,44 @@ KINDS = {
                 (1, ValueError), (0, ValueError)],
     "path": [(None, TypeError), (3, TypeError), ("/no/such/folder", ValueError)],
     "text": [(None, TypeError), (3, TypeError), ("", ValueError)],
+    "whole number": [(None, TypeError), ("42", TypeError), (True, TypeError), (1.5, TypeError), (-1, ValueError)],
+    "positive number": [(None, TypeError), ("2", TypeError), (True, TypeError), (float("nan"), ValueError),
+                        (0, ValueError), (-1.0, ValueError)],
+    "arrays": [(None, TypeError), ("image", TypeError), ([np.array([["a"]])], TypeError), ([np.ones(4)], ValueError),
+               ([np.ones((0, 0))], ValueError), ([np.ones((2, 2, 2, 2))], ValueError)],
+    "labels": [("abc", TypeError), (3, TypeError), ({"a": 1}, TypeError)],
+    "cell": [(None, TypeError), ("00", TypeError), ((0.5, 1), TypeError), ((1,), TypeError), ((-1, 0), ValueError)],
+    "box": [("box", TypeError), ((0, 0, 2.5, 2), TypeError), ((0, 0, 3), TypeError), ((0, 0, 0, 2), ValueError)],
+    "history": [(None, TypeError), ("history", TypeError), ([0.5, 0.4], TypeError)],
+    "model": [(None, TypeError), ("model", TypeError), (np.ones(3), TypeError)],
+    "mapping": [(None, TypeError), ([1, 2], TypeError), ("curves", TypeError)],
+    "sequence": [(None, TypeError), ("abc", TypeError), (3, TypeError)],
+    "notebook": [(None, TypeError), ("nb.ipynb", TypeError), ({"cells": None}, TypeError)],
+    "nbformat notebook": [(None, TypeError), ({"cells": []}, TypeError)],
+    "notebook cell": [(None, TypeError), ("x = 1", TypeError), (["x = 1"], TypeError)],
+    "string": [(None, TypeError), (3, TypeError), (b"log", TypeError)],
+    "path object": [(None, TypeError), (3, TypeError), ("grading/nb.ipynb", TypeError)],
+    "path type": [(None, TypeError), (3, TypeError)],
+    "names": [(None, TypeError), ("numpy", TypeError), ([3], TypeError), ([""], ValueError)],
+    "layers": [(None, TypeError), ("conv", TypeError), ([(0, 1)], ValueError), ([(2.5, 1)], TypeError)],
+    "table": [(None, TypeError), ("012", TypeError), (((0, 9),), ValueError), (((0.5, 1),), TypeError)],
+    "notebook path": [(None, TypeError), (3, TypeError), ("notes.txt", ValueError)],
+    "tensor": [(None, TypeError), ("x", TypeError)],
+    "array": [(None, TypeError), ("image", TypeError), (np.array([["a"]]), TypeError), (np.ones((0, 0)), ValueError)],
+    "fraction": [(None, TypeError), ("0.5", TypeError), (True, TypeError), (float("nan"), ValueError),
+                 (-0.1, ValueError), (1.5, ValueError)],
+    "explorer padding": [(None, TypeError), (2.5, TypeError), ("mirror", ValueError), (7, ValueError)],
+    "slider size": [(None, TypeError), (2.5, TypeError), (0, ValueError), (99, ValueError)],
 }
 
 IMAGE = np.ones((6, 6))
 KERNEL = np.ones((3, 3))
+X = keras.Input((16, 16, 8))  # a Keras tensor for the blocks that take one
+NOTEBOOK = {"cells": []}
+NBFORMAT_NOTEBOOK = nbformat.v4.new_notebook()
+HISTORY = {"loss": [1.0, 0.5], "accuracy": [0.5, 0.7]}
+INCEPTION = {"f1": 4, "f3_reduce": 4, "f3": 4, "f5_reduce": 2, "f5": 2, "pool_proj": 2}
+RUN = {"cell_timeout": 5, "notebook_timeout": 10}
 
 TABLE = [
     (conv.output_size, {"n": 7, "kernel_size": 3}, "n", "positive int"),
@@ -125,7 +167,187 @@ TABLE = [
     (xception.xception_small, {}, "width", "positive int"),
     (xception.xception_small, {}, "input_shape", "input_shape"),
     (senet.se_resnet_small, {}, "reduction", "optional positive int"),
+    (senet.se_resnet_small, {}, "bn_momentum", "rate"),
+    (resnet.resnet_small, {}, "bn_momentum", "rate"),
+    # counting, datasets, images, notebook_files, training: what the core does not cover above
+    (counting.receptive_field, {"layers": [(3, 1)]}, "layers", "layers"),
+    (counting.receptive_field_of, {"model": None}, "model", "model"),
+    (counting.layer_table, {"model": None}, "model", "model"),
+    (datasets.online, {}, "timeout", "positive number"),
+    (images.to_unit_range, {"image": IMAGE}, "image", "array"),
+    (notebook_files.notebook_number, {"path": "notebooks/01_images.ipynb"}, "path", "notebook path"),
+    (notebook_files.cell_source, {"cell": {"source": ""}}, "cell", "notebook cell"),
+    (notebook_files.slide_type_of, {"cell": {"source": ""}}, "cell", "notebook cell"),
+    (notebook_files.is_speaker_notes, {"cell": {"source": ""}}, "cell", "notebook cell"),
+    (training.load_task, {"task": "digits"}, "task", "name"),
+    (training.fit_curves, {"model": None, "x": IMAGE, "y": IMAGE}, "model", "model"),
+    # architecture blocks and full-size builders
+    (googlenet.inception_module, {"x": X, "name": "m", **INCEPTION}, "f3", "positive int"),
+    (googlenet.inception_module, {"x": X, "name": "m", **INCEPTION}, "bottlenecks", "flag"),
+    (googlenet.auxiliary_classifier, {"x": X, "classes": 10, "name": "aux"}, "dropout", "rate"),
+    (googlenet.auxiliary_classifier, {"x": X, "classes": 10, "name": "aux"}, "classes", "classes"),
+    (lenet.scaled_tanh, {"x": IMAGE}, "x", "tensor"),
+    (lenet.lenet5_1998, {}, "input_shape", "input_shape"),
+    (lenet.c3_connection_matrix, {}, "input_maps", "positive int"),
+    (lenet.c3_connection_matrix, {}, "table", "table"),
+    (lenet.partial_conv2d_params, {"kernel_size": 5, "table": ((0, 1),)}, "kernel_size", "positive int"),
+    (lenet.subsampling_params, {"maps": 6}, "maps", "positive int"),
+    (lenet.paper_layers, {}, "table", "table"),
+    (resnet.resnet34, {}, "classes", "classes"),
+    (resnet.resnet50, {}, "input_shape", "input_shape"),
+    (resnet.residual_net, {}, "depth", "positive int"),
+    (resnet.bottleneck_unit, {"x": X, "filters": 4}, "filters", "positive int"),
+    (resnet.bottleneck_unit, {"x": X, "filters": 4}, "bn_momentum", "rate"),
+    (senet.se_block, {"x": X}, "reduction", "positive int"),
+    (senet.se_resnet50, {}, "classes", "classes"),
+    (vgg.vgg_block, {"x": X, "filters": 4, "convs": 2, "name": "b"}, "convs", "positive int"),
+    (vgg.vgg, {"blocks": [(1, 8)], "dense": (16,), "input_shape": (32, 32, 3), "classes": 10}, "dropout", "rate"),
+    (vgg.vgg16, {}, "input_shape", "input_shape"),
+    (vgg.vgg19, {}, "classes", "classes"),
+    (xception.smallest_input, {"stem": 2, "halvings": 3}, "halvings", "whole number"),
+    (xception.separable_block, {"x": X, "filters": 4, "name": "s"}, "bn_momentum", "rate"),
+    (xception.separable_block, {"x": X, "filters": 4, "name": "s"}, "filters", "positive int"),
+    (xception.downsampling_block, {"x": X, "filters": 4, "block": 1}, "bn_momentum", "rate"),
+    (xception.downsampling_block, {"x": X, "filters": 4, "block": 1}, "first_relu", "flag"),
+    (xception.middle_block, {"x": X, "block": 1}, "bn_momentum", "rate"),
+    (xception.middle_block, {"x": X, "block": 1}, "convolutions", "positive int"),
+    (xception.xception, {}, "input_shape", "input_shape"),
+    # viz
+    (viz.show_images, {"images": [IMAGE]}, "images", "arrays"),
+    (viz.show_images, {"images": [IMAGE]}, "titles", "labels"),
+    (viz.show_images, {"images": [IMAGE]}, "cols", "optional positive int"),
+    (viz.show_images, {"images": [IMAGE]}, "size", "positive number"),
+    (viz.show_values, {"array": KERNEL}, "array", "image"),
+    (viz.show_values, {"array": KERNEL}, "fmt", "text"),
+    (viz.show_values, {"array": KERNEL}, "highlight", "box"),
+    (viz.show_value_grids, {"arrays": [KERNEL]}, "arrays", "arrays"),
+    (viz.show_value_grids, {"arrays": [KERNEL]}, "size", "positive number"),
+    (viz.show_patch, {"image": IMAGE, "top": 0, "left": 0, "size": 2}, "image", "image"),
+    (viz.show_patch, {"image": IMAGE, "top": 0, "left": 0, "size": 2}, "top", "whole number"),
+    (viz.show_patch, {"image": IMAGE, "top": 0, "left": 0, "size": 2}, "size", "positive int"),
+    (viz.show_image_rows, {"rows": [[IMAGE]], "row_titles": ["a"]}, "rows", "sequence"),
+    (viz.show_image_rows, {"rows": [[IMAGE]], "row_titles": ["a"]}, "row_titles", "sequence"),
+    (viz.show_sliding_window, {"image": IMAGE, "kernel": KERNEL, "output": np.ones((4, 4)), "position": (0, 0)},
+     "position", "cell"),
+    (viz.show_sliding_window, {"image": IMAGE, "kernel": KERNEL, "output": np.ones((4, 4)), "position": (0, 0)},
+     "kernel", "image"),
+    (viz.show_channel_sum, {"image": np.ones((4, 4, 3)), "kernel": np.ones((3, 3, 3)),
+                            "channel_maps": [KERNEL] * 3, "total": KERNEL}, "channel_maps", "arrays"),
+    (viz.show_gradient_spread, {"grad_output": np.ones((4, 4)), "kernel": KERNEL, "grad_x": IMAGE,
+                                "position": (0, 0)}, "position", "cell"),
+    (viz.show_gradient_spread, {"grad_output": np.ones((4, 4)), "kernel": KERNEL, "grad_x": IMAGE,
+                                "position": (0, 0)}, "grad_x", "image"),
+    (viz.show_filter_learning, {"losses": [1.0, 0.5], "kernels": [KERNEL], "titles": ["k"]}, "kernels", "arrays"),
+    (viz.show_filter_learning, {"losses": [1.0, 0.5], "kernels": [KERNEL], "titles": ["k"]}, "titles", "sequence"),
+    (viz.show_bar_groups, {"values": [[1.0]], "groups": ["g"], "bars": ["b"], "ylabel": "y"}, "values", "image"),
+    (viz.show_bar_groups, {"values": [[1.0]], "groups": ["g"], "bars": ["b"], "ylabel": "y"}, "groups", "sequence"),
+    (viz.show_bar_panels, {"labels": ["a"], "panels": {"p": [1.0]}}, "panels", "mapping"),
+    (viz.show_bar_panels, {"labels": ["a"], "panels": {"p": [1.0]}}, "labels", "sequence"),
+    (viz.show_memory_vs_batch, {"batch_sizes": [1, 2], "curves": {"c": [1.0, 2.0]}}, "curves", "mapping"),
+    (viz.show_memory_vs_batch, {"batch_sizes": [1, 2], "curves": {"c": [1.0, 2.0]}}, "batch_sizes", "sequence"),
+    (viz.show_accuracy_vs_operations, {"names": ["a"], "macs": [1e9], "accuracy": [0.7], "params": [1e6]},
+     "macs", "finite image"),
+    (viz.show_accuracy_vs_operations, {"names": ["a"], "macs": [1e9], "accuracy": [0.7], "params": [1e6]},
+     "names", "sequence"),
+    (viz.plot_history, {"history": HISTORY}, "history", "history"),
+    (viz.plot_history, {"history": HISTORY}, "best_epoch", "optional positive int"),
+    (viz.compare_histories, {"histories": [HISTORY], "labels": ["a"]}, "histories", "sequence"),
+    (viz.compare_histories, {"histories": [HISTORY], "labels": ["a"]}, "labels", "sequence"),
+    (viz.show_filters, {"kernel": np.ones((3, 3, 2))}, "kernel", "image"),
+    (viz.show_filters, {"kernel": np.ones((3, 3, 2))}, "cols", "positive int"),
+    (viz.show_feature_maps, {"maps": np.ones((4, 4, 2))}, "maps", "image"),
+    (viz.show_feature_maps, {"maps": np.ones((4, 4, 2))}, "count", "positive int"),
+    (viz.show_images_with_boxes, {"images": [IMAGE], "boxes": [None]}, "images", "arrays"),
+    (viz.show_images_with_boxes, {"images": [IMAGE], "boxes": [None]}, "boxes", "sequence"),
+    (viz.overlay_heatmap, {"image": IMAGE, "heatmap": IMAGE}, "heatmap", "image"),
+    (viz.overlay_heatmap, {"image": IMAGE, "heatmap": IMAGE}, "outline", "flag"),
+    (viz.overlay_heatmap, {"image": IMAGE, "heatmap": IMAGE}, "alpha", "fraction"),
+    (viz.show_heatmaps, {"images": [IMAGE], "heatmaps": [IMAGE]}, "heatmaps", "arrays"),
+    (viz.show_heatmaps, {"images": [IMAGE], "heatmaps": [IMAGE]}, "size", "positive number"),
+    (viz.draw_model, {"model": None}, "model", "model"),
+    (viz.draw_branches, {"model": None, "branches": [["a"]]}, "model", "model"),
+    (viz.draw_block_diagram, {"boxes": [("a", "b")]}, "boxes", "sequence"),
+    (viz.draw_block_diagram, {"boxes": [("a", "b")]}, "width", "positive number"),
+    (viz.show_connection_table, {"matrix": np.eye(2)}, "matrix", "image"),
+    # widgets
+    (widgets.describe_conv, {"n": 7, "kernel_size": 3}, "strides", "positive int"),
+    (widgets.draw_conv_geometry, {"n": 7, "kernel_size": 3}, "position", "cell"),
+    (widgets.draw_conv_geometry, {"n": 7, "kernel_size": 3}, "n", "positive int"),
+    (widgets.conv_explorer, {}, "n", "slider size"),
+    (widgets.conv_explorer, {}, "padding", "explorer padding"),
+    (widgets.describe_pool, {"x": IMAGE}, "x", "image"),
+    (widgets.describe_pool, {"x": IMAGE}, "pool_size", "positive int"),
+    (widgets.draw_pool, {"x": IMAGE}, "position", "cell"),
+    (widgets.draw_pool, {"x": IMAGE}, "strides", "optional positive int"),
+    (widgets.pool_explorer, {"x": IMAGE}, "x", "image"),
+    (widgets.pool_explorer, {"x": IMAGE}, "x", "finite image"),
+    # exercises, grading's Python API, sandbox, session
+    (exercises.is_answer_cell, {"cell": {}}, "cell", "notebook cell"),
+    (exercises.find_exercises, {"notebook": NOTEBOOK}, "notebook", "notebook"),
+    (exercises.mark_exercises, {"notebook": NOTEBOOK, "prefix": "01"}, "prefix", "text"),
+    (exercises.mark_exercises, {"notebook": NOTEBOOK, "prefix": "01"}, "notebook", "notebook"),
+    (exercises.mark_exercises, {"notebook": NOTEBOOK, "prefix": "01"}, "points", "positive number"),
+    (exercises.strip_solution, {"source": ""}, "source", "string"),
+    (exercises.learners_edition, {"notebook": NOTEBOOK}, "notebook", "notebook"),
+    (grading.prepare, {"submission": NBFORMAT_NOTEBOOK, "instructor": NBFORMAT_NOTEBOOK}, "submission",
+     "nbformat notebook"),
+    (grading.check_call, {"cell": None}, "cell", "notebook cell"),
+    (grading.run, {"notebook_path": Path("nb.ipynb"), **RUN}, "notebook_path", "path object"),
+    (grading.run, {"notebook_path": Path("nb.ipynb"), **RUN}, "cell_timeout", "positive number"),
+    (grading.run, {"notebook_path": Path("nb.ipynb"), **RUN}, "sandboxed", "flag"),
+    (grading.judge_collected, {"folder": Path("collected"), "check": "check_x", "options": {}}, "folder",
+     "path object"),
+    (grading.judge_collected, {"folder": Path("collected"), "check": "check_x", "options": {}}, "check", "text"),
+    (grading.judge_collected, {"folder": Path("collected"), "check": "check_x", "options": {}}, "options",
+     "mapping"),
+    (grading.stopped_by_sandbox, {"log": "", "hidden": ()}, "log", "string"),
+    (grading.stopped_by_sandbox, {"log": "", "hidden": ()}, "hidden", "sequence"),
+    (grading.grade_one, {"path": "nb.ipynb", **RUN}, "path", "path type"),
+    (grading.grade_one, {"path": "nb.ipynb", **RUN}, "notebook_timeout", "positive number"),
+    (grading.table, {"results": []}, "results", "sequence"),
+    (sandbox.bwrap_arguments, {"scratch": "/tmp", "environment": {}}, "scratch", "path type"),
+    (sandbox.bwrap_arguments, {"scratch": "/tmp", "environment": {}}, "environment", "mapping"),
+    (sandbox.limit_resources, {"limits": None}, "limits", "mapping"),
+    (sandbox.prepare_scratch, {"scratch": "/tmp"}, "scratch", "path"),
+    (session.setup, {"tensorflow": False}, "seed", "whole number"),
+    (session.setup, {"tensorflow": False}, "report", "flag"),
+    (session.package_versions, {}, "names", "names"),
+    # validation checks itself
+    (validation.whole_number, {"value": 0, "name": "n"}, "value", "whole number"),
+    (validation.positive_int, {"value": 1, "name": "n"}, "value", "positive int"),
+    (validation.positive_pair, {"value": 1, "name": "n"}, "value", "pair"),
+    (validation.positive_ints, {"value": (32, 32, 3), "name": "n", "length": 3}, "value", "input_shape"),
+    (validation.index_pair, {"value": (0, 0), "name": "n"}, "value", "cell"),
+    (validation.number, {"value": 1, "name": "n", "minimum": 0, "below": 1}, "value", "rate"),
+    (validation.rate, {"value": 0.5, "name": "n"}, "value", "rate"),
+    (validation.boolean, {"value": True, "name": "n"}, "value", "flag"),
+    (validation.one_of, {"value": "max", "name": "n", "choices": ("max", "average")}, "value", "name"),
+    (validation.text, {"value": "a", "name": "n"}, "value", "text"),
+    (validation.existing_path, {"value": "/tmp", "name": "n", "kind": "folder"}, "value", "path"),
+    (validation.numeric_array, {"value": IMAGE, "name": "n", "ndim": (2, 3)}, "value", "image"),
+    (validation.divisors, {"n": 12}, "n", "positive int"),
 ]
+
+# Public functions deliberately without a row, and why. Private modules (a name starting with "_")
+# and course_lib.checks, whose functions judge learners' answers, are not on trial.
+EXEMPT = {
+    "datasets.keras_home": "takes no arguments",
+    "sandbox.visible_paths": "takes no arguments",
+    "sandbox.sandbox_problem": "takes no arguments",
+    "session.import_tensorflow": "takes no arguments",
+    "session.import_keras": "takes no arguments",
+    "session.offline_data_report": "takes no arguments",
+    "session.devices": "takes no arguments",
+    "session.environment_report": "takes no arguments",
+    "session.environment_ok": "takes no arguments",
+    "training.current_profile": "takes no arguments",
+    "training.distribution_strategy": "takes no arguments",
+    "grading.isolation": "takes no arguments",
+    "grading.main": "the command line: argparse and UsageError print one line and exit (tests/test_grading.py)",
+    "grading.grade": "the command line's engine: every wrong argument is a UsageError that main prints as one line",
+    "grading.submissions": "the command line's engine: every wrong argument is a UsageError that main prints as one line",
+    "validation.is_int": "a predicate: it answers False for a bad value, by design",
+}
 
 CASES = [
     pytest.param(function, {**good, argument: value}, error, id=f"{function.__module__.split('.')[-1]}."
@@ -133,6 +355,35 @@ CASES = [
     for function, good, argument, kind in TABLE
     for value, error in KINDS[kind]
 ]
+
+
+def _public_functions():
+    """Return ``{"module.function": function}`` for every public function of every public module."""
+    found = {}
+    for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+        parts = info.name.split(".")
+        if parts[1] == "checks" or any(part.startswith("_") for part in parts):
+            continue
+        module = importlib.import_module(info.name)
+        for name, function in vars(module).items():
+            if not name.startswith("_") and inspect.isfunction(function) and function.__module__ == info.name:
+                found[f"{parts[-1]}.{name}"] = function
+    return found
+
+
+def _key(function):
+    return f"{function.__module__.split('.')[-1]}.{function.__name__}"
+
+
+def test_every_public_function_has_a_row_or_a_reason():
+    public = _public_functions()
+    rows = {_key(function) for function, *_ in TABLE}
+    missing = sorted(set(public) - rows - set(EXEMPT))
+    assert not missing, f"public functions without a row in TABLE (or a reason in EXEMPT): {missing}"
+    assert not rows & set(EXEMPT), "a function is both tried and exempt"
+    assert set(EXEMPT) <= set(public), f"stale exemptions: {sorted(set(EXEMPT) - set(public))}"
+    # The size of the trial: public functions tried x bad inputs. Update it when the table grows.
+    assert (len(rows), len(CASES)) == (137, 1048)
 
 
 def _hang(signum, frame):

@@ -20,7 +20,7 @@ path carries the signal (and its gradient) through any depth. This module builds
 from course_lib.architectures import _validate
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_keras
-from course_lib.validation import rate
+from course_lib.validation import rate, whole_number
 
 keras = import_keras()
 
@@ -292,7 +292,7 @@ def resnet_small(input_shape=(32, 32, 3), classes=6, filters=16, units=(1, 1, 1)
 
 def _stack(depth, skips, input_shape, classes, filters, name):
     """The network of :func:`plain_net` and :func:`residual_net`; ``skips`` adds the shortcuts."""
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 4 or depth % 2:
+    if whole_number(depth, "depth") < 4 or depth % 2:
         raise ValueError(
             f"depth counts the layers with weights: one stem convolution, two convolutions per "
             f"unit and the output Dense layer, so depth = 2 * units + 2, an even number >= 4; "

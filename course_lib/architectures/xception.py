@@ -28,7 +28,7 @@ keeps the design at a size that trains in seconds on 32x32 images.
 from course_lib.architectures import _validate
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_keras
-from course_lib.validation import boolean, rate
+from course_lib.validation import boolean, rate, whole_number
 
 keras = import_keras()
 
@@ -74,7 +74,7 @@ def smallest_input(stem, halvings):
         >>> smallest_input([(3, 2, "same"), (3, 1, "same")], 3)  # xception_small: 9, 5, 3, 2, 1
         9
     """
-    return _validate.smallest_side(_stages(stem, halvings))
+    return _validate.smallest_side(_stages(stem, whole_number(halvings, "halvings")))
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -187,7 +187,7 @@ def middle_block(x, block, convolutions=3, bn_momentum=0.99):
     bn_momentum = rate(bn_momentum, "bn_momentum")
     channels = x.shape[-1]
     shortcut = x
-    for i in range(1, convolutions + 1):
+    for i in range(1, _validate.check_count(convolutions, "convolutions") + 1):
         x = separable_block(x, channels, f"block{block}_sepconv{i}", bn_momentum=bn_momentum)
     return keras.layers.Add(name=f"block{block}_add")([x, shortcut])
 
