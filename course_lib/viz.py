@@ -273,28 +273,40 @@ def show_image_rows(rows, row_titles, col_titles=None, size=1.4):
 # --------------------------------------------------------------------------- convolution step by step
 
 
+def _around_a_kernel(arrays, names, titles, position, window_on_first, inches, margins, height_of):
+    """Draw three 2-D arrays side by side, a kernel in the middle, with the output cell ``position``
+    outlined in one outer array and the kernel's window there in the other; return the figure.
+
+    ``inches`` per cell and ``margins`` (width, height) size the figure; its height follows
+    array ``height_of``.
+    """
+    first, kernel, last = arrays = [numeric_array(a, n, ndim=2) for a, n in zip(arrays, names)]
+    i, j = index_pair(position, "position")
+    window, cell = (i, j, *kernel.shape), (i, j, 1, 1)
+    widths = [first.shape[1], kernel.shape[1], last.shape[1]]
+    fig, axes = plt.subplots(
+        1,
+        3,
+        figsize=(inches * sum(widths) + margins[0], inches * arrays[height_of].shape[0] + margins[1]),
+        gridspec_kw={"width_ratios": widths},
+    )
+    highlights = (window, None, cell) if window_on_first else (cell, None, window)
+    for ax, array, title, highlight in zip(axes, arrays, titles, highlights):
+        show_values(array, ax, title, highlight=highlight)
+    fig.tight_layout()
+    return fig
+
+
 def show_sliding_window(image, kernel, output, position):
     """Draw input, kernel and output side by side, with the window that makes one output value.
 
     ``position = (i, j)`` is the output cell; the input window under the kernel (stride 1, no
     padding) and that output cell are outlined. Returns the figure.
     """
-    image, kernel, output = (numeric_array(a, n, ndim=2) for a, n in
-                             ((image, "image"), (kernel, "kernel"), (output, "output")))
-    i, j = index_pair(position, "position")
-    kh, kw = kernel.shape
-    widths = [image.shape[1], kernel.shape[1], output.shape[1]]
-    fig, axes = plt.subplots(
-        1,
-        3,
-        figsize=(0.45 * sum(widths) + 2.5, 0.45 * image.shape[0] + 1),
-        gridspec_kw={"width_ratios": widths},
+    return _around_a_kernel(
+        (image, kernel, output), ("image", "kernel", "output"), ("input", "filter", "feature map"),
+        position, window_on_first=True, inches=0.45, margins=(2.5, 1), height_of=0,
     )
-    show_values(image, axes[0], "input", highlight=(i, j, kh, kw))
-    show_values(kernel, axes[1], "filter")
-    show_values(output, axes[2], "feature map", highlight=(i, j, 1, 1))
-    fig.tight_layout()
-    return fig
 
 
 def show_channel_sum(image, kernel, channel_maps, total, names=("red", "green", "blue")):
@@ -350,22 +362,11 @@ def show_gradient_spread(grad_output, kernel, grad_x, position):
     ``grad_output``, and the window it came from (stride 1, no padding) is outlined in ``grad_x``.
     Returns the figure.
     """
-    grad_output, kernel, grad_x = (numeric_array(a, n, ndim=2) for a, n in
-                                   ((grad_output, "grad_output"), (kernel, "kernel"), (grad_x, "grad_x")))
-    i, j = index_pair(position, "position")
-    kh, kw = kernel.shape
-    widths = [grad_output.shape[1], kernel.shape[1], grad_x.shape[1]]
-    fig, axes = plt.subplots(
-        1,
-        3,
-        figsize=(0.5 * sum(widths) + 3, 0.5 * grad_x.shape[0] + 1.2),
-        gridspec_kw={"width_ratios": widths},
+    return _around_a_kernel(
+        (grad_output, kernel, grad_x), ("grad_output", "kernel", "grad_x"),
+        ("output gradient dL/dy", "kernel", "input gradient dL/dx"),
+        position, window_on_first=False, inches=0.5, margins=(3, 1.2), height_of=2,
     )
-    show_values(grad_output, axes[0], "output gradient dL/dy", highlight=(i, j, 1, 1))
-    show_values(kernel, axes[1], "kernel")
-    show_values(grad_x, axes[2], "input gradient dL/dx", highlight=(i, j, kh, kw))
-    fig.tight_layout()
-    return fig
 
 
 def show_filter_learning(losses, kernels, titles, fmt="{:.2f}"):

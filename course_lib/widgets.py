@@ -117,6 +117,36 @@ def _png(fig):
     return buffer.getvalue()
 
 
+def _explorer(controls, arguments, output_shape, describe, draw):
+    """Add output row and column sliders to ``controls`` and wire them all to a text and a figure.
+
+    On every change, ``arguments()`` reads the setting, ``output_shape(*arguments)`` gives the
+    output's rows and columns (or raises a ``ValueError``, shown in red instead of the figure),
+    ``describe(*arguments)`` the text and ``draw(*arguments, position=...)`` the figure.
+    """
+    import ipywidgets as widgets
+
+    style = {"description_width": "initial"}
+    controls["row"] = widgets.IntSlider(0, 0, 15, description="output row", style=style)
+    controls["column"] = widgets.IntSlider(0, 0, 15, description="output column", style=style)
+    text, image = widgets.HTML(), widgets.Image(format="png")
+
+    def update(_=None):
+        args = arguments()
+        try:
+            rows, columns = output_shape(*args)
+        except ValueError as error:
+            text.value = f"<pre style='color: #b00; white-space: pre-wrap'>{html.escape(str(error))}</pre>"
+            image.value = b""
+            return
+        controls["row"].max, controls["column"].max = rows - 1, columns - 1
+        text.value = f"<pre style='white-space: pre-wrap'>{html.escape(describe(*args))}</pre>"
+        position = (controls["row"].value, controls["column"].value)
+        image.value = _png(draw(*args, position=position))
+
+    return _box(controls, text, image, update)
+
+
 def _box(controls, text, image, update):
     import ipywidgets as widgets
 
@@ -155,31 +185,12 @@ def conv_explorer(n=7, kernel_size=3, strides=1, padding="valid"):
         "padding": widgets.Dropdown(
             options=["valid", "same", "full", 0, 1, 2, 3], value=padding, description="padding"
         ),
-        "row": widgets.IntSlider(0, 0, 15, description="output row", style=style),
-        "column": widgets.IntSlider(0, 0, 15, description="output column", style=style),
     }
-    text, image = widgets.HTML(), widgets.Image(format="png")
 
-    def update(_=None):
-        args = (
-            controls["n"].value,
-            controls["kernel_size"].value,
-            controls["strides"].value,
-            controls["padding"].value,
-        )
-        try:
-            size = output_size(*args)
-        except ValueError as error:
-            text.value = f"<pre style='color: #b00; white-space: pre-wrap'>{html.escape(str(error))}</pre>"
-            image.value = b""
-            return
-        for name in ("row", "column"):
-            controls[name].max = size - 1
-        text.value = f"<pre style='white-space: pre-wrap'>{html.escape(describe_conv(*args))}</pre>"
-        position = (controls["row"].value, controls["column"].value)
-        image.value = _png(draw_conv_geometry(*args, position=position))
+    def arguments():
+        return tuple(controls[name].value for name in ("n", "kernel_size", "strides", "padding"))
 
-    return _box(controls, text, image, update)
+    return _explorer(controls, arguments, lambda *args: (output_size(*args),) * 2, describe_conv, draw_conv_geometry)
 
 
 # --------------------------------------------------------------------------- pooling
@@ -258,23 +269,9 @@ def pool_explorer(x):
         "padding": widgets.Dropdown(
             options=["valid", "same"], value="valid", description="padding"
         ),
-        "row": widgets.IntSlider(0, 0, 15, description="output row", style=style),
-        "column": widgets.IntSlider(0, 0, 15, description="output column", style=style),
     }
-    text, image = widgets.HTML(), widgets.Image(format="png")
 
-    def update(_=None):
-        args = (
-            x,
-            controls["pool_size"].value,
-            controls["strides"].value,
-            controls["padding"].value,
-            controls["mode"].value,
-        )
-        out = pool2d(*args)
-        controls["row"].max, controls["column"].max = out.shape[0] - 1, out.shape[1] - 1
-        text.value = f"<pre style='white-space: pre-wrap'>{html.escape(describe_pool(*args))}</pre>"
-        position = (controls["row"].value, controls["column"].value)
-        image.value = _png(draw_pool(*args, position=position))
+    def arguments():
+        return (x, *(controls[name].value for name in ("pool_size", "strides", "padding", "mode")))
 
-    return _box(controls, text, image, update)
+    return _explorer(controls, arguments, lambda *args: pool2d(*args).shape, describe_pool, draw_pool)
