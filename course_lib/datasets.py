@@ -195,7 +195,7 @@ def _read_cached(name, home):
 
 def online(timeout=3.0):
     """Return ``True`` if the host Keras downloads from answers within ``timeout`` seconds."""
-    timeout = number(timeout, "timeout", minimum=0)
+    timeout = number(timeout, "timeout", above=0)
     try:
         with socket.create_connection(_DOWNLOAD_HOST, timeout=timeout):
             return True

@@ -12,14 +12,28 @@ An exercise is two code cells:
 """
 
 import copy
+import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
+from course_lib import validation
 from course_lib.notebook_files import cell_source, course_notebooks, is_speaker_notes
+from course_lib.validation import existing_path, text
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 _CHECK_CALL = re.compile(r"\bchecks\.\w+\(")
+
+
+def _notebook(notebook):
+    """Refuse a notebook that is not a dict with a list of cells (as nbformat.read returns it)."""
+    if not isinstance(notebook, Mapping) or not isinstance(notebook.get("cells"), list):
+        raise TypeError(
+            f"notebook must be a notebook dict with a 'cells' list (nbformat.read(path, as_version=4)); "
+            f"received notebook={notebook!r:.80}."
+        )
+    return notebook
 
 
 def _lines(cell):
@@ -28,7 +42,7 @@ def _lines(cell):
 
 def is_answer_cell(cell):
     """Return ``True`` for a code cell that holds a ``# BEGIN SOLUTION`` line."""
-    return cell.get("cell_type") == "code" and BEGIN in _lines(cell)
+    return BEGIN in _lines(cell) and cell.get("cell_type") == "code"  # _lines refuses a non-cell
 
 
 def find_exercises(notebook):
@@ -44,7 +58,7 @@ def find_exercises(notebook):
         >>> find_exercises(nb)
         [(0, 1)]
     """
-    cells = notebook["cells"]
+    cells = _notebook(notebook)["cells"]
     found = []
     for index, cell in enumerate(cells):
         if not is_answer_cell(cell):
@@ -71,6 +85,7 @@ def mark_exercises(notebook, prefix, points=1):
     ``prefix`` starts every grade id, e.g. ``"02"`` gives ``"02-ex1-answer"``, ``"02-ex1-check"``.
     Other cells lose any stale nbgrader metadata.
     """
+    text(prefix, "prefix"), validation.number(points, "points", above=0)
     exercises = find_exercises(notebook)
     for cell in notebook["cells"]:
         cell.setdefault("metadata", {}).pop("nbgrader", None)
@@ -105,6 +120,8 @@ def strip_solution(source):
             # YOUR CODE HERE
             raise NotImplementedError
     """
+    if not isinstance(source, str):
+        raise TypeError(f"source must be a cell's source text (a str); received source={source!r:.80}.")
     kept, inside = [], False
     for line in source.splitlines():
         if line.strip() == BEGIN:
@@ -126,7 +143,7 @@ def learners_edition(notebook):
     (:func:`course_lib.notebook_files.is_speaker_notes`, the rule the slides use) are dropped, since they are for the instructor; every other cell, and all
     nbgrader metadata, stay exactly as they are.
     """
-    edition = copy.deepcopy(notebook)
+    edition = copy.deepcopy(_notebook(notebook))
     for answer, check in find_exercises(edition):
         cell = edition["cells"][answer]
         cell["source"] = strip_solution(cell_source(cell))
@@ -144,6 +161,9 @@ def write_learners_edition(source_folder, target_folder):
     """
     import nbformat
 
+    existing_path(source_folder, "source_folder", kind="folder")
+    if not isinstance(target_folder, (str, os.PathLike)):
+        raise TypeError(f"target_folder must be a path (a str or a pathlib.Path); received target_folder={target_folder!r}.")
     target = Path(target_folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []

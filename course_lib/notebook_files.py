@@ -10,12 +10,23 @@ tests. A cell is a notebook dict's cell or an ``nbformat`` node (both are dicts)
   learners' edition (:func:`course_lib.exercises.learners_edition`) drops them: by the same rule.
 """
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from course_lib.validation import existing_path
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 NOTES_MARKER = "**Speaker notes**"
+
+
+def _cell(cell):
+    """Return ``cell`` if it is a dict, as nbformat and json read a notebook's cells."""
+    if not isinstance(cell, Mapping):
+        raise TypeError(
+            f"cell must be a notebook cell (a dict with 'cell_type' and 'source'); received cell={cell!r:.80}."
+        )
+    return cell
 
 
 def course_notebooks(folder):
@@ -37,6 +48,8 @@ def notebook_number(path):
         >>> notebook_number("notebooks/04_padding_and_stride.ipynb")
         '04'
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a notebook's path (a str or a pathlib.Path); received path={path!r}.")
     name = Path(path).name
     if not Path(name).match(NOTEBOOK_GLOB):
         raise ValueError(f"{name!r} is not a lesson's file name: expected NN_name.ipynb, e.g. 04_padding_and_stride.ipynb.")
@@ -50,7 +63,7 @@ def cell_source(cell):
         >>> cell_source({"cell_type": "code", "source": ["x = 1\\n", "print(x)"]})
         'x = 1\\nprint(x)'
     """
-    source = cell.get("source", "")
+    source = _cell(cell).get("source", "")
     return "".join(source) if isinstance(source, list) else source
 
 
@@ -61,7 +74,7 @@ def slide_type_of(cell):
         >>> slide_type_of({"metadata": {"slideshow": {"slide_type": "notes"}}})
         'notes'
     """
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+    return _cell(cell).get("metadata", {}).get("slideshow", {}).get("slide_type")
 
 
 def is_speaker_notes(cell):
@@ -73,6 +86,6 @@ def is_speaker_notes(cell):
         >>> is_speaker_notes({"cell_type": "code", "source": "print(1)"})
         False
     """
-    return cell.get("cell_type") == "markdown" and (
+    return _cell(cell).get("cell_type") == "markdown" and (
         cell_source(cell).lstrip().startswith(NOTES_MARKER) or slide_type_of(cell) == "notes"
     )

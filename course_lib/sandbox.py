@@ -28,6 +28,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_lib.validation import existing_path
+
 BWRAP = "/usr/bin/bwrap"
 SETPRIV = "/usr/bin/setpriv"
 #: The unprivileged user the learner's code runs as when the grader is root.
@@ -100,6 +102,14 @@ def bwrap_arguments(scratch, environment):
     Returns:
         A list of strings; append the command and its arguments.
     """
+    if not isinstance(scratch, (str, os.PathLike)):
+        raise TypeError(f"scratch must be a path (a str or a pathlib.Path); received scratch={scratch!r}.")
+    if not isinstance(environment, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in environment.items()
+    ):
+        raise TypeError(
+            f"environment must be a dict of str to str, e.g. dict(os.environ); received {environment!r:.80}."
+        )
     shown = visible_paths()
     arguments = [
         BWRAP, "--die-with-parent", "--new-session", "--clearenv",
@@ -133,6 +143,8 @@ def limit_resources(limits):
     The limits are inherited by bubblewrap and everything it starts; ``RLIMIT_NPROC`` counts the
     processes of the user the learner's code runs as.
     """
+    if not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a sandbox.Limits; received limits={limits!r}. Pass Limits() for the defaults.")
 
     def apply():
         os.setsid()  # one process group: the time limit kills bubblewrap, the sandbox dies with it
@@ -145,6 +157,7 @@ def limit_resources(limits):
 
 def prepare_scratch(scratch):
     """Make ``scratch`` writable by the user the sandboxed code runs as."""
+    existing_path(scratch, "scratch", kind="folder")
     if os.geteuid() == 0:
         os.chown(scratch, NOBODY_UID, NOBODY_UID)
 

@@ -65,8 +65,10 @@ def setup(seed=DEFAULT_SEED, report=False, tensorflow=True):
         >>> a == np.random.rand()
         True
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; received seed={seed!r}.")
+    from course_lib.validation import boolean, whole_number
+
+    whole_number(seed, "seed")
+    boolean(report, "report"), boolean(tensorflow, "tensorflow")
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
 
@@ -143,8 +145,15 @@ def package_versions(names=_REPORTED_PACKAGES):
         >>> package_versions(["numpy"])["numpy"] == __import__("numpy").__version__
         True
     """
+    from course_lib.validation import text
+
+    if isinstance(names, str) or not isinstance(names, (tuple, list)):
+        raise TypeError(
+            f"names must be a list of distribution names; received names={names!r}. "
+            f"Wrap one name in a list, e.g. names=[{names!r}]."
+        )
     versions = {}
-    for name in names:
+    for name in map(text, names, ["names[]"] * len(names)):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -107,6 +107,25 @@ def positive_pair(value, name):
     return int(pair[0]), int(pair[1])
 
 
+def index_pair(value, name):
+    """Return ``(i, j)`` if ``value`` is a pair of ints >= 0: a cell of an array, an output unit.
+
+    Example:
+        >>> index_pair((1, np.int64(2)), "position")
+        (1, 2)
+        >>> index_pair((0.5, 1), "position")
+        Traceback (most recent call last):
+        ...
+        TypeError: position must be a pair (row, column) of ints >= 0; received position=(0.5, 1).
+    """
+    message = f"{name} must be a pair (row, column) of ints >= 0; received {name}={value!r}."
+    if not isinstance(value, (tuple, list)) or len(value) != 2 or not all(map(is_int, value)):
+        raise TypeError(message)
+    if min(value) < 0:
+        raise ValueError(message)
+    return int(value[0]), int(value[1])
+
+
 def positive_ints(value, name, length=None, expected=None):
     """Return ``value`` as a tuple of ints >= 1: ``length`` of them, or any number but none.
 
@@ -131,10 +150,11 @@ def positive_ints(value, name, length=None, expected=None):
     return tuple(int(v) for v in value)
 
 
-def number(value, name, minimum=None, maximum=None, below=None):
+def number(value, name, minimum=None, maximum=None, below=None, above=None):
     """Return ``value`` as a ``float`` if it is a finite real number within the bounds given.
 
-    ``minimum`` and ``maximum`` are inclusive, ``below`` is an exclusive upper bound.
+    ``minimum`` and ``maximum`` are inclusive, ``below`` and ``above`` exclusive bounds
+    (``above=0``: a time, a width).
 
     Example:
         >>> number(3, "timeout", minimum=0)
@@ -149,11 +169,12 @@ def number(value, name, minimum=None, maximum=None, below=None):
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number; received {name}={value!r}.")
     bounds = [f">= {minimum}"] * (minimum is not None) + [f"<= {maximum}"] * (maximum is not None)
-    bounds += [f"< {below}"] * (below is not None)
+    bounds += [f"< {below}"] * (below is not None) + [f"> {above}"] * (above is not None)
     if (
         (minimum is not None and value < minimum)
         or (maximum is not None and value > maximum)
         or (below is not None and value >= below)
+        or (above is not None and value <= above)
     ):
         raise ValueError(f"{name} must be a number {' and '.join(bounds)}; received {name}={value!r}.")
     return float(value)
@@ -303,6 +324,7 @@ def divisors(n):
         >>> divisors(12), divisors(10**15 + 37)
         ([1, 2, 3, 4, 6, 12], None)
     """
+    n = positive_int(n, "n")
     if math.isqrt(n) > _MOST_DIVISOR_TRIALS:
         return None
     small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]

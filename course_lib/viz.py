@@ -10,8 +10,77 @@ learned, and architectures.
 
 import math
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
+
+from course_lib.validation import boolean, index_pair, is_int, number, numeric_array, positive_int, text, whole_number
+
+
+# --------------------------------------------------------------------------- argument checks
+
+
+def _sequence(values, name):
+    """Return ``values`` as a list if it is a sequence (an array counts; a string or a dict does not)."""
+    if values is None or isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
+        raise TypeError(
+            f"{name} must be a list (or an array) with one entry per panel; received "
+            f"{name}={values!r:.80}. Wrap a single one in a list, e.g. [{name}]."
+        )
+    return list(values)
+
+
+def _arrays(values, name, ndim=None):
+    """Return ``values`` as a list of non-empty numeric arrays, each of rank ``ndim``."""
+    return [numeric_array(v, f"{name}[{i}]", ndim=ndim) for i, v in enumerate(_sequence(values, name))]
+
+
+def _optional_labels(values, name):
+    """Return ``values`` (titles, labels) if it is ``None`` or a sequence that is not a string."""
+    return None if values is None else _sequence(values, name)
+
+
+def _size(value, name):
+    """Return ``value`` if it is a finite number > 0 (inches, a width)."""
+    number(value, name, above=0)
+    return value
+
+
+def _optional_count(value, name):
+    """Return ``value`` if it is ``None`` or a positive int (a number of columns)."""
+    return None if value is None else positive_int(value, name)
+
+
+def _box(value, name):
+    """Return ``value`` if it is ``None`` or ``(top, left, height, width)``: ints, sides >= 1 (a box
+    may stick out of the image, so ``top`` and ``left`` may be negative)."""
+    if value is None:
+        return None
+    expected = f"{name} must be None or (top, left, height, width), four ints; received {name}={value!r}."
+    if not isinstance(value, (tuple, list)) or len(value) != 4 or not all(map(is_int, value)):
+        raise TypeError(expected)
+    if min(value[2:]) < 1:
+        raise ValueError(expected + " Height and width are at least 1.")
+    return tuple(int(v) for v in value)
+
+
+def _curves(history, name):
+    """Return the dict of curves of what ``model.fit`` returned (or of that dict)."""
+    curves = getattr(history, "history", history)
+    if not isinstance(curves, Mapping):
+        raise TypeError(
+            f"{name} must be what model.fit returned (or its .history dict); received "
+            f"{name}={history!r:.80}."
+        )
+    return curves
+
+
+def _model(model, name="model"):
+    """Refuse anything that is not a Keras model (it has ``layers`` and ``inputs``)."""
+    if not (hasattr(model, "layers") and hasattr(model, "get_layer")):
+        raise TypeError(f"{name} must be a Keras model; received {name}={model!r:.80}.")
+    return model
 
 
 # --------------------------------------------------------------------------- images and arrays of numbers
@@ -24,7 +93,8 @@ def show_images(images, titles=None, cols=None, size=2.5, cmap="gray", vmin=None
     ``cmap``; ``vmin``/``vmax`` default to each image's own range, which makes a feature map's
     negative and positive responses visible.
     """
-    images = list(images)
+    images = _arrays(images, "images", ndim=(2, 3))
+    titles, cols, size = _optional_labels(titles, "titles"), _optional_count(cols, "cols"), _size(size, "size")
     if not images:
         raise ValueError("show_images needs at least one image.")
     if titles is not None and len(titles) != len(images):
@@ -53,7 +123,8 @@ def show_values(
     ``highlight = (top, left, height, width)`` outlines a window (e.g. where a filter sits).
     Returns the axes.
     """
-    array = np.asarray(array)
+    array = numeric_array(array, "array")
+    fmt, highlight = text(fmt, "fmt"), _box(highlight, "highlight")
     if array.ndim != 2:
         raise ValueError(f"show_values draws a 2-D array; received shape {array.shape}.")
     if ax is None:
@@ -92,12 +163,14 @@ def show_value_grids(
     (e.g. the pixels one output unit sees); a colour ``cmap`` such as ``"viridis"`` turns the
     grids into heat maps.
     """
-    arrays = [np.asarray(a) for a in arrays]
+    arrays = _arrays(arrays, "arrays", ndim=2)
+    titles, cols, size = _optional_labels(titles, "titles"), _optional_count(cols, "cols"), _size(size, "size")
+    fmt = text(fmt, "fmt")
     if not arrays:
         raise ValueError("show_value_grids needs at least one array.")
     if titles is not None and len(titles) != len(arrays):
         raise ValueError(f"{len(titles)} titles for {len(arrays)} arrays.")
-    windows = [None] * len(arrays) if windows is None else list(windows)
+    windows = [None] * len(arrays) if windows is None else _sequence(windows, "windows")
     if len(windows) != len(arrays):
         raise ValueError(f"{len(windows)} windows for {len(arrays)} arrays.")
     cols = min(cols or len(arrays), len(arrays))
@@ -134,7 +207,9 @@ def show_patch(image, top, left, size=8, fmt="{:g}", vmin=None, vmax=None):
         ['10 x 10 image', 'rows 2-5, columns 3-6']
         >>> plt.close(fig)
     """
-    image = np.asarray(image)
+    image = numeric_array(image, "image")
+    top, left, size = whole_number(top, "top"), whole_number(left, "left"), positive_int(size, "size")
+    fmt = text(fmt, "fmt")
     if image.ndim != 2:
         raise ValueError(f"show_patch draws a grey (H, W) image; received shape {image.shape}.")
     patch = image[top : top + size, left : left + size]
@@ -165,7 +240,9 @@ def show_image_rows(rows, row_titles, col_titles=None, size=1.4):
     [0, 1] (all rows equally long), e.g. a batch of photos and, below it, the same batch after
     each augmentation layer. ``col_titles`` (optional) label the columns on the first row.
     """
-    rows = [list(row) for row in rows]
+    rows = [_arrays(row, f"rows[{r}]", ndim=(2, 3)) for r, row in enumerate(_sequence(rows, "rows"))]
+    row_titles, col_titles = _sequence(row_titles, "row_titles"), _optional_labels(col_titles, "col_titles")
+    size = _size(size, "size")
     if len(row_titles) != len(rows):
         raise ValueError(f"{len(row_titles)} row titles for {len(rows)} rows.")
     cols = len(rows[0]) if rows else 0
@@ -196,27 +273,40 @@ def show_image_rows(rows, row_titles, col_titles=None, size=1.4):
 # --------------------------------------------------------------------------- convolution step by step
 
 
+def _around_a_kernel(arrays, names, titles, position, window_on_first, inches, margins, height_of):
+    """Draw three 2-D arrays side by side, a kernel in the middle, with the output cell ``position``
+    outlined in one outer array and the kernel's window there in the other; return the figure.
+
+    ``inches`` per cell and ``margins`` (width, height) size the figure; its height follows
+    array ``height_of``.
+    """
+    first, kernel, last = arrays = [numeric_array(a, n, ndim=2) for a, n in zip(arrays, names)]
+    i, j = index_pair(position, "position")
+    window, cell = (i, j, *kernel.shape), (i, j, 1, 1)
+    widths = [first.shape[1], kernel.shape[1], last.shape[1]]
+    fig, axes = plt.subplots(
+        1,
+        3,
+        figsize=(inches * sum(widths) + margins[0], inches * arrays[height_of].shape[0] + margins[1]),
+        gridspec_kw={"width_ratios": widths},
+    )
+    highlights = (window, None, cell) if window_on_first else (cell, None, window)
+    for ax, array, title, highlight in zip(axes, arrays, titles, highlights):
+        show_values(array, ax, title, highlight=highlight)
+    fig.tight_layout()
+    return fig
+
+
 def show_sliding_window(image, kernel, output, position):
     """Draw input, kernel and output side by side, with the window that makes one output value.
 
     ``position = (i, j)`` is the output cell; the input window under the kernel (stride 1, no
     padding) and that output cell are outlined. Returns the figure.
     """
-    image, kernel, output = (np.asarray(a) for a in (image, kernel, output))
-    i, j = position
-    kh, kw = kernel.shape
-    widths = [image.shape[1], kernel.shape[1], output.shape[1]]
-    fig, axes = plt.subplots(
-        1,
-        3,
-        figsize=(0.45 * sum(widths) + 2.5, 0.45 * image.shape[0] + 1),
-        gridspec_kw={"width_ratios": widths},
+    return _around_a_kernel(
+        (image, kernel, output), ("image", "kernel", "output"), ("input", "filter", "feature map"),
+        position, window_on_first=True, inches=0.45, margins=(2.5, 1), height_of=0,
     )
-    show_values(image, axes[0], "input", highlight=(i, j, kh, kw))
-    show_values(kernel, axes[1], "filter")
-    show_values(output, axes[2], "feature map", highlight=(i, j, 1, 1))
-    fig.tight_layout()
-    return fig
 
 
 def show_channel_sum(image, kernel, channel_maps, total, names=("red", "green", "blue")):
@@ -231,7 +321,9 @@ def show_channel_sum(image, kernel, channel_maps, total, names=("red", "green", 
     """
     from matplotlib.colors import LinearSegmentedColormap
 
-    image, kernel, total = np.asarray(image), np.asarray(kernel), np.asarray(total)
+    image, kernel = numeric_array(image, "image", ndim=3), numeric_array(kernel, "kernel", ndim=3)
+    total, names = numeric_array(total, "total", ndim=2), _sequence(names, "names")
+    channel_maps = _arrays(channel_maps, "channel_maps", ndim=2)
     channels = image.shape[-1]
     if kernel.shape[-1] != channels or len(channel_maps) != channels or len(names) < channels:
         raise ValueError(
@@ -270,21 +362,11 @@ def show_gradient_spread(grad_output, kernel, grad_x, position):
     ``grad_output``, and the window it came from (stride 1, no padding) is outlined in ``grad_x``.
     Returns the figure.
     """
-    grad_output, kernel, grad_x = (np.asarray(a) for a in (grad_output, kernel, grad_x))
-    i, j = position
-    kh, kw = kernel.shape
-    widths = [grad_output.shape[1], kernel.shape[1], grad_x.shape[1]]
-    fig, axes = plt.subplots(
-        1,
-        3,
-        figsize=(0.5 * sum(widths) + 3, 0.5 * grad_x.shape[0] + 1.2),
-        gridspec_kw={"width_ratios": widths},
+    return _around_a_kernel(
+        (grad_output, kernel, grad_x), ("grad_output", "kernel", "grad_x"),
+        ("output gradient dL/dy", "kernel", "input gradient dL/dx"),
+        position, window_on_first=False, inches=0.5, margins=(3, 1.2), height_of=2,
     )
-    show_values(grad_output, axes[0], "output gradient dL/dy", highlight=(i, j, 1, 1))
-    show_values(kernel, axes[1], "kernel")
-    show_values(grad_x, axes[2], "input gradient dL/dx", highlight=(i, j, kh, kw))
-    fig.tight_layout()
-    return fig
 
 
 def show_filter_learning(losses, kernels, titles, fmt="{:.2f}"):
@@ -294,7 +376,9 @@ def show_filter_learning(losses, kernels, titles, fmt="{:.2f}"):
     random start, the learned kernel and the target) drawn with :func:`show_values` under ``titles``.
     Values are rounded to what ``fmt`` shows, so ``-0.0001`` reads as ``0.00``, not ``-0.00``.
     """
-    kernels = [np.asarray(k, dtype=float) for k in kernels]
+    losses = numeric_array(losses, "losses", ndim=1)
+    kernels = [k.astype(float) for k in _arrays(kernels, "kernels", ndim=2)]
+    titles, fmt = _sequence(titles, "titles"), text(fmt, "fmt")
     if len(titles) != len(kernels):
         raise ValueError(f"{len(titles)} titles for {len(kernels)} kernels.")
     fig, axes = plt.subplots(
@@ -326,7 +410,8 @@ def show_bar_groups(values, groups, bars, ylabel, title=None, fmt="{:.2f}"):
     ``groups`` names the groups along the x axis, ``bars`` names the bars of each group (the
     legend). Every bar carries its value, written with ``fmt``.
     """
-    values = np.asarray(values, dtype=float)
+    values = numeric_array(values, "values", ndim=2, finite=True).astype(float)
+    groups, bars, fmt = _sequence(groups, "groups"), _sequence(bars, "bars"), text(fmt, "fmt")
     if values.shape != (len(groups), len(bars)):
         raise ValueError(
             f"values has shape {values.shape}; expected (len(groups), len(bars)) = "
@@ -356,11 +441,13 @@ def show_bar_panels(labels, panels, series=None, fmt="{:.3g}", title=None):
     legend), one row of ``len(series)`` values per label, drawn as grouped bars. Each bar carries
     its value written with ``fmt``.
     """
-    labels = list(labels)
+    labels, series, fmt = _sequence(labels, "labels"), _optional_labels(series, "series"), text(fmt, "fmt")
+    if not isinstance(panels, Mapping) or not panels:
+        raise TypeError(f"panels must be a non-empty dict {{title: values}}; received panels={panels!r:.80}.")
     count = 1 if series is None else len(series)
     arrays = {}
     for name, values in panels.items():
-        values = np.asarray(values, dtype=float)
+        values = numeric_array(values, f"panels[{name!r}]", finite=True).astype(float)
         if values.size != len(labels) * count or values.ndim > 2:
             raise ValueError(
                 f"panel {name!r} needs {len(labels)} x {count} values (labels x series); "
@@ -399,7 +486,12 @@ def show_memory_vs_batch(batch_sizes, curves, constants=None, title=None):
     depend on the batch (e.g. the weights), drawn as a dashed horizontal line. The y axis shows MB
     (10**6 bytes); every batch size is a tick on the x axis.
     """
-    batch_sizes = [int(b) for b in batch_sizes]
+    batch_sizes = [positive_int(b, "batch_sizes[]") for b in _sequence(batch_sizes, "batch_sizes")]
+    for name, mapping in (("curves", curves), ("constants", constants or {})):
+        if not isinstance(mapping, Mapping):
+            raise TypeError(f"{name} must be a dict {{label: bytes}}; received {name}={mapping!r:.80}.")
+        for label, values in mapping.items():
+            numeric_array(values, f"{name}[{label!r}]", finite=True)
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     for label, values in curves.items():
         values = np.asarray(values, dtype=float)
@@ -432,7 +524,9 @@ def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, sourc
     shows GMACs (10**9). ``source`` is written under the chart (where the accuracies come from).
     Returns the figure.
     """
-    macs, accuracy, params = (np.asarray(v, dtype=float) for v in (macs, accuracy, params))
+    names = _sequence(names, "names")
+    macs, accuracy, params = (numeric_array(v, n, ndim=1, finite=True).astype(float) for v, n in
+                              ((macs, "macs"), (accuracy, "accuracy"), (params, "params")))
     if not len(names) == len(macs) == len(accuracy) == len(params):
         raise ValueError(
             f"one value per model: {len(names)} names, {len(macs)} MACs, {len(accuracy)} "
@@ -477,7 +571,9 @@ def plot_history(history, best_epoch=None):
     """
     from matplotlib.ticker import MaxNLocator
 
-    curves = getattr(history, "history", history)
+    curves = _curves(history, "history")
+    if best_epoch is not None:
+        positive_int(best_epoch, "best_epoch")
     missing = [key for key in ("loss", "accuracy") if key not in curves]
     if missing:
         raise ValueError(
@@ -510,6 +606,8 @@ def compare_histories(histories, labels):
     """
     from matplotlib.ticker import MaxNLocator
 
+    histories = [_curves(h, f"histories[{i}]") for i, h in enumerate(_sequence(histories, "histories"))]
+    labels = _sequence(labels, "labels")
     if len(histories) != len(labels):
         raise ValueError(f"{len(labels)} labels for {len(histories)} histories.")
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.4))
@@ -547,7 +645,9 @@ def show_filters(kernel, title=None, cols=8, size=0.8, limit=None):
     mid-grey is a weight of 0, white the most positive and black the most negative weight
     (``limit`` fixes the scale to ``[-limit, limit]``; by default the largest absolute weight).
     """
-    kernel = np.asarray(kernel, dtype=float)
+    kernel = numeric_array(kernel, "kernel", finite=True).astype(float)
+    cols, size = positive_int(cols, "cols"), _size(size, "size")
+    limit = None if limit is None else _size(limit, "limit")
     if kernel.ndim == 4 and kernel.shape[2] == 1:
         kernel = kernel[:, :, 0, :]
     if kernel.ndim != 3:
@@ -579,7 +679,8 @@ def show_feature_maps(maps, title=None, count=16, cols=8, size=0.9):
     All maps share one grey scale, from the layer's smallest to its largest value, so a weak
     channel looks dark next to a strong one (after ReLU, black is 0).
     """
-    maps = np.asarray(maps, dtype=float)
+    maps = numeric_array(maps, "maps", finite=True).astype(float)
+    count, cols, size = positive_int(count, "count"), positive_int(cols, "cols"), _size(size, "size")
     if maps.ndim != 3:
         raise ValueError(
             f"show_feature_maps draws (H, W, C) maps of one image; received shape {maps.shape}."
@@ -607,7 +708,8 @@ def show_images_with_boxes(images, boxes, titles=None, cols=None, size=1.6):
     ``images`` are ``(H, W)`` or ``(H, W, 1)`` arrays in [0, 1]; ``boxes[i]`` is ``None`` or
     ``(top, left, height, width)`` in pixels, drawn in red.
     """
-    images = [np.asarray(image) for image in images]
+    images = _arrays(images, "images", ndim=(2, 3))
+    boxes = [_box(box, f"boxes[{i}]") for i, box in enumerate(_sequence(boxes, "boxes"))]
     if len(boxes) != len(images):
         raise ValueError(f"{len(boxes)} boxes for {len(images)} images.")
     fig = show_images(images, titles, cols=cols, size=size, vmin=0, vmax=1)
@@ -631,7 +733,9 @@ def overlay_heatmap(
     compare them. ``outline`` draws the contour halfway between the darkest and brightest pixel
     (a digit's strokes), so the strokes stay visible under the colours.
     """
-    image, heatmap = np.asarray(image, dtype=float), np.asarray(heatmap, dtype=float)
+    image = numeric_array(image, "image", ndim=(2, 3)).astype(float)
+    heatmap = numeric_array(heatmap, "heatmap", ndim=2).astype(float)
+    alpha, outline = number(alpha, "alpha", minimum=0, maximum=1), boolean(outline, "outline")
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
     if image.ndim != 2 or image.shape != heatmap.shape:
@@ -656,6 +760,8 @@ def show_heatmaps(images, heatmaps, titles=None, cols=None, size=1.9, vmin=None,
 
     By default each heat map uses its own range; pass ``vmin``/``vmax`` for one shared scale.
     """
+    images, heatmaps = _arrays(images, "images", ndim=(2, 3)), _arrays(heatmaps, "heatmaps", ndim=2)
+    titles, cols, size = _optional_labels(titles, "titles"), _optional_count(cols, "cols"), _size(size, "size")
     if len(heatmaps) != len(images):
         raise ValueError(f"{len(heatmaps)} heat maps for {len(images)} images.")
     if titles is not None and len(titles) != len(images):
@@ -695,6 +801,8 @@ def draw_model(model, show_params=True, width=4.6):
     The model must be built (give it a ``keras.Input``), so every layer has an output shape.
     A light stand-in for ``keras.utils.plot_model``, which needs pydot and Graphviz.
     """
+    _model(model)
+    show_params, width = boolean(show_params, "show_params"), _size(width, "width")
     try:
         rows = [("input", "InputLayer", tuple(model.inputs[0].shape[1:]), None)]
         rows += [
@@ -758,6 +866,9 @@ def draw_branches(model, branches, source=None, merge=None, title=None, show_par
     models that :func:`draw_model`, which draws chains, cannot show: an inception module, a
     residual unit.
     """
+    _model(model)
+    branches = [_sequence(branch, f"branches[{i}]") for i, branch in enumerate(_sequence(branches, "branches"))]
+    show_params = boolean(show_params, "show_params")
     try:
         def box(name):
             if name is None:
@@ -829,7 +940,15 @@ def draw_block_diagram(boxes, skips=(), title=None, width=5.6):
     right of the column (a residual shortcut), with ``label`` written beside it; skips that share a
     box are drawn side by side. Returns the figure.
     """
+    boxes = _sequence(boxes, "boxes")
+    if not all(isinstance(box, (tuple, list)) and len(box) in (2, 3) for box in boxes):
+        raise TypeError(f"boxes must hold (label, detail) or (label, detail, colour); received boxes={boxes!r:.80}.")
     boxes = [tuple(box) + ("#e5e5e5",) * (3 - len(box)) for box in boxes]
+    width = _size(width, "width")
+    for skip in _sequence(skips, "skips"):
+        if not isinstance(skip, (tuple, list)) or len(skip) != 3:
+            raise TypeError(f"each skip must be (start, end, label); received {skip!r}.")
+        whole_number(skip[0], "skip start"), whole_number(skip[1], "skip end")
     if not boxes:
         raise ValueError("draw_block_diagram needs at least one box.")
     for start, end, _ in skips:
@@ -875,7 +994,7 @@ def show_connection_table(matrix, rows="input map", columns="output map", title=
     numbered from 0; the number of inputs of each output map is written under its column.
     Returns the figure.
     """
-    matrix = np.asarray(matrix)
+    matrix = numeric_array(matrix, "matrix")
     if matrix.ndim != 2 or not np.isin(matrix, (0, 1)).all():
         raise ValueError(f"show_connection_table draws a 2-D array of 0 and 1; received shape {matrix.shape}.")
     n_rows, n_cols = matrix.shape

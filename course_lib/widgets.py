@@ -19,6 +19,7 @@ import numpy as np
 
 from course_lib.conv import check_fit, output_size, padding_widths, unused_input
 from course_lib.pooling import pool2d
+from course_lib.validation import index_pair, numeric_array, one_of, positive_int, whole_number
 from course_lib.viz import show_values
 
 _INPUT, _PAD, _WINDOW, _UNUSED, _OUTPUT = "#dbe9f6", "#eeeeee", "tab:red", "tab:orange", "#fde0dd"
@@ -66,6 +67,7 @@ def draw_conv_geometry(n, kernel_size, strides=1, padding="valid", position=(0, 
     """
     before, after = padding_widths(n, kernel_size, strides, padding)
     size = output_size(n, kernel_size, strides, padding)
+    position = index_pair(position, "position")
     unused = unused_input(n, kernel_size, strides, padding)
     padded = n + before + after
     i, j = (min(max(int(p), 0), size - 1) for p in position)
@@ -115,6 +117,36 @@ def _png(fig):
     return buffer.getvalue()
 
 
+def _explorer(controls, arguments, output_shape, describe, draw):
+    """Add output row and column sliders to ``controls`` and wire them all to a text and a figure.
+
+    On every change, ``arguments()`` reads the setting, ``output_shape(*arguments)`` gives the
+    output's rows and columns (or raises a ``ValueError``, shown in red instead of the figure),
+    ``describe(*arguments)`` the text and ``draw(*arguments, position=...)`` the figure.
+    """
+    import ipywidgets as widgets
+
+    style = {"description_width": "initial"}
+    controls["row"] = widgets.IntSlider(0, 0, 15, description="output row", style=style)
+    controls["column"] = widgets.IntSlider(0, 0, 15, description="output column", style=style)
+    text, image = widgets.HTML(), widgets.Image(format="png")
+
+    def update(_=None):
+        args = arguments()
+        try:
+            rows, columns = output_shape(*args)
+        except ValueError as error:
+            text.value = f"<pre style='color: #b00; white-space: pre-wrap'>{html.escape(str(error))}</pre>"
+            image.value = b""
+            return
+        controls["row"].max, controls["column"].max = rows - 1, columns - 1
+        text.value = f"<pre style='white-space: pre-wrap'>{html.escape(describe(*args))}</pre>"
+        position = (controls["row"].value, controls["column"].value)
+        image.value = _png(draw(*args, position=position))
+
+    return _box(controls, text, image, update)
+
+
 def _box(controls, text, image, update):
     import ipywidgets as widgets
 
@@ -141,6 +173,10 @@ def conv_explorer(n=7, kernel_size=3, strides=1, padding="valid"):
     """
     import ipywidgets as widgets
 
+    for value, name, high in ((n, "n", 16), (kernel_size, "kernel_size", 7), (strides, "strides", 5)):
+        if positive_int(value, name) > high:
+            raise ValueError(f"{name} must be an int from 1 to {high} (the slider's range); received {name}={value!r}.")
+    one_of(padding, "padding", ("valid", "same", "full", 0, 1, 2, 3))
     style = {"description_width": "initial"}
     controls = {
         "n": widgets.IntSlider(n, 1, 16, description="input size", style=style),
@@ -149,31 +185,12 @@ def conv_explorer(n=7, kernel_size=3, strides=1, padding="valid"):
         "padding": widgets.Dropdown(
             options=["valid", "same", "full", 0, 1, 2, 3], value=padding, description="padding"
         ),
-        "row": widgets.IntSlider(0, 0, 15, description="output row", style=style),
-        "column": widgets.IntSlider(0, 0, 15, description="output column", style=style),
     }
-    text, image = widgets.HTML(), widgets.Image(format="png")
 
-    def update(_=None):
-        args = (
-            controls["n"].value,
-            controls["kernel_size"].value,
-            controls["strides"].value,
-            controls["padding"].value,
-        )
-        try:
-            size = output_size(*args)
-        except ValueError as error:
-            text.value = f"<pre style='color: #b00; white-space: pre-wrap'>{html.escape(str(error))}</pre>"
-            image.value = b""
-            return
-        for name in ("row", "column"):
-            controls[name].max = size - 1
-        text.value = f"<pre style='white-space: pre-wrap'>{html.escape(describe_conv(*args))}</pre>"
-        position = (controls["row"].value, controls["column"].value)
-        image.value = _png(draw_conv_geometry(*args, position=position))
+    def arguments():
+        return tuple(controls[name].value for name in ("n", "kernel_size", "strides", "padding"))
 
-    return _box(controls, text, image, update)
+    return _explorer(controls, arguments, lambda *args: (output_size(*args),) * 2, describe_conv, draw_conv_geometry)
 
 
 # --------------------------------------------------------------------------- pooling
@@ -188,10 +205,11 @@ def describe_pool(x, pool_size=2, strides=None, padding="valid", mode="max"):
         output: floor((4 - 2) / 2) + 1 = 2, so 2x2; no weights to learn
         each output value is the max of one 2x2 window
     """
-    x = np.asarray(x)
+    x = numeric_array(x, "x")
+    pool_size = positive_int(pool_size, "pool_size")
     if x.ndim != 2:
         raise ValueError(f"describe_pool explains a 2-D array; received shape {x.shape}.")
-    strides = pool_size if strides is None else strides
+    strides = pool_size if strides is None else positive_int(strides, "strides")
     out = pool2d(x, pool_size, strides, padding, mode)
     n = x.shape[0]
     if padding == "valid":
@@ -212,8 +230,9 @@ def describe_pool(x, pool_size=2, strides=None, padding="valid", mode="max"):
 
 def draw_pool(x, pool_size=2, strides=None, padding="valid", mode="max", position=(0, 0)):
     """Draw a 2-D input with one pooling window outlined and the pooled output with its cell; return the figure."""
-    x = np.asarray(x, dtype=float)
-    strides = pool_size if strides is None else strides
+    x = numeric_array(x, "x", ndim=2).astype(float)
+    pool_size, position = positive_int(pool_size, "pool_size"), index_pair(position, "position")
+    strides = pool_size if strides is None else positive_int(strides, "strides")
     out = pool2d(x, pool_size, strides, padding, mode)
     i, j = (min(max(int(p), 0), s - 1) for p, s in zip(position, out.shape))
     top = i * strides - (padding_widths(x.shape[0], pool_size, strides, padding)[0])
@@ -239,7 +258,7 @@ def pool_explorer(x):
     """Return a widget with sliders for pool size, stride, padding and mode over the 2-D array ``x``."""
     import ipywidgets as widgets
 
-    x = np.asarray(x, dtype=float)
+    x = numeric_array(x, "x", finite=True).astype(float)
     if x.ndim != 2:
         raise ValueError(f"pool_explorer shows a 2-D array; received shape {x.shape}.")
     style = {"description_width": "initial"}
@@ -250,23 +269,9 @@ def pool_explorer(x):
         "padding": widgets.Dropdown(
             options=["valid", "same"], value="valid", description="padding"
         ),
-        "row": widgets.IntSlider(0, 0, 15, description="output row", style=style),
-        "column": widgets.IntSlider(0, 0, 15, description="output column", style=style),
     }
-    text, image = widgets.HTML(), widgets.Image(format="png")
 
-    def update(_=None):
-        args = (
-            x,
-            controls["pool_size"].value,
-            controls["strides"].value,
-            controls["padding"].value,
-            controls["mode"].value,
-        )
-        out = pool2d(*args)
-        controls["row"].max, controls["column"].max = out.shape[0] - 1, out.shape[1] - 1
-        text.value = f"<pre style='white-space: pre-wrap'>{html.escape(describe_pool(*args))}</pre>"
-        position = (controls["row"].value, controls["column"].value)
-        image.value = _png(draw_pool(*args, position=position))
+    def arguments():
+        return (x, *(controls[name].value for name in ("pool_size", "strides", "padding", "mode")))
 
-    return _box(controls, text, image, update)
+    return _explorer(controls, arguments, lambda *args: pool2d(*args).shape, describe_pool, draw_pool)

@@ -3,16 +3,24 @@ exception, no hang, no silent result (course_lib.validation's one rule).
 
 The table is (function, good arguments, argument to spoil, kind of bad values); each kind lists
 its bad values and the error each must raise: a wrong type is a TypeError, a wrong value of the
-right type a ValueError.
+right type a ValueError. Every public function of every public module (but ``course_lib.checks``,
+whose functions judge learners' answers) has a row, or a reason in ``EXEMPT``: a new function
+without either fails ``test_every_public_function_has_a_row_or_a_reason``.
 """
 
+import importlib
+import inspect
+import pkgutil
 import signal
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
-from course_lib import conv, counting, datasets, exercises, glossary, images, notebook_files, pooling, training
-from course_lib import validation
+import course_lib
+from course_lib import conv, counting, datasets, exercises, glossary, grading, images, notebook_files, pooling
+from course_lib import sandbox, session, training, validation, viz, widgets
 from course_lib.architectures import alexnet, googlenet, lenet, resnet, senet, vgg, xception
 from course_lib.session import import_keras
 
@@ -44,10 +52,53 @@ KINDS = {
                 (1, ValueError), (0, ValueError)],
     "path": [(None, TypeError), (3, TypeError), ("/no/such/folder", ValueError)],
     "text": [(None, TypeError), (3, TypeError), ("", ValueError)],
+    "whole number": [(None, TypeError), ("42", TypeError), (True, TypeError), (1.5, TypeError), (-1, ValueError)],
+    "positive number": [(None, TypeError), ("2", TypeError), (True, TypeError), (float("nan"), ValueError),
+                        (0, ValueError), (-1.0, ValueError)],
+    "arrays": [(None, TypeError), ("image", TypeError), ([np.array([["a"]])], TypeError), ([np.ones(4)], ValueError),
+               ([np.ones((0, 0))], ValueError), ([np.ones((2, 2, 2, 2))], ValueError)],
+    "labels": [("abc", TypeError), (3, TypeError), ({"a": 1}, TypeError)],
+    "cell": [(None, TypeError), ("00", TypeError), ((0.5, 1), TypeError), ((1,), TypeError), ((-1, 0), ValueError)],
+    "box": [("box", TypeError), ((0, 0, 2.5, 2), TypeError), ((0, 0, 3), TypeError), ((0, 0, 0, 2), ValueError)],
+    "history": [(None, TypeError), ("history", TypeError), ([0.5, 0.4], TypeError)],
+    "model": [(None, TypeError), ("model", TypeError), (np.ones(3), TypeError)],
+    "mapping": [(None, TypeError), ([1, 2], TypeError), ("curves", TypeError)],
+    "sequence": [(None, TypeError), ("abc", TypeError), (3, TypeError)],
+    "notebook": [(None, TypeError), ("nb.ipynb", TypeError), ({"cells": None}, TypeError)],
+    "nbformat notebook": [(None, TypeError), ({"cells": []}, TypeError)],
+    "notebook cell": [(None, TypeError), ("x = 1", TypeError), (["x = 1"], TypeError)],
+    "string": [(None, TypeError), (3, TypeError), (b"log", TypeError)],
+    "path object": [(None, TypeError), (3, TypeError), ("grading/nb.ipynb", TypeError)],
+    "path type": [(None, TypeError), (3, TypeError)],
+    "names": [(None, TypeError), ("numpy", TypeError), ([3], TypeError), ([""], ValueError)],
+    "layers": [(None, TypeError), ("conv", TypeError), ([(0, 1)], ValueError), ([(2.5, 1)], TypeError)],
+    "table": [(None, TypeError), ("012", TypeError), (((0, 9),), ValueError), (((0.5, 1),), TypeError)],
+    "notebook path": [(None, TypeError), (3, TypeError), ("notes.txt", ValueError)],
+    "tensor": [(None, TypeError), ("x", TypeError)],
+    "array": [(None, TypeError), ("image", TypeError), (np.array([["a"]]), TypeError), (np.ones((0, 0)), ValueError)],
+    "fraction": [(None, TypeError), ("0.5", TypeError), (True, TypeError), (float("nan"), ValueError),
+                 (-0.1, ValueError), (1.5, ValueError)],
+    "explorer padding": [(None, TypeError), (2.5, TypeError), ("mirror", ValueError), (7, ValueError)],
+    "slider size": [(None, TypeError), (2.5, TypeError), (0, ValueError), (99, ValueError)],
 }
 
 IMAGE = np.ones((6, 6))
 KERNEL = np.ones((3, 3))
+X = keras.Input((16, 16, 8))  # a Keras tensor for the blocks that take one
+NOTEBOOK = {"cells": []}
+NBFORMAT_NOTEBOOK = nbformat.v4.new_notebook()
+HISTORY = {"loss": [1.0, 0.5], "accuracy": [0.5, 0.7]}
+INCEPTION = {"f1": 4, "f3_reduce": 4, "f3": 4, "f5_reduce": 2, "f5": 2, "pool_proj": 2}
+RUN = {"cell_timeout": 5, "notebook_timeout": 10}
+
+def _rows(function, good, **kinds):
+    """Rows of TABLE for ``function``: each keyword names an argument and its kind (or kinds) of bad values."""
+    return [
+        (function, good, argument, kind)
+        for argument, named in kinds.items()
+        for kind in ((named,) if isinstance(named, str) else named)
+    ]
+
 
 TABLE = [
     (conv.output_size, {"n": 7, "kernel_size": 3}, "n", "positive int"),
@@ -125,7 +176,144 @@ TABLE = [
     (xception.xception_small, {}, "width", "positive int"),
     (xception.xception_small, {}, "input_shape", "input_shape"),
     (senet.se_resnet_small, {}, "reduction", "optional positive int"),
+    (senet.se_resnet_small, {}, "bn_momentum", "rate"),
+    (resnet.resnet_small, {}, "bn_momentum", "rate"),
+    # counting, datasets, images, notebook_files, training: what the core does not cover above
+    *_rows(counting.receptive_field, {"layers": [(3, 1)]}, layers="layers"),
+    *_rows(counting.receptive_field_of, {"model": None}, model="model"),
+    *_rows(counting.layer_table, {"model": None}, model="model"),
+    *_rows(datasets.online, {}, timeout="positive number"),
+    *_rows(images.to_unit_range, {"image": IMAGE}, image="array"),
+    *_rows(notebook_files.notebook_number, {"path": "notebooks/01_images.ipynb"}, path="notebook path"),
+    *_rows(notebook_files.cell_source, {"cell": {"source": ""}}, cell="notebook cell"),
+    *_rows(notebook_files.slide_type_of, {"cell": {"source": ""}}, cell="notebook cell"),
+    *_rows(notebook_files.is_speaker_notes, {"cell": {"source": ""}}, cell="notebook cell"),
+    *_rows(training.load_task, {"task": "digits"}, task="name"),
+    *_rows(training.fit_curves, {"model": None, "x": IMAGE, "y": IMAGE}, model="model"),
+    # architecture blocks and full-size builders
+    *_rows(googlenet.inception_module, {"x": X, "name": "m", **INCEPTION}, f3="positive int", bottlenecks="flag"),
+    *_rows(googlenet.auxiliary_classifier, {"x": X, "classes": 10, "name": "aux"}, dropout="rate", classes="classes"),
+    *_rows(lenet.scaled_tanh, {"x": IMAGE}, x="tensor"),
+    *_rows(lenet.lenet5_1998, {}, input_shape="input_shape"),
+    *_rows(lenet.c3_connection_matrix, {}, input_maps="positive int", table="table"),
+    *_rows(lenet.partial_conv2d_params, {"kernel_size": 5, "table": ((0, 1),)}, kernel_size="positive int"),
+    *_rows(lenet.subsampling_params, {"maps": 6}, maps="positive int"),
+    *_rows(lenet.paper_layers, {}, table="table"),
+    *_rows(resnet.resnet34, {}, classes="classes"),
+    *_rows(resnet.resnet50, {}, input_shape="input_shape"),
+    *_rows(resnet.residual_net, {}, depth="positive int"),
+    *_rows(resnet.bottleneck_unit, {"x": X, "filters": 4}, filters="positive int", bn_momentum="rate"),
+    *_rows(senet.se_block, {"x": X}, reduction="positive int"),
+    *_rows(senet.se_resnet50, {}, classes="classes"),
+    *_rows(vgg.vgg_block, {"x": X, "filters": 4, "convs": 2, "name": "b"}, convs="positive int"),
+    *_rows(vgg.vgg, {"blocks": [(1, 8)], "dense": (16,), "input_shape": (32, 32, 3), "classes": 10}, dropout="rate"),
+    *_rows(vgg.vgg16, {}, input_shape="input_shape"),
+    *_rows(vgg.vgg19, {}, classes="classes"),
+    *_rows(xception.smallest_input, {"stem": 2, "halvings": 3}, halvings="whole number"),
+    *_rows(xception.separable_block, {"x": X, "filters": 4, "name": "s"}, bn_momentum="rate", filters="positive int"),
+    *_rows(xception.downsampling_block, {"x": X, "filters": 4, "block": 1}, bn_momentum="rate", first_relu="flag"),
+    *_rows(xception.middle_block, {"x": X, "block": 1}, bn_momentum="rate", convolutions="positive int"),
+    *_rows(xception.xception, {}, input_shape="input_shape"),
+    # viz
+    *_rows(viz.show_images, {"images": [IMAGE]},
+           images="arrays", titles="labels", cols="optional positive int", size="positive number"),
+    *_rows(viz.show_values, {"array": KERNEL}, array="image", fmt="text", highlight="box"),
+    *_rows(viz.show_value_grids, {"arrays": [KERNEL]}, arrays="arrays", size="positive number"),
+    *_rows(viz.show_patch, {"image": IMAGE, "top": 0, "left": 0, "size": 2},
+           image="image", top="whole number", size="positive int"),
+    *_rows(viz.show_image_rows, {"rows": [[IMAGE]], "row_titles": ["a"]}, rows="sequence", row_titles="sequence"),
+    *_rows(viz.show_sliding_window, {"image": IMAGE, "kernel": KERNEL, "output": np.ones((4, 4)), "position": (0, 0)},
+           position="cell", kernel="image"),
+    *_rows(viz.show_channel_sum, {"image": np.ones((4, 4, 3)), "kernel": np.ones((3, 3, 3)),
+                                  "channel_maps": [KERNEL] * 3, "total": KERNEL}, channel_maps="arrays"),
+    *_rows(viz.show_gradient_spread, {"grad_output": np.ones((4, 4)), "kernel": KERNEL, "grad_x": IMAGE,
+                                      "position": (0, 0)}, position="cell", grad_x="image"),
+    *_rows(viz.show_filter_learning, {"losses": [1.0, 0.5], "kernels": [KERNEL], "titles": ["k"]},
+           kernels="arrays", titles="sequence"),
+    *_rows(viz.show_bar_groups, {"values": [[1.0]], "groups": ["g"], "bars": ["b"], "ylabel": "y"},
+           values="image", groups="sequence"),
+    *_rows(viz.show_bar_panels, {"labels": ["a"], "panels": {"p": [1.0]}}, panels="mapping", labels="sequence"),
+    *_rows(viz.show_memory_vs_batch, {"batch_sizes": [1, 2], "curves": {"c": [1.0, 2.0]}},
+           curves="mapping", batch_sizes="sequence"),
+    *_rows(viz.show_accuracy_vs_operations, {"names": ["a"], "macs": [1e9], "accuracy": [0.7], "params": [1e6]},
+           macs="finite image", names="sequence"),
+    *_rows(viz.plot_history, {"history": HISTORY}, history="history", best_epoch="optional positive int"),
+    *_rows(viz.compare_histories, {"histories": [HISTORY], "labels": ["a"]}, histories="sequence", labels="sequence"),
+    *_rows(viz.show_filters, {"kernel": np.ones((3, 3, 2))}, kernel="image", cols="positive int"),
+    *_rows(viz.show_feature_maps, {"maps": np.ones((4, 4, 2))}, maps="image", count="positive int"),
+    *_rows(viz.show_images_with_boxes, {"images": [IMAGE], "boxes": [None]}, images="arrays", boxes="sequence"),
+    *_rows(viz.overlay_heatmap, {"image": IMAGE, "heatmap": IMAGE}, heatmap="image", outline="flag", alpha="fraction"),
+    *_rows(viz.show_heatmaps, {"images": [IMAGE], "heatmaps": [IMAGE]}, heatmaps="arrays", size="positive number"),
+    *_rows(viz.draw_model, {"model": None}, model="model"),
+    *_rows(viz.draw_branches, {"model": None, "branches": [["a"]]}, model="model"),
+    *_rows(viz.draw_block_diagram, {"boxes": [("a", "b")]}, boxes="sequence", width="positive number"),
+    *_rows(viz.show_connection_table, {"matrix": np.eye(2)}, matrix="image"),
+    # widgets
+    *_rows(widgets.describe_conv, {"n": 7, "kernel_size": 3}, strides="positive int"),
+    *_rows(widgets.draw_conv_geometry, {"n": 7, "kernel_size": 3}, position="cell", n="positive int"),
+    *_rows(widgets.conv_explorer, {}, n="slider size", padding="explorer padding"),
+    *_rows(widgets.describe_pool, {"x": IMAGE}, x="image", pool_size="positive int"),
+    *_rows(widgets.draw_pool, {"x": IMAGE}, position="cell", strides="optional positive int"),
+    *_rows(widgets.pool_explorer, {"x": IMAGE}, x=("image", "finite image")),
+    # exercises, grading's Python API, sandbox, session
+    *_rows(exercises.is_answer_cell, {"cell": {}}, cell="notebook cell"),
+    *_rows(exercises.find_exercises, {"notebook": NOTEBOOK}, notebook="notebook"),
+    *_rows(exercises.mark_exercises, {"notebook": NOTEBOOK, "prefix": "01"},
+           prefix="text", notebook="notebook", points="positive number"),
+    *_rows(exercises.strip_solution, {"source": ""}, source="string"),
+    *_rows(exercises.learners_edition, {"notebook": NOTEBOOK}, notebook="notebook"),
+    *_rows(grading.prepare, {"submission": NBFORMAT_NOTEBOOK, "instructor": NBFORMAT_NOTEBOOK},
+           submission="nbformat notebook"),
+    *_rows(grading.check_call, {"cell": None}, cell="notebook cell"),
+    *_rows(grading.run, {"notebook_path": Path("nb.ipynb"), **RUN},
+           notebook_path="path object", cell_timeout="positive number", sandboxed="flag"),
+    *_rows(grading.judge_collected, {"folder": Path("collected"), "check": "check_x", "options": {}},
+           folder="path object", check="text", options="mapping"),
+    *_rows(grading.stopped_by_sandbox, {"log": "", "hidden": ()}, log="string", hidden="sequence"),
+    *_rows(grading.grade_one, {"path": "nb.ipynb", **RUN}, path="path type", notebook_timeout="positive number"),
+    *_rows(grading.table, {"results": []}, results="sequence"),
+    *_rows(sandbox.bwrap_arguments, {"scratch": "/tmp", "environment": {}},
+           scratch="path type", environment="mapping"),
+    *_rows(sandbox.limit_resources, {"limits": None}, limits="mapping"),
+    *_rows(sandbox.prepare_scratch, {"scratch": "/tmp"}, scratch="path"),
+    *_rows(session.setup, {"tensorflow": False}, seed="whole number", report="flag"),
+    *_rows(session.package_versions, {}, names="names"),
+    # validation checks itself
+    *_rows(validation.whole_number, {"value": 0, "name": "n"}, value="whole number"),
+    *_rows(validation.positive_int, {"value": 1, "name": "n"}, value="positive int"),
+    *_rows(validation.positive_pair, {"value": 1, "name": "n"}, value="pair"),
+    *_rows(validation.positive_ints, {"value": (32, 32, 3), "name": "n", "length": 3}, value="input_shape"),
+    *_rows(validation.index_pair, {"value": (0, 0), "name": "n"}, value="cell"),
+    *_rows(validation.number, {"value": 1, "name": "n", "minimum": 0, "below": 1}, value="rate"),
+    *_rows(validation.rate, {"value": 0.5, "name": "n"}, value="rate"),
+    *_rows(validation.boolean, {"value": True, "name": "n"}, value="flag"),
+    *_rows(validation.one_of, {"value": "max", "name": "n", "choices": ("max", "average")}, value="name"),
+    *_rows(validation.text, {"value": "a", "name": "n"}, value="text"),
+    *_rows(validation.existing_path, {"value": "/tmp", "name": "n", "kind": "folder"}, value="path"),
+    *_rows(validation.numeric_array, {"value": IMAGE, "name": "n", "ndim": (2, 3)}, value="image"),
+    *_rows(validation.divisors, {"n": 12}, n="positive int"),
 ]
+
+# Public functions deliberately without a row, and why. Private modules (a name starting with "_")
+# and course_lib.checks, whose functions judge learners' answers, are not on trial.
+EXEMPT = {
+    "datasets.keras_home": "takes no arguments",
+    "sandbox.visible_paths": "takes no arguments",
+    "sandbox.sandbox_problem": "takes no arguments",
+    "session.import_tensorflow": "takes no arguments",
+    "session.import_keras": "takes no arguments",
+    "session.offline_data_report": "takes no arguments",
+    "session.devices": "takes no arguments",
+    "session.environment_report": "takes no arguments",
+    "session.environment_ok": "takes no arguments",
+    "training.current_profile": "takes no arguments",
+    "training.distribution_strategy": "takes no arguments",
+    "grading.isolation": "takes no arguments",
+    "grading.main": "the command line: argparse and UsageError print one line and exit (tests/test_grading.py)",
+    "grading.grade": "the command line's engine: every wrong argument is a UsageError that main prints as one line",
+    "grading.submissions": "the command line's engine: every wrong argument is a UsageError that main prints as one line",
+    "validation.is_int": "a predicate: it answers False for a bad value, by design",
+}
 
 CASES = [
     pytest.param(function, {**good, argument: value}, error, id=f"{function.__module__.split('.')[-1]}."
@@ -133,6 +321,35 @@ CASES = [
     for function, good, argument, kind in TABLE
     for value, error in KINDS[kind]
 ]
+
+
+def _public_functions():
+    """Return ``{"module.function": function}`` for every public function of every public module."""
+    found = {}
+    for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+        parts = info.name.split(".")
+        if parts[1] == "checks" or any(part.startswith("_") for part in parts):
+            continue
+        module = importlib.import_module(info.name)
+        for name, function in vars(module).items():
+            if not name.startswith("_") and inspect.isfunction(function) and function.__module__ == info.name:
+                found[f"{parts[-1]}.{name}"] = function
+    return found
+
+
+def _key(function):
+    return f"{function.__module__.split('.')[-1]}.{function.__name__}"
+
+
+def test_every_public_function_has_a_row_or_a_reason():
+    public = _public_functions()
+    rows = {_key(function) for function, *_ in TABLE}
+    missing = sorted(set(public) - rows - set(EXEMPT))
+    assert not missing, f"public functions without a row in TABLE (or a reason in EXEMPT): {missing}"
+    assert not rows & set(EXEMPT), "a function is both tried and exempt"
+    assert set(EXEMPT) <= set(public), f"stale exemptions: {sorted(set(EXEMPT) - set(public))}"
+    # The size of the trial: public functions tried x bad inputs. Update it when the table grows.
+    assert (len(rows), len(CASES)) == (137, 1048)
 
 
 def _hang(signum, frame):

@@ -176,7 +176,7 @@ def auxiliary_classifier(x, classes, name, filters=128, units=1024, dropout=0.7)
     x = keras.layers.Conv2D(filters, 1, activation="relu", name=f"{name}_conv")(x)
     x = keras.layers.Flatten(name=f"{name}_flatten")(x)
     x = keras.layers.Dense(units, activation="relu", name=f"{name}_fc")(x)
-    x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
+    x = keras.layers.Dropout(_validate.check_rate(dropout, "dropout"), name=f"{name}_dropout")(x)
     return keras.layers.Dense(
         _validate.check_classes(classes), activation="softmax", name=f"{name}_predictions"
     )(x)

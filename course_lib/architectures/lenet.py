@@ -22,10 +22,12 @@ Layer names are the paper's, in lower case: ``c1``, ``s2``, ``c3``, ``s4``, ``c5
 """
 
 from collections import namedtuple
+from collections.abc import Sequence
 
 from course_lib import counting
 from course_lib.architectures import _validate
 from course_lib.session import import_keras
+from course_lib.validation import is_int, positive_int
 
 keras = import_keras()
 
@@ -334,6 +336,23 @@ def lenet5_1998(input_shape=(32, 32, 1), classes=10):
 # --------------------------------------------------------------------------- the paper's counts
 
 
+def _connection_table(table, input_maps=6):
+    """Return ``table`` as a tuple of tuples if each output map lists input maps ``0 .. input_maps - 1``."""
+    input_maps = positive_int(input_maps, "input_maps")
+    expected = (
+        f"table must list, for each output map, the input maps it reads: ints from 0 to "
+        f"{input_maps - 1}, e.g. ((0, 1, 2), (1, 2, 3)); received table={table!r:.80}."
+    )
+    if not isinstance(table, (tuple, list)) or not all(
+        isinstance(inputs, Sequence) and not isinstance(inputs, str) and all(map(is_int, inputs))
+        for inputs in table
+    ):
+        raise TypeError(expected)
+    if not table or not all(inputs and 0 <= min(inputs) <= max(inputs) < input_maps for inputs in table):
+        raise ValueError(expected)
+    return tuple(tuple(int(i) for i in inputs) for inputs in table)
+
+
 def c3_connection_matrix(table=C3_TABLE, input_maps=6):
     """Return the connection table as a ``(input_maps, len(table))`` array of 0/1, as the paper prints it.
 
@@ -345,6 +364,7 @@ def c3_connection_matrix(table=C3_TABLE, input_maps=6):
     """
     import numpy as np
 
+    table = _connection_table(table, input_maps)
     matrix = np.zeros((input_maps, len(table)), dtype=int)
     for column, inputs in enumerate(table):
         matrix[list(inputs), column] = 1
@@ -363,7 +383,7 @@ def partial_conv2d_params(kernel_size, table):
         >>> partial_conv2d_params(5, [range(6)] * 16)  # every map reading all six: a plain Conv2D
         2416
     """
-    return sum(counting.conv2d_params(kernel_size, len(tuple(inputs)), 1) for inputs in table)
+    return sum(counting.conv2d_params(kernel_size, len(inputs), 1) for inputs in _connection_table(table))
 
 
 def subsampling_params(maps):
@@ -373,7 +393,7 @@ def subsampling_params(maps):
         >>> subsampling_params(6)
         12
     """
-    return 2 * maps
+    return 2 * positive_int(maps, "maps")
 
 
 def paper_layers(table=C3_TABLE):
@@ -392,6 +412,7 @@ def paper_layers(table=C3_TABLE):
         >>> sum(layer.params for layer in layers), sum(layer.connections for layer in layers)
         (60000, 340908)
     """
+    table = _connection_table(table)
     c1 = counting.conv2d_params(5, 1, 6)
     c3 = partial_conv2d_params(5, table)
     c5 = counting.conv2d_params(5, 16, 120)

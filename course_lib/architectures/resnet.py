@@ -20,6 +20,7 @@ path carries the signal (and its gradient) through any depth. This module builds
 from course_lib.architectures import _validate
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_keras
+from course_lib.validation import rate, whole_number
 
 keras = import_keras()
 
@@ -67,6 +68,7 @@ class ResidualUnit(keras.layers.Layer):
     """
 
     def __init__(self, filters, strides=1, activation="relu", bn_momentum=0.99, **kwargs):
+        bn_momentum = rate(bn_momentum, "bn_momentum")
         super().__init__(**kwargs)
         self.filters = _validate.check_count(filters, "filters")
         self.strides = _validate.check_count(strides, "strides")
@@ -182,6 +184,7 @@ def bottleneck_unit(x, filters, strides=1, name="unit", residual_hook=None, bn_m
         >>> tuple(y.shape), keras.Model(x, y).count_params()
         ((None, 56, 56, 256), 76928)
     """
+    bn_momentum = rate(bn_momentum, "bn_momentum")
     _validate.check_count(filters, "filters")
     _validate.check_count(strides, "strides")
     expanded = 4 * filters
@@ -262,6 +265,7 @@ def resnet_small(input_shape=(32, 32, 3), classes=6, filters=16, units=(1, 1, 1)
         >>> model.output_shape, model.count_params()
         ((None, 6), 78454)
     """
+    bn_momentum = rate(bn_momentum, "bn_momentum")
     units = _validate.check_stage_units(units, "residual")
     input_shape = _check_input(input_shape, len(units) - 1, "resnet_small", example=(32, 32, 3))
     filters = _validate.check_count(filters, "filters")
@@ -288,7 +292,7 @@ def resnet_small(input_shape=(32, 32, 3), classes=6, filters=16, units=(1, 1, 1)
 
 def _stack(depth, skips, input_shape, classes, filters, name):
     """The network of :func:`plain_net` and :func:`residual_net`; ``skips`` adds the shortcuts."""
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 4 or depth % 2:
+    if whole_number(depth, "depth") < 4 or depth % 2:
         raise ValueError(
             f"depth counts the layers with weights: one stem convolution, two convolutions per "
             f"unit and the output Dense layer, so depth = 2 * units + 2, an even number >= 4; "

@@ -16,7 +16,7 @@ from course_lib import counting
 from course_lib.architectures import _validate, resnet
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_keras
-from course_lib.validation import positive_int
+from course_lib.validation import positive_int, rate
 
 keras = import_keras()
 
@@ -128,6 +128,7 @@ def se_resnet_small(input_shape=(32, 32, 3), classes=6, filters=8, units=(1, 1, 
         ...     se_params(c, 4) for c in (32, 64, 128))
         True
     """
+    bn_momentum = rate(bn_momentum, "bn_momentum")
     units = _validate.check_stage_units(units, "bottleneck")
     input_shape = _validate.check_input_shape(input_shape, example=(32, 32, 3))
     _validate.check_halvings(input_shape, len(units) - 1, "se_resnet_small")

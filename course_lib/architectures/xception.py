@@ -28,7 +28,7 @@ keeps the design at a size that trains in seconds on 32x32 images.
 from course_lib.architectures import _validate
 from course_lib.architectures._small import SMALL_BN_MOMENTUM
 from course_lib.session import import_keras
-from course_lib.validation import boolean
+from course_lib.validation import boolean, rate, whole_number
 
 keras = import_keras()
 
@@ -74,7 +74,7 @@ def smallest_input(stem, halvings):
         >>> smallest_input([(3, 2, "same"), (3, 1, "same")], 3)  # xception_small: 9, 5, 3, 2, 1
         9
     """
-    return _validate.smallest_side(_stages(stem, halvings))
+    return _validate.smallest_side(_stages(stem, whole_number(halvings, "halvings")))
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -111,6 +111,7 @@ def separable_block(x, filters, name, kernel_size=3, relu="before", bn_momentum=
         >>> keras.Model(x, y).count_params()  # 3*3*8 + 8*32 (convolution) + 4*32 (normalization)
         456
     """
+    bn_momentum = rate(bn_momentum, "bn_momentum")
     _validate.check_count(filters, "filters")
     if relu not in _RELU_PLACES:
         raise ValueError(f"relu must be 'before', 'after' or None; received relu={relu!r}.")
@@ -158,6 +159,7 @@ def downsampling_block(x, filters, block, first_relu=True, bn_momentum=0.99):
         >>> tuple(downsampling_block(x, 32, block=2).shape)
         (None, 8, 8, 32)
     """
+    bn_momentum = rate(bn_momentum, "bn_momentum")
     first, second = (filters, filters) if isinstance(filters, int) else filters
     shortcut = keras.layers.Conv2D(
         second, 1, strides=2, padding="same", use_bias=False, name=f"block{block}_shortcut_conv"
@@ -182,9 +184,10 @@ def middle_block(x, block, convolutions=3, bn_momentum=0.99):
         >>> tuple(middle_block(x, block=5).shape)
         (None, 8, 8, 32)
     """
+    bn_momentum = rate(bn_momentum, "bn_momentum")
     channels = x.shape[-1]
     shortcut = x
-    for i in range(1, convolutions + 1):
+    for i in range(1, _validate.check_count(convolutions, "convolutions") + 1):
         x = separable_block(x, channels, f"block{block}_sepconv{i}", bn_momentum=bn_momentum)
     return keras.layers.Add(name=f"block{block}_add")([x, shortcut])
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from course_lib.session import import_keras
+from course_lib.validation import is_int
 
 
 @dataclass(frozen=True)
@@ -151,26 +152,48 @@ def _call_array(function, args, name, hint, not_numbers):
         _fail(not_numbers.replace("{type}", type(answer).__name__), hint)
 
 
-def _whole_number(answer, name, hint):
-    """Return ``answer`` as an int, or fail if it is not a whole number (bools are refused)."""
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        _fail(f"{name} should be a number; received {answer!r}.", hint)
-    if not np.isfinite(answer) or answer != int(answer):
+def _is_real(value):
+    """True for a real number a learner may answer with: a Python or NumPy int or float, not a bool."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+_EXPECTED = {"count": "a whole number", "int": "an int", "number": "a number", "pair": "a pair of numbers"}
+
+
+def _read_answer(answer, kind, name, hint, returned=False, expected=None):
+    """Return a learner's answer read as ``kind``, or fail with the one message for ``kind``.
+
+    Every check reads numeric answers here, so the same wrong answer gets the same message.
+
+    Args:
+        kind: ``"count"``, a whole number (``3.0`` counts), returned as an ``int``; ``"int"``, an
+            int type (a float is refused), returned as an ``int``; ``"number"``, any real number,
+            returned as it is; ``"pair"``, two numbers, returned as a tuple of floats.
+        name: the answer's name (``"macs"``) or, with ``returned``, the call that gave it
+            (``"se_block_params(64, 16)"``); the message then says what the call returned.
+        expected: what the message says was expected, instead of :data:`_EXPECTED`'s words.
+    """
+    expected = expected or _EXPECTED[kind]
+    if kind == "pair":
+        is_pair = isinstance(answer, (tuple, list, np.ndarray)) and np.ndim(answer) == 1 and len(answer) == 2
+        numbers = tuple(answer) if is_pair else None
+    else:
+        numbers = (answer,)
+    readable = numbers is not None and all(map(is_int if kind == "int" else _is_real, numbers))
+    if not readable:
+        if returned:
+            _fail(f"{name} returned {answer!r}; expected {expected}.", hint)
+        _fail(f"{name} should be {'a number' if kind == 'count' else expected}; received {answer!r}.", hint)
+    if kind == "pair":
+        return tuple(float(number) for number in numbers)
+    if kind == "number":
+        return answer
+    value = float(answer)
+    if not np.isfinite(value) or value != int(value):
+        if returned:
+            _fail(f"{name} returned {value:g}; expected {expected}.", hint)
         _fail(f"{name} is {answer!r}; a count is a whole number.", hint)
     return int(answer)
-
-
-def _whole_count(answer, call, hint):
-    """Return ``answer`` as an int, or fail saying what ``call`` returned instead."""
-    if isinstance(answer, bool):
-        _fail(f"{call} returned {answer!r}; expected a whole number.", hint)
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        _fail(f"{call} returned {answer!r}; expected a whole number.", hint)
-    if value != int(value):
-        _fail(f"{call} returned {value:g}; expected a whole number.", hint)
-    return int(value)
 
 
 # --------------------------------------------------------------------------- the two parts

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _same_array
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer, _same_array
 
 
 def _unit_range_cases():
@@ -86,8 +86,7 @@ def check_dense_params(dense_params):
             )
             call = f"dense_params({inputs}, {units}, use_bias={use_bias})"
         expected = inputs * units + (units if use_bias else 0)
-        if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
-            _fail(f"{call} returned {answer!r}; expected a whole number (int).", bias_hint)
+        answer = _read_answer(answer, "int", call, bias_hint, returned=True, expected="a whole number (int)")
         if answer == expected:
             continue
         if use_bias and answer == inputs * units:
@@ -130,8 +129,7 @@ def check_flat_index(flat_index):
         expected = int(np.ravel_multi_index((row, col, channel), shape))
         answer = _call(flat_index, (row, col, channel, width, channels), "flat_index", hint)
         call = f"flat_index({row}, {col}, {channel}, width={width}, channels={channels})"
-        if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
-            _fail(f"{call} returned {answer!r}; expected a whole number (int).", hint)
+        answer = _read_answer(answer, "int", call, hint, returned=True, expected="a whole number (int)")
         if answer == expected:
             continue
         if answer == row * width + col * channels + channel:

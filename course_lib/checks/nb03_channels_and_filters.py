@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _same_array
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer, _same_array
 
 
 def _kernel_pair(kernel_size):
@@ -118,10 +118,7 @@ def check_conv_params(conv_params):
             args = (kernel_size, c_in, filters, False)
             case = f"conv_params({kernel_size!r}, {c_in}, {filters}, use_bias=False)"
         answer = _call(conv_params, args, "conv_params", hint)
-        if isinstance(answer, bool) or not isinstance(
-            answer, (int, float, np.integer, np.floating)
-        ):
-            _fail(f"{case} returned {answer!r}; expected a number.", hint)
+        answer = _read_answer(answer, "number", case, hint, returned=True)
         if answer == expected:
             continue
         weights = kh * kw * c_in * filters

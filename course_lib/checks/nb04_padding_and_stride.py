@@ -1,6 +1,6 @@
 """Checks for the exercises of notebook 04, ``notebooks/04_padding_and_stride.ipynb``."""
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer
 
 
 def _size_cases():
@@ -27,7 +27,6 @@ def check_out_size(out_size):
         Correct: out_size agrees with course_lib.conv.output_size on 198 cases, including strides that do not fit.
     """
     import math
-    from numbers import Integral
 
     from course_lib.conv import output_size
 
@@ -46,8 +45,7 @@ def check_out_size(out_size):
                 "A size is a whole number of windows: use floor division // instead of /, so "
                 "a window that would hang over the end is not counted.",
             )
-        if not isinstance(answer, Integral) or isinstance(answer, bool):
-            _fail(f"{where} returned {answer!r}; expected an int.", hint)
+        answer = _read_answer(answer, "int", where, hint, returned=True)
         if answer == expected:
             continue
         if p > 0 and answer == (n + p - k) // s + 1:

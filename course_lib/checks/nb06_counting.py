@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _whole_number
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer
 
 
 # The layer of exercise 1: the first 128-filter layer of the MNIST CNN in the source notes,
@@ -36,8 +36,8 @@ def check_conv_layer_params(with_bias, without_bias):
     )
     weights = k * k * c_in * filters
     answers = {
-        True: _whole_number(with_bias, "with_bias", hint),
-        False: _whole_number(without_bias, "without_bias", hint),
+        True: _read_answer(with_bias, "count", "with_bias", hint),
+        False: _read_answer(without_bias, "count", "without_bias", hint),
     }
     for use_bias, answer in answers.items():
         name = "with_bias" if use_bias else "without_bias"
@@ -106,7 +106,7 @@ def check_conv_macs(conv_macs):
     for h, w, k, c_in, filters in _MACS_CASES:
         case = f"conv_macs({h}, {w}, {k}, {c_in}, {filters})"
         answer = _call(conv_macs, (h, w, k, c_in, filters), "conv_macs", hint)
-        answer = _whole_number(answer, case, hint)
+        answer = _read_answer(answer, "count", case, hint)
         expected = conv2d_macs(h, w, k, c_in, filters)
         if answer == expected:
             continue
@@ -159,7 +159,7 @@ def check_stem_macs(macs):
         f"output_size({n}, {k}, {s}, 'same') on each side. Then each of the out x out x {filters} "
         f"output values costs {k} x {k} x {c_in} MACs."
     )
-    answer = _whole_number(macs, "macs", hint)
+    answer = _read_answer(macs, "count", "macs", hint)
     if answer == expected:
         _passed(f"{out} x {out} x {filters} outputs x {k} x {k} x {c_in} = {expected:,} MACs.")
         return

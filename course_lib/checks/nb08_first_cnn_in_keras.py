@@ -3,7 +3,7 @@
 import numpy as np
 
 from course_lib.session import import_keras
-from course_lib.checks._common import exercise_check, _call, _call_array, _fail, _passed
+from course_lib.checks._common import exercise_check, _call, _call_array, _fail, _passed, _read_answer
 
 
 def _small_cnn(keras):
@@ -284,8 +284,7 @@ def check_restored_epoch(restored_epoch):
         answer = _call(
             restored_epoch, ({k: list(v) for k, v in history.items()},), "restored_epoch", hint
         )
-        if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
-            _fail(f"restored_epoch returned {answer!r}; expected a whole number (an int).", hint)
+        answer = _read_answer(answer, "int", "restored_epoch", hint, returned=True, expected="a whole number (an int)")
         if answer == expected:
             continue
         losses = np.asarray(history["val_loss"])

@@ -1,6 +1,6 @@
 """Checks for the exercises of notebook 11, ``notebooks/11_lenet.ipynb``."""
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _whole_number
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer
 
 
 def _partial_tables():
@@ -33,7 +33,7 @@ def check_partial_params(partial_params):
         expected = sum(counting.conv2d_params(k, len(inputs), 1) for inputs in table)
         answer = _call(partial_params, (table, k), "partial_params", hint)
         name = f"partial_params(table of {len(table)} maps, {k})"
-        answer = _whole_number(answer, name, hint)
+        answer = _read_answer(answer, "count", name, hint)
         if answer == expected:
             continue
         known = [
@@ -66,7 +66,7 @@ def check_flatten_length(flatten_length):
         for kernel, stride in ((5, 1), (2, 2), (5, 1), (2, 2)):
             s = output_size(s, kernel, stride)
         expected = s * s * 16
-        answer = _whole_number(_call(flatten_length, (side,), "flatten_length", hint), f"flatten_length({side})", hint)
+        answer = _read_answer(_call(flatten_length, (side,), "flatten_length", hint), "count", f"flatten_length({side})", hint)
         if answer == expected:
             continue
         if answer == s:

@@ -2,16 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _whole_number
-
-
-def _pair_of_numbers(answer, call, hint):
-    """Return ``answer`` as two numbers, or fail saying what ``call`` returned instead."""
-    try:
-        first, second = answer
-        return float(first), float(second)
-    except (TypeError, ValueError):
-        _fail(f"{call} returned {answer!r}; expected a pair of numbers (field, params).", hint)
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer
 
 
 @exercise_check
@@ -34,7 +25,8 @@ def check_stacked_3x3(stacked_3x3):
         field = receptive_field([(3, 1)] * n).size
         params = n * conv2d_params(3, channels, channels)
         call = f"stacked_3x3({n}, {channels})"
-        got_field, got_params = _pair_of_numbers(_call(stacked_3x3, (n, channels), "stacked_3x3", hint), call, hint)
+        got_field, got_params = _read_answer(_call(stacked_3x3, (n, channels), "stacked_3x3", hint), "pair", call, hint, returned=True,
+                                                   expected="a pair of numbers (field, params)")
         if got_field != field:
             known = [
                 (3 * n, "adds up the kernel sizes, but neighbouring layers overlap: each layer after "
@@ -87,7 +79,7 @@ def check_first_dense_params(first_dense_params):
         final = side // 32
         expected = dense_params(final * final * 512, 4096)
         answer = _call(first_dense_params, (side,), "first_dense_params", hint)
-        value = _whole_number(answer, "first_dense_params", hint)
+        value = _read_answer(answer, "count", "first_dense_params", hint)
         if value == expected:
             continue
         known = [

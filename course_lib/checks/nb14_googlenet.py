@@ -1,7 +1,7 @@
 """Checks for the exercises of notebook 14, ``notebooks/14_googlenet.ipynb``."""
 
 from course_lib.session import import_keras
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _whole_number
+from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer
 
 
 @exercise_check
@@ -30,7 +30,7 @@ def check_module_params(module_params):
             expected = keras.Model(x, googlenet.inception_module(x, *filters, name="m")).count_params()
         f1, f3r, f3, f5r, f5, pp = filters
         call = f"module_params({c_in}, {', '.join(map(str, filters))})"
-        value = _whole_number(_call(module_params, (c_in, *filters), "module_params", hint), "module_params", hint)
+        value = _read_answer(_call(module_params, (c_in, *filters), "module_params", hint), "count", "module_params", hint)
         if value == expected:
             continue
         known = [
@@ -74,8 +74,7 @@ def check_aux_head_params(aux_head_params):
         pooled = (side - 5) // 3 + 1
         head = dense_params(1024, classes)
         call = f"aux_head_params({c_in}, {side}, {classes})"
-        value = _whole_number(_call(aux_head_params, (c_in, side, classes), "aux_head_params", hint),
-                              "aux_head_params", hint)
+        value = _read_answer(_call(aux_head_params, (c_in, side, classes), "aux_head_params", hint), "count", "aux_head_params", hint)
         if value == expected:
             continue
         known = [

@@ -1,7 +1,7 @@
 """Checks for the exercises of notebook 15, ``notebooks/15_resnet.ipynb``."""
 
 from course_lib.session import import_keras
-from course_lib.checks._common import exercise_check, _call, _fail_with_known_mistakes, _passed, _whole_count
+from course_lib.checks._common import exercise_check, _call, _fail_with_known_mistakes, _passed, _read_answer
 
 
 @exercise_check
@@ -28,7 +28,7 @@ def check_residual_unit_params(residual_unit_params):
         expected = unit.count_params()
         call = f"residual_unit_params({c_in}, {filters}, {strides})"
         answer = _call(residual_unit_params, (c_in, filters, strides), "residual_unit_params", hint)
-        answer = _whole_count(answer, call, hint)
+        answer = _read_answer(answer, "count", call, hint, returned=True)
         if answer == expected:
             continue
         projects = strides != 1 or c_in != filters
@@ -80,9 +80,7 @@ def check_bottleneck_macs(bottleneck_macs):
     for height, width, channels, filters in cases:
         expected = _bottleneck_expected(height, width, channels, filters)
         call = f"bottleneck_macs({height}, {width}, {channels}, {filters})"
-        answer = _whole_count(
-            _call(bottleneck_macs, (height, width, channels, filters), "bottleneck_macs", hint), call, hint
-        )
+        answer = _read_answer(_call(bottleneck_macs, (height, width, channels, filters), "bottleneck_macs", hint), "count", call, hint, returned=True)
         if answer == expected:
             continue
         positions = height * width

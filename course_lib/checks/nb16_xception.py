@@ -3,7 +3,7 @@
 import numpy as np
 
 from course_lib.session import import_keras
-from course_lib.checks._common import exercise_check, _call_array, _fail, _passed, _same_array, _whole_number
+from course_lib.checks._common import exercise_check, _call_array, _fail, _passed, _same_array, _read_answer
 
 
 def _pointwise_cases():
@@ -99,7 +99,7 @@ def check_middle_block_params(block_separable, block_regular):
         ("block_separable", block_separable, expected_separable),
         ("block_regular", block_regular, expected_regular),
     ):
-        answer = _whole_number(answer, name, hint)
+        answer = _read_answer(answer, "count", name, hint)
         if answer == expected:
             continue
         convolutions = expected - n * batch_norm

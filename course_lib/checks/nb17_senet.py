@@ -2,7 +2,7 @@
 
 from course_lib.session import import_keras
 from course_lib.checks._common import (
-    exercise_check, _call, _fail, _fail_with_known_mistakes, _passed, _whole_count,
+    exercise_check, _call, _fail, _fail_with_known_mistakes, _passed, _read_answer,
 )
 
 
@@ -27,7 +27,7 @@ def check_se_block_params(se_block_params):
         expected = keras.Model(x, senet.se_block(x, reduction)).count_params()
         call = f"se_block_params({channels}, {reduction})"
         answer = _call(se_block_params, (channels, reduction), "se_block_params", hint)
-        answer = _whole_count(answer, call, hint)
+        answer = _read_answer(answer, "count", call, hint, returned=True)
         if answer == expected:
             continue
         hidden = channels // reduction
@@ -66,7 +66,7 @@ def check_se_resnet50_extra(se_resnet50_extra):
     for reduction in (16, 8, 4, 32):
         expected = sum(units * senet.se_params(4 * filters, reduction) for filters, units in stages)
         call = f"se_resnet50_extra({reduction})"
-        answer = _whole_count(_call(se_resnet50_extra, (reduction,), "se_resnet50_extra", hint), call, hint)
+        answer = _read_answer(_call(se_resnet50_extra, (reduction,), "se_resnet50_extra", hint), "count", call, hint, returned=True)
         if answer == expected:
             continue
         known = [
