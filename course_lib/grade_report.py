@@ -19,8 +19,20 @@ import nbformat
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from course_lib import validation
+
 #: The statuses of a hand-in that was run and judged (a time-out is judged on what ran).
 GRADED = ("graded", "timed out")
+
+
+def _results(results):
+    """Return ``results`` if it is a list or tuple of grading Results, else raise a TypeError."""
+    from course_lib.grading import Result
+
+    validation.instance_of(results, "results", (list, tuple), "a list of grading.Result (what grade() returns)")
+    for result in results:
+        validation.instance_of(result, "each of results", Result, "a grading.Result")
+    return results
 
 
 def verdict_markdown(exercise):
@@ -30,6 +42,9 @@ def verdict_markdown(exercise):
     >>> verdict_markdown(Exercise("02-ex1-check", 1.0, passed=True, reason="right"))
     '**Grader: passed, 1/1.** right'
     """
+    from course_lib.grading import Exercise
+
+    validation.instance_of(exercise, "exercise", Exercise, "a grading.Exercise")
     earned = exercise.points if exercise.passed else 0
     state = "passed" if exercise.passed else "not passed"
     return f"**Grader: {state}, {earned:g}/{exercise.points:g}.** {exercise.reason}"
@@ -73,6 +88,7 @@ def html_report(results):
         learner (score, and per exercise whether it passed and why), then the hand-ins that
         could not be graded with the reason.
     """
+    _results(results)
     escape = html.escape
     chart = _exercise_chart(results)
     graded = [r for r in results if r.status in GRADED]
@@ -130,6 +146,10 @@ def feedback_notebook(notebook, result):
         by its nbgrader grade id) a markdown cell with :func:`verdict_markdown`. An exercise whose
         check cell was deleted has its verdict in the first cell.
     """
+    from course_lib.grading import Result
+
+    validation.instance_of(notebook, "notebook", nbformat.NotebookNode, "an nbformat notebook (nbformat.read)")
+    validation.instance_of(result, "result", Result, "a grading.Result")
     verdicts = {e.grade_id: e for e in result.exercises}
     feedback = nbformat.from_dict(dict(notebook, cells=[]))
     present = set()
@@ -153,6 +173,9 @@ def write_feedback(results, notebooks, folder):
         notebooks: ``{submission: notebook}``, the notebooks as read for grading.
         folder: where to write ``<file name>.ipynb`` (two hand-ins with one name get ``-2``, ...).
     """
+    _results(results)
+    validation.instance_of(notebooks, "notebooks", dict, "a dict {submission: notebook}")
+    validation.instance_of(folder, "folder", (str, Path), "a folder path")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written, taken = {}, set()

@@ -65,7 +65,7 @@ from course_lib.sandbox import (
     sandbox_problem,
 )
 from course_lib.session import QUIET_ENVIRONMENT
-from course_lib.validation import boolean, number, text
+from course_lib.validation import boolean, instance_of, number, text
 
 COURSE_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 # After a cell times out, nbval reports the later cells as XFAIL/XPASS ("expected to fail").
@@ -97,13 +97,6 @@ class Result:
     seconds: float = 0.0
     isolation: str = ""  # how the learner's code ran: see isolation()
     stopped: list = field(default_factory=list)  # what the sandbox stopped, in words
-
-
-def _of_kind(value, name, kind, expected):
-    """Refuse ``value`` unless it is a ``kind``; ``expected`` says what to pass instead."""
-    if not isinstance(value, kind) or isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise TypeError(f"{name} must be {expected}; received {name}={value!r:.80}.")
-    return value
 
 
 def _run_options(cell_timeout, notebook_timeout, sandboxed):
@@ -178,7 +171,7 @@ def prepare(submission, instructor):
     check grade ids the submission lost.
     """
     for value, name in ((submission, "submission"), (instructor, "instructor")):
-        _of_kind(value, name, nbformat.NotebookNode, "a notebook as nbformat.read(path, as_version=4) returns it")
+        instance_of(value, name, nbformat.NotebookNode, "a notebook as nbformat.read(path, as_version=4) returns it")
     checks = {}
     for _, check in find_exercises(instructor):
         cell = instructor.cells[check]
@@ -209,7 +202,7 @@ def check_call(cell):
     Raises:
         ValueError: the cell is not one call of a registered check.
     """
-    _of_kind(getattr(cell, "source", None), "cell.source", str, "a cell's source text (give an nbformat cell)")
+    instance_of(getattr(cell, "source", None), "cell.source", str, "a cell's source text (give an nbformat cell)")
     try:
         (statement,) = ast.parse(cell.source).body
         call = statement.value
@@ -232,7 +225,7 @@ def run(notebook_path, cell_timeout, notebook_timeout, sandboxed=True, limits=Li
     collect into ``collected/`` there. With ``sandboxed``, the run is in :mod:`course_lib.sandbox`
     and sees the scratch folder as ``/scratch``.
     """
-    _of_kind(notebook_path, "notebook_path", Path, "a pathlib.Path of the prepared notebook")
+    instance_of(notebook_path, "notebook_path", Path, "a pathlib.Path of the prepared notebook")
     _run_options(cell_timeout, notebook_timeout, sandboxed)
     scratch = notebook_path.parent
     inside = Path(SCRATCH) if sandboxed else scratch
@@ -279,9 +272,9 @@ def judge_collected(folder, check, options):
     Returns:
         A :class:`~course_lib.checks.Verdict`, or None when nothing was collected.
     """
-    _of_kind(folder, "folder", Path, "a pathlib.Path of the folder the checks saved into")
+    instance_of(folder, "folder", Path, "a pathlib.Path of the folder the checks saved into")
     text(check, "check")
-    _of_kind(options, "options", dict, "a dict of the check's keyword arguments")
+    instance_of(options, "options", dict, "a dict of the check's keyword arguments")
     if folder.resolve() != folder.absolute():
         return Verdict(False, "the collected data is behind a link, which the grader does not follow")
     try:
@@ -322,9 +315,9 @@ def stopped_by_sandbox(log, hidden):
     Returns:
         A sorted list of distinct phrases such as ``"a network connection"``.
     """
-    _of_kind(log, "log", str, "the run's nbval output as text")
-    for path in _of_kind(hidden, "hidden", (tuple, list, set, frozenset), "a list of host paths"):
-        _of_kind(path, "hidden[]", (str, os.PathLike), "a path")
+    instance_of(log, "log", str, "the run's nbval output as text")
+    for path in instance_of(hidden, "hidden", (tuple, list, set, frozenset), "a list of host paths"):
+        instance_of(path, "hidden[]", (str, os.PathLike), "a path")
     stops = {words for signature, words in _SANDBOX_STOPS if signature in log}
     stops |= {f"access to {path}, which the sandbox hides" for path in hidden if str(path) in log}
     return sorted(stops)
@@ -368,7 +361,7 @@ def grade_one(
         limits: the sandbox's :class:`~course_lib.sandbox.Limits`.
         hidden: host paths the sandbox hides, to name them in the report when the code looked.
     """
-    _of_kind(path, "path", (str, os.PathLike), "the path of an .ipynb file")
+    instance_of(path, "path", (str, os.PathLike), "the path of an .ipynb file")
     _run_options(cell_timeout, notebook_timeout, sandboxed)
     start = time.perf_counter()
     result = Result(submission=str(path), isolation=isolation() if sandboxed else "none")
@@ -568,8 +561,8 @@ def grade(paths, out, jobs=2, sandboxed=True, course=COURSE_NOTEBOOKS, scheduler
 
 def table(results):
     """Return the results as a plain-text table, one line per submission, then its failed exercises."""
-    for result in _of_kind(results, "results", (tuple, list), "a list of Result, as grade returns"):
-        _of_kind(result, "results[]", Result, "a Result, as grade_one returns")
+    for result in instance_of(results, "results", (tuple, list), "a list of Result, as grade returns"):
+        instance_of(result, "results[]", Result, "a Result, as grade_one returns")
     lines = [f"{'submission':<40} {'notebook':<32} {'score':>9}  status"]
     for r in results:
         score = f"{r.score:g}/{r.max_score:g}" if r.max_score else "-"

@@ -253,6 +253,26 @@ def text(value, name):
     return value
 
 
+def instance_of(value, name, kind, expected):
+    """Return ``value`` if it is a ``kind`` (a class, or a tuple of classes), else raise a TypeError.
+
+    ``expected`` says in words what to pass, e.g. ``"a grading.Result"``. A bool is refused
+    unless ``kind`` names ``bool`` itself (a bool is an int to ``isinstance``).
+
+    Example:
+        >>> instance_of([1], "results", (list, tuple), "a list of grading.Result")
+        [1]
+        >>> instance_of("r", "results", (list, tuple), "a list of grading.Result")
+        Traceback (most recent call last):
+        ...
+        TypeError: results must be a list of grading.Result; received str results='r'.
+    """
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise TypeError(f"{name} must be {expected}; received {type(value).__name__} {name}={value!r:.60}.")
+    return value
+
+
 def existing_path(value, name, kind="file"):
     """Return ``value`` as a ``str`` if it names an existing ``kind`` (``"file"`` or ``"folder"``).
 

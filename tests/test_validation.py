@@ -20,7 +20,7 @@ import pytest
 
 import course_lib
 from course_lib import conv, counting, datasets, exercises, glossary, grading, images, notebook_files, pooling
-from course_lib import sandbox, session, training, validation, viz, widgets
+from course_lib import grade_report, sandbox, session, training, validation, viz, widgets
 from course_lib.architectures import alexnet, googlenet, lenet, resnet, senet, vgg, xception
 from course_lib.session import import_keras
 
@@ -79,6 +79,8 @@ KINDS = {
     "fraction": [(None, TypeError), ("0.5", TypeError), (True, TypeError), (float("nan"), ValueError),
                  (-0.1, ValueError), (1.5, ValueError)],
     "explorer padding": [(None, TypeError), (2.5, TypeError), ("mirror", ValueError), (7, ValueError)],
+    "grading object": [(None, TypeError), ("passed", TypeError), ({"grade_id": "02-ex1-check"}, TypeError)],
+    "grading results": [(None, TypeError), ("results", TypeError), ([{"score": 1}], TypeError)],
     "slider size": [(None, TypeError), (2.5, TypeError), (0, ValueError), (99, ValueError)],
 }
 
@@ -90,6 +92,8 @@ NBFORMAT_NOTEBOOK = nbformat.v4.new_notebook()
 HISTORY = {"loss": [1.0, 0.5], "accuracy": [0.5, 0.7]}
 INCEPTION = {"f1": 4, "f3_reduce": 4, "f3": 4, "f5_reduce": 2, "f5": 2, "pool_proj": 2}
 RUN = {"cell_timeout": 5, "notebook_timeout": 10}
+EXERCISE = grading.Exercise("02-ex1-check", 1.0, passed=True, reason="right")
+RESULT = grading.Result("a.ipynb", notebook="02", score=1.0, max_score=1.0, exercises=[EXERCISE])
 
 def _rows(function, good, **kinds):
     """Rows of TABLE for ``function``: each keyword names an argument and its kind (or kinds) of bad values."""
@@ -292,6 +296,13 @@ TABLE = [
     *_rows(validation.existing_path, {"value": "/tmp", "name": "n", "kind": "folder"}, value="path"),
     *_rows(validation.numeric_array, {"value": IMAGE, "name": "n", "ndim": (2, 3)}, value="image"),
     *_rows(validation.divisors, {"n": 12}, n="positive int"),
+    *_rows(validation.instance_of, {"value": 1, "name": "n", "kind": int, "expected": "an int"}, value="grading object"),
+    *_rows(grade_report.verdict_markdown, {"exercise": EXERCISE}, exercise="grading object"),
+    *_rows(grade_report.html_report, {"results": [RESULT]}, results="grading results"),
+    *_rows(grade_report.feedback_notebook, {"notebook": NBFORMAT_NOTEBOOK, "result": RESULT},
+           notebook="nbformat notebook", result="grading object"),
+    *_rows(grade_report.write_feedback, {"results": [RESULT], "notebooks": {}, "folder": "/tmp"},
+           results="grading results", notebooks="mapping", folder="path type"),
 ]
 
 # Public functions deliberately without a row, and why. Private modules (a name starting with "_")
@@ -349,7 +360,7 @@ def test_every_public_function_has_a_row_or_a_reason():
     assert not rows & set(EXEMPT), "a function is both tried and exempt"
     assert set(EXEMPT) <= set(public), f"stale exemptions: {sorted(set(EXEMPT) - set(public))}"
     # The size of the trial: public functions tried x bad inputs. Update it when the table grows.
-    assert (len(rows), len(CASES)) == (137, 1048)
+    assert (len(rows), len(CASES)) == (142, 1070)
 
 
 def _hang(signum, frame):
