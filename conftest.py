@@ -41,6 +41,23 @@ def pytest_collectstart(collector):
 
 # Tests that run a whole notebook for each parameter: each run is a unit of its own.
 _ONE_UNIT_PER_PARAMETER = ("tests/test_learners_edition.py::test_every_exercise_is_real[",)
+# Test files that take tens of seconds each (they run many notebooks or hand-ins).
+_LONG_FILES = ("tests/test_grading.py", "tests/test_summation_orders.py", "tests/test_nbgrader.py")
+
+
+def _start_order(item):
+    """Long units first, short tests last: the workers then finish together (the longest
+    processing time rule), instead of one worker starting a 30 s notebook when the other is done."""
+    nodeid = item.nodeid
+    if nodeid.startswith(_LONG_FILES):
+        return 0
+    if nodeid.startswith(_ONE_UNIT_PER_PARAMETER) or _notebook_of(nodeid):
+        return 1
+    return 2
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=_start_order)  # stable: a notebook's cells keep their order
 
 
 def pytest_xdist_make_scheduler(config, log):
