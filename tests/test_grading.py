@@ -9,6 +9,8 @@ sandboxed hand-ins run only where bubblewrap works, and say why they are skipped
 import csv
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -408,6 +410,20 @@ def test_mistakes_in_the_call_get_one_line_and_status_2(arguments, message, tmp_
         grading.main(arguments)
     error = capsys.readouterr().err
     assert stopped.value.code == 2 and message in error and error.count("\n") == 1
+
+
+def test_the_command_line_writes_its_report(tmp_path):
+    """As instructors run it, python -m course_lib.grading: the module then runs as __main__, a
+    second copy of grading's classes, which the report must not be handed."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "02_hand_in.ipynb").write_text("{")  # malformed: reported, no kernel started
+    run = subprocess.run(
+        [sys.executable, "-m", "course_lib.grading", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+         "--no-sandbox"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "02_hand_in.ipynb" in (tmp_path / "out" / "report.html").read_text()
 
 
 def test_in_a_graders_kernel_a_check_saves_what_it_collected_instead_of_judging(tmp_path, monkeypatch, capsys):
