@@ -38,8 +38,8 @@ print(repr(float(tf.matmul(a, b)[0, 0])), repr(float(tf.nn.conv2d(x, w, 1, "SAME
 def test_notebook_numbers_choose_the_order():
     assert summation_orders.for_nbval("04_padding_and_stride.ipynb") == summation_orders.ORDERS[1]
     assert summation_orders.for_second_run("04_padding_and_stride.ipynb") == summation_orders.SECOND_RUN_ORDERS[0]
-    with pytest.raises(ValueError, match="starts with two digits"):
-        summation_orders.notebook_number("welcome.ipynb")
+    with pytest.raises(ValueError, match="is not a lesson's file name"):
+        summation_orders.for_nbval("welcome.ipynb")
 
 
 def test_apply_sets_one_order_and_removes_the_others():
@@ -50,7 +50,8 @@ def test_apply_sets_one_order_and_removes_the_others():
 
 
 def _pytest(folder, *options):
-    environ = {k: v for k, v in os.environ.items() if k not in summation_orders.VARIABLES}
+    environ = dict(os.environ)
+    summation_orders.apply({}, environ)
     environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tools"), environ.get("PYTHONPATH", "")])
     command = [
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull,

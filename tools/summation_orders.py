@@ -20,9 +20,10 @@ because older OpenBLAS builds compute wrong results on their processors.
 """
 
 import os
-from pathlib import Path
 
 import pytest
+
+from course_lib.notebook_files import notebook_number
 
 _ONE_TENSORFLOW_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
 _TWO_TENSORFLOW_THREADS = {"TF_NUM_INTRAOP_THREADS": "2", "TF_NUM_INTEROP_THREADS": "2"}
@@ -51,22 +52,14 @@ SECOND_RUN_ORDERS = (
 VARIABLES = sorted({name for _, order in ORDERS + SECOND_RUN_ORDERS for name in order})
 
 
-def notebook_number(path):
-    """Return the course number of a notebook file, ``7`` for ``07_how_filters_learn.ipynb``."""
-    name = Path(path).name
-    if not (len(name) > 2 and name[:2].isdigit()):
-        raise ValueError(f"a course notebook's name starts with two digits; received {name!r}.")
-    return int(name[:2])
-
-
 def for_nbval(path):
     """Return ``(description, variables)`` of the order notebook ``path`` is compared under."""
-    return ORDERS[notebook_number(path) % len(ORDERS)]
+    return ORDERS[int(notebook_number(path)) % len(ORDERS)]
 
 
 def for_second_run(path):
     """Return ``(description, variables)`` for the notebook's second, learners'-edition run."""
-    return SECOND_RUN_ORDERS[notebook_number(path) % len(SECOND_RUN_ORDERS)]
+    return SECOND_RUN_ORDERS[int(notebook_number(path)) % len(SECOND_RUN_ORDERS)]
 
 
 def apply(variables, environ=os.environ):
@@ -82,9 +75,7 @@ def pytest_runtest_setup(item):
     notebook = item.parent
     if not str(item.fspath).endswith(".ipynb") or getattr(notebook, "kernel", None) is not None:
         return
-    description, variables = for_nbval(item.fspath)
-    apply(variables)
-    notebook.summation_order = description
+    apply(for_nbval(item.fspath)[1])
 
 
 def pytest_report_header(config):
