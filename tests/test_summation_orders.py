@@ -92,3 +92,4 @@ def test_five_ways_differ_in_order_or_seed():
     assert try_five_ways.shift_seeds("course_lib.setup(report=True)", 1) == "course_lib.setup(seed=43, report=True)"
     assert try_five_ways.shift_seeds("keras.utils.set_random_seed(SEED)", 3) == "keras.utils.set_random_seed(SEED + 3)"
     assert try_five_ways.shift_seeds("course_lib.setup()", 0) == "course_lib.setup()"
+    assert try_five_ways.shift_seeds("course_lib.setup()\nx = (1, )", 1) == "course_lib.setup(seed=43)\nx = (1, )"

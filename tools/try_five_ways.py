@@ -52,13 +52,13 @@ def shift_seeds(source, shift):
     """
     if not shift:
         return source
-    source = re.sub(r"course_lib\.setup\(", f"course_lib.setup(seed={DEFAULT_SEED + shift}, ", source)
-    source = source.replace(", )", ")")
+    seed = f"seed={DEFAULT_SEED + shift}"
+    source = re.sub(r"course_lib\.setup\((\)?)", lambda m: f"course_lib.setup({seed}{')' if m[1] else ', '}", source)
     return re.sub(r"set_random_seed\(([^()\n]+)\)", lambda m: f"set_random_seed({m.group(1)} + {shift})", source)
 
 
 def run(path, expressions, variables, shift):
-    """Run the notebook at ``path`` one way; return ``({expression: value}, [failed cells])``."""
+    """Run the notebook at ``path`` one way; return ``(the printed values, [failed cells' first lines])``."""
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
