@@ -120,11 +120,13 @@ def bwrap_arguments(scratch, environment):
     for link in _SYSTEM_PATHS:  # merged /usr: /bin -> usr/bin and so on
         if Path(link).is_symlink():
             arguments += ["--symlink", os.readlink(link), link]
+    # bubblewrap mounts in order: the private /tmp first, so that the folders shown next stay
+    # visible when they live under /tmp (a course cloned or installed there).
+    arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     for folder in _folders_leading_to(shown):
         arguments += ["--perms", "0755", "--dir", folder]
     for path in shown:
         arguments += ["--ro-bind", path, path]
-    arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     arguments += ["--bind", str(scratch), SCRATCH, "--chdir", SCRATCH]
     environment = {**environment, "PYTHONPATH": str(Path(_course_lib_folder()).parent)}
     for name, value in environment.items():

@@ -412,6 +412,15 @@ def test_mistakes_in_the_call_get_one_line_and_status_2(arguments, message, tmp_
     assert stopped.value.code == 2 and message in error and error.count("\n") == 1
 
 
+def test_the_private_tmp_is_mounted_before_the_folders_the_sandbox_shows(tmp_path):
+    """A course cloned under /tmp (as CI may) must stay visible: bubblewrap mounts in order."""
+    from course_lib import sandbox
+
+    arguments = sandbox.bwrap_arguments(tmp_path, {"PATH": "/usr/bin"})
+    assert arguments.index("--tmpfs") < arguments.index("--ro-bind")
+    assert arguments.index("--tmpfs") < arguments.index("--dir")
+
+
 def test_the_command_line_writes_its_report(tmp_path):
     """As instructors run it, python -m course_lib.grading: the module then runs as __main__, a
     second copy of grading's classes, which the report must not be handed."""
