@@ -53,10 +53,10 @@ def test_install_runs_again_only_when_an_input_changed(tmp_path):
     assert course.needs_install(tmp_path, venv, "posix"), "requirements.txt changed since"
 
 
-def test_tests_use_one_worker_per_core_up_to_four():
-    assert [course.worker_count(n) for n in (None, 1, 2, 8)] == [course.worker_count(), 1, 2, 4]
-    assert course.worker_count(0) == 1  # os.cpu_count() may return None or 0
-    command = course.pytest_command(["tests/test_conv.py"], "v", "nt", cpu_count=2)
+def test_tests_use_one_worker_more_than_the_cores_up_to_four():
+    assert [course.worker_count(n) for n in (None, 1, 2, 3, 8)] == [course.worker_count(), 2, 3, 4, 4]
+    assert course.worker_count(0) == 2  # os.cpu_count() may return None or 0: taken as one core
+    command = course.pytest_command(["tests/test_conv.py"], "v", "nt", cpu_count=1)
     assert command == [str(Path("v", "Scripts", "python.exe")), "-m", "pytest", "-n", "2", "tests/test_conv.py"]
 
 
@@ -78,3 +78,11 @@ def test_wrong_use_gets_one_line_and_status_2():
     assert result.returncode == 2 and "only 'test' takes more arguments" in result.stderr
     result = subprocess.run([sys.executable, "course.py", "teest"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "invalid choice: 'teest'" in result.stderr
+
+
+def test_notebook_budgets_stretch_when_workers_outnumber_cores():
+    import conftest
+
+    assert conftest.sharing_factor(3, 2) == 1.5
+    assert conftest.sharing_factor(2, 2) == conftest.sharing_factor(1, 4) == 1.0
+    assert conftest.sharing_factor(2, None) == 2.0  # os.cpu_count() may be None
