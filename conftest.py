@@ -19,6 +19,7 @@
 import os
 from collections import defaultdict
 
+from course import sharing_factor
 from course_lib.session import QUIET_ENVIRONMENT
 
 pytest_plugins = ["summation_orders"]  # tools/, on the test path (pyproject.toml)
@@ -30,17 +31,6 @@ NOTEBOOK_BUDGET_S = float(os.environ.get("NOTEBOOK_BUDGET_S", "30"))
 NOTEBOOK_LIMIT_S = float(os.environ.get("NOTEBOOK_LIMIT_S", str(2 * NOTEBOOK_BUDGET_S)))
 _notebook_seconds = defaultdict(float)
 _sharing = {"workers": 1}  # xdist's worker count, set by pytest_configure
-
-
-def sharing_factor(workers, cores):
-    """How much longer a notebook takes with ``workers`` processes on ``cores`` cores than with
-    a core of its own: workers / cores when the cores are oversubscribed, else 1.
-
-    Example:
-        >>> sharing_factor(3, 2), sharing_factor(2, 2), sharing_factor(1, 8)
-        (1.5, 1.0, 1.0)
-    """
-    return max(1.0, workers / max(1, cores or 1))
 
 
 def pytest_configure(config):

@@ -63,6 +63,18 @@ def worker_count(cpu_count=None):
     return min((cpu_count or 1) + 1, MAX_TEST_WORKERS)
 
 
+def sharing_factor(workers, cores):
+    """How much longer a process takes with ``workers`` processes on ``cores`` cores than with
+    a core of its own: workers / cores when the cores are oversubscribed, else 1. conftest.py
+    stretches the notebook budget by it.
+
+    Example:
+        >>> sharing_factor(3, 2), sharing_factor(2, 2), sharing_factor(1, 8)
+        (1.5, 1.0, 1.0)
+    """
+    return max(1.0, workers / max(1, cores or 1))
+
+
 def lab_command(venv=VENV, os_name=os.name, is_root=None):
     """Return the JupyterLab command; as root (containers, CI machines) Jupyter needs --allow-root."""
     if is_root is None:

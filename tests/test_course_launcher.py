@@ -81,8 +81,6 @@ def test_wrong_use_gets_one_line_and_status_2():
 
 
 def test_notebook_budgets_stretch_when_workers_outnumber_cores():
-    import conftest
-
-    assert conftest.sharing_factor(3, 2) == 1.5
-    assert conftest.sharing_factor(2, 2) == conftest.sharing_factor(1, 4) == 1.0
-    assert conftest.sharing_factor(2, None) == 2.0  # os.cpu_count() may be None
+    assert course.sharing_factor(3, 2) == 1.5
+    assert course.sharing_factor(2, 2) == course.sharing_factor(1, 4) == 1.0
+    assert course.sharing_factor(2, None) == 2.0  # os.cpu_count() may be None
