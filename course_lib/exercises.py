@@ -11,6 +11,7 @@ An exercise is two code cells:
 ``tools/execute_notebooks.py`` applies it; ``tests/test_notebooks.py`` checks it is in place.
 """
 
+import ast
 import copy
 import os
 import re
@@ -109,10 +110,48 @@ def mark_exercises(notebook, prefix, points=1):
 
 
 PLACEHOLDER = ("# YOUR CODE HERE", "raise NotImplementedError")
+#: The first line of a value exercise's placeholder; each answer's name is then set to ``...``.
+VALUE_PLACEHOLDER = "# YOUR CODE HERE: replace each ... with your answer"
+
+
+def _answer_names(region):
+    """The names a top-level solution ``region`` assigns (``x = ...``), in order; [] if it
+    does not parse or assigns none."""
+    try:
+        statements = ast.parse("\n".join(region)).body
+    except SyntaxError:
+        return []
+    names = []
+    for statement in statements:
+        targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id not in names:
+                names.append(target.id)
+    return names
+
+
+def placeholder(region, indent=""):
+    """Return the placeholder lines that stand for a solution ``region`` (its lines).
+
+    Inside a function (``indent``) the placeholder raises ``NotImplementedError`` when called,
+    as nbgrader's does. At the top level of a cell, a region that assigns answers sets each
+    to ``...`` instead: the cell then runs, the check cell after it can name the answer and say
+    "not attempted yet", and Run All goes on to the rest of the lesson.
+
+    Example:
+        >>> placeholder(["x = 2", "y = x + 1"])
+        ['# YOUR CODE HERE: replace each ... with your answer', 'x = ...', 'y = ...']
+        >>> placeholder(["return 2 * x"], indent="    ")
+        ['    # YOUR CODE HERE', '    raise NotImplementedError']
+    """
+    names = [] if indent else _answer_names([line for line in region if line.strip()])
+    if names:
+        return [VALUE_PLACEHOLDER] + [f"{name} = ..." for name in names]
+    return [indent + text for text in PLACEHOLDER]
 
 
 def strip_solution(source):
-    """Return ``source`` with each solution region replaced by the placeholder, indented like it.
+    """Return ``source`` with each solution region replaced by its :func:`placeholder`.
 
     Example:
         >>> print(strip_solution("def f(x):\\n    # BEGIN SOLUTION\\n    return 2 * x\\n    # END SOLUTION"))
@@ -122,26 +161,46 @@ def strip_solution(source):
     """
     if not isinstance(source, str):
         raise TypeError(f"source must be a cell's source text (a str); received source={source!r:.80}.")
-    kept, inside = [], False
+    kept, region, indent = [], None, ""
     for line in source.splitlines():
         if line.strip() == BEGIN:
-            indent = line[: len(line) - len(line.lstrip())]
-            kept.extend(indent + text for text in PLACEHOLDER)
-            inside = True
+            indent, region = line[: len(line) - len(line.lstrip())], []
         elif line.strip() == END:
-            inside = False
-        elif not inside:
+            kept.extend(placeholder([text[len(indent):] for text in region], indent))
+            region = None
+        elif region is not None:
+            region.append(line)
+        else:
             kept.append(line)
     return "\n".join(kept)
+
+
+def is_untouched(source):
+    """True if an answer cell's ``source`` still holds a placeholder of :func:`placeholder`.
+
+    Example:
+        >>> is_untouched("# YOUR CODE HERE: replace each ... with your answer\\nx = ..."), is_untouched("x = 3")
+        (True, False)
+    """
+    lines = [line.strip() for line in source.splitlines()]
+    return PLACEHOLDER[1] in lines or any(re.fullmatch(r"\w+ = \.\.\.", line) for line in lines)
+
+
+#: The cell tag with which JupyterLab's Run All goes on past a cell's error (nbclient honours it
+#: too): the learners' edition puts it on every check cell, whose error says what is missing.
+RAISES_EXCEPTION = "raises-exception"
 
 
 def learners_edition(notebook):
     """Return a copy of an instructor's notebook dict for learners.
 
-    Solution regions become ``# YOUR CODE HERE`` / ``raise NotImplementedError``; the answer and
-    check cells lose their outputs (they showed the solution working); speaker-notes cells
-    (:func:`course_lib.notebook_files.is_speaker_notes`, the rule the slides use) are dropped, since they are for the instructor; every other cell, and all
-    nbgrader metadata, stay exactly as they are.
+    Solution regions become their :func:`placeholder`; the answer and check cells lose their
+    outputs (they showed the solution working), and each check cell is tagged
+    :data:`RAISES_EXCEPTION`, so that Run All runs the whole lesson and every unsolved exercise
+    says so in red under its check, without halting the run. Speaker-notes cells
+    (:func:`course_lib.notebook_files.is_speaker_notes`, the rule the slides use) are dropped,
+    since they are for the instructor; every other cell, and all nbgrader metadata, stay
+    exactly as they are.
     """
     edition = copy.deepcopy(_notebook(notebook))
     for answer, check in find_exercises(edition):
@@ -150,6 +209,8 @@ def learners_edition(notebook):
         for index in (answer, check):
             edition["cells"][index]["outputs"] = []
             edition["cells"][index]["execution_count"] = None
+        metadata = edition["cells"][check].setdefault("metadata", {})
+        metadata["tags"] = [*metadata.get("tags", []), RAISES_EXCEPTION]
     edition["cells"] = [cell for cell in edition["cells"] if not is_speaker_notes(cell)]
     return edition
 

@@ -53,7 +53,7 @@ import nbformat
 
 from course_lib.checks import REGISTRY, Verdict, load_collected
 from course_lib.checks._common import COLLECT_INTO_VARIABLE, _encode
-from course_lib.exercises import find_exercises
+from course_lib.exercises import find_exercises, is_untouched
 from course_lib.grade_report import GRADED, html_report, write_feedback
 from course_lib.notebook_files import NOTEBOOK_GLOB, course_notebooks, notebook_number
 from course_lib.sandbox import (
@@ -328,7 +328,7 @@ def _not_attempted(submission, grade_id):
     answer_id = grade_id.replace("-check", "-answer")
     return any(
         cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == answer_id
-        and "raise NotImplementedError" in cell.source
+        and is_untouched(cell.source)
         for cell in submission.cells
     )
 

@@ -1,5 +1,6 @@
 """The course as people meet it, in a real browser: notebook 04 as static slides, as live slides
-(RISE) and as a notebook in JupyterLab, whose explorer widget must follow its sliders.
+(RISE) and, in its learners' edition, as a notebook in JupyterLab: Run All runs the whole
+lesson past the unsolved exercises, and the explorer widget follows its sliders.
 
 The browser is Debian's Chromium (/usr/bin/chromium, which .ci/run installs when it is missing),
 driven by Playwright for Python; Playwright's own browser downloads are never used. It runs
@@ -31,6 +32,7 @@ import nbformat
 import pytest
 
 import build_slides
+from course_lib import exercises
 from course_lib.notebook_files import slide_type_of
 
 ROOT = Path(__file__).parents[1]
@@ -167,10 +169,13 @@ def _stop(server, url, token):
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """Start JupyterLab on a free localhost port, serving a copy of notebook 04; yield its URL and token."""
+    """Start JupyterLab on a free localhost port, serving a copy of notebook 04 and, in
+    ``learners/``, its learners' edition; yield its URL and token."""
     folder = tmp_path / "notebooks"
-    folder.mkdir()
+    (folder / "learners").mkdir(parents=True)
     shutil.copy(NOTEBOOK, folder)
+    learners = exercises.learners_edition(nbformat.read(NOTEBOOK, as_version=4))
+    nbformat.write(learners, folder / "learners" / NOTEBOOK.name)
     settings = tmp_path / "lab" / "settings"
     notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
@@ -221,15 +226,19 @@ def _image_digest(image):
     )
 
 
-def test_explorer_slider_in_jupyterlab(browser, jupyterlab, tmp_path):
+def test_run_all_of_a_learners_copy_and_the_explorer_slider(browser, jupyterlab, tmp_path):
+    """A learner opens the learners' edition of 04, with no exercise done, and runs all cells:
+    every check says "not attempted yet" in red, the run goes on to the last cell, and the
+    explorer widget follows its stride slider."""
     from playwright.sync_api import expect  # here, so that without Playwright the test is skipped, not broken
 
     url, token = jupyterlab
     original = NOTEBOOK.read_bytes()
+    exercise_count = len(exercises.find_exercises(nbformat.read(NOTEBOOK, as_version=4)))
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     requests = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
+    page.goto(f"{url}/lab/tree/learners/{NOTEBOOK.name}?token={token}")
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=SERVER_START_S * 1000)
 
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
@@ -237,10 +246,13 @@ def test_explorer_slider_in_jupyterlab(browser, jupyterlab, tmp_path):
     # The stored outputs hold no widget view, so a slider appears only once this run reaches it.
     explorer = page.locator(".jp-OutputArea-output:has(.widget-slider)")
     explorer.wait_for(timeout=RUN_ALL_S * 1000)
-    # The notebook's last cell moves the stride from code, 1, 2 and then 3.
+    # The notebook's last cell moves the stride from code, 1, 2 and then 3: it ran.
     last_output = page.locator(".jp-CodeCell").last.locator(".jp-OutputArea-output")
     expect(last_output).to_contain_text("stride 3: output 2x2", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    unsolved = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+                            has_text="not attempted yet")
+    expect(unsolved).to_have_count(exercise_count)  # in red: JupyterLab shows errors as stderr
 
     text, image = explorer.locator(".widget-html"), explorer.locator("img.widget-image")
     expect(text).to_contain_text("stride 3, padding 'valid'")

@@ -87,7 +87,7 @@ def test_the_learners_edition_drops_speaker_notes_and_nothing_else():
         "# 99 · Title",
         "Some prose.",
         "Prose with no slide metadata.",
-        "# YOUR CODE HERE\nraise NotImplementedError",
+        f"{exercises.VALUE_PLACEHOLDER}\ny = ...",
         "checks.check_y(y)",
         "print(2)",
         "print(3)",

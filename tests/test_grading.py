@@ -85,10 +85,14 @@ def solve(notebook, which):
     source = notebook.cells[answer].source
     indent = "    " if key == "corr2d" else ""
     body = indent + SOLUTIONS[key].replace("\n", "\n" + indent)
-    notebook.cells[answer].source = source.replace(
-        f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError", body
-    )
+    notebook.cells[answer].source = source.replace(placeholder_of(key), body)
     return notebook
+
+
+def placeholder_of(key):
+    """The placeholder the learners' edition shows in place of ``SOLUTIONS[key]``."""
+    indent = "    " if key == "corr2d" else ""
+    return "\n".join(exercises.placeholder(SOLUTIONS[key].splitlines(), indent))
 
 
 @pytest.fixture(scope="module")
@@ -149,8 +153,7 @@ def wrong_answers(notebook):
     """Fill exercises 1 and 3 with wrong answers of the right shape."""
     for which, wrong in ((1, "x = np.ones((5, 7))"), (3, "    return np.zeros((image.shape[0] - kernel.shape[0] + 1, image.shape[1] - kernel.shape[1] + 1))")):
         cell = notebook.cells[cells_of(notebook, which, "answer")]
-        indent = "    " if which == 3 else ""
-        cell.source = cell.source.replace(f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError", wrong)
+        cell.source = cell.source.replace(placeholder_of(["x", "answer", "corr2d"][which - 1]), wrong)
     return notebook
 
 

@@ -35,12 +35,13 @@ def test_solutions_are_gone_and_everything_else_is_kept():
     assert len(kept) < len(instructor.cells), "notebook 00 has speaker notes"
     assert len(learners.cells) == len(kept)
     for (index, mine), theirs in zip(kept, learners.cells):
-        assert mine.metadata == theirs.metadata
         if index in answers:
             assert "# YOUR CODE HERE" in theirs.source and "BEGIN SOLUTION" not in theirs.source
-            assert theirs.outputs == []
+            assert theirs.outputs == [] and theirs.metadata == mine.metadata
         elif index in checks:
             assert theirs.source == mine.source and theirs.outputs == []
+            assert theirs.metadata.pop("tags") == [exercises.RAISES_EXCEPTION]
+            assert theirs.metadata == mine.metadata
         else:
             assert theirs == mine
 
@@ -83,6 +84,23 @@ def test_every_exercise_is_real(path, monkeypatch):
     )
     passing_checks = [check for _, check in found if check not in failing]
     assert not passing_checks, f"check cells that pass with no solution: {passing_checks}"
+
+
+def test_a_value_answer_becomes_ellipsis_and_its_check_says_not_attempted():
+    source = "# BEGIN SOLUTION\nx = np.zeros((2, 3))\nx[0, 1] = 1\ny: int = 4\n# END SOLUTION"
+    assert exercises.strip_solution(source) == f"{exercises.VALUE_PLACEHOLDER}\nx = ...\ny = ..."
+    assert exercises.is_untouched(exercises.strip_solution(source)) and not exercises.is_untouched("x = 3")
+    from course_lib import checks
+
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_gray_kernel(...)
+    assert str(failure.value) == "gray_kernel is not attempted yet: replace ... with your answer."
+    with pytest.raises(checks.CheckFailed, match="^with_bias and without_bias are not attempted yet"):
+        checks.check_conv_layer_params(..., ...)
+
+
+def test_a_region_that_assigns_nothing_keeps_raising():
+    assert exercises.strip_solution("# BEGIN SOLUTION\nprint(1)\n# END SOLUTION") == "\n".join(exercises.PLACEHOLDER)
 
 
 def test_the_placeholder_keeps_the_indentation():

@@ -13,6 +13,7 @@ again on the recorded answers, replayed in the same order.
 
 import contextvars
 import functools
+import inspect
 import io
 import json
 import os
@@ -244,6 +245,8 @@ def _encode(value):
     Python type it had, so that :func:`_decode` gives the verdict a value of the same kind."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return {"python": value}
+    if value is Ellipsis:  # the learners' edition's placeholder of a value answer
+        return {"ellipsis": None}
     if isinstance(value, (list, tuple)):
         return {type(value).__name__: [_encode(item) for item in value]}
     if isinstance(value, dict):
@@ -262,6 +265,8 @@ def _decode(data):
     ((kind, content),) = [(k, v) for k, v in data.items() if k not in ("value", "repr", "numbers")]
     if kind == "python":
         return content
+    if kind == "ellipsis":
+        return Ellipsis
     if kind in ("list", "tuple"):
         items = [_decode(item) for item in content]
         return items if kind == "list" else tuple(items)
@@ -361,13 +366,26 @@ class _Replayer:
 
 
 def _judge(judge, answers, options):
-    """Run ``judge`` on ``answers`` and return its :class:`Verdict`."""
+    """Run ``judge`` on ``answers`` and return its :class:`Verdict`.
+
+    An answer still ``...`` (the placeholder of a value answer) is "not attempted yet", and so is
+    a function that still raises ``NotImplementedError``: nothing more is said, since a hint may
+    give the answer away before the learner has tried.
+    """
+    names = list(inspect.signature(judge).parameters)
+    untouched = [name for name, answer in zip(names, answers) if answer is Ellipsis]
+    if untouched:
+        return Verdict(False, f"{' and '.join(untouched)} {'is' if len(untouched) == 1 else 'are'} not attempted yet: "
+                       "replace ... with your answer.")
     messages = []
     token = _PASSED.set(messages.append)
     try:
         judge(*answers, **options)
     except CheckFailed as failure:
         return Verdict(False, str(failure))
+    except NotImplementedError:  # a function of the learner's, called outside _run
+        functions = " or ".join(name for name, answer in zip(names, answers) if callable(answer)) or names[0]
+        return Verdict(False, f"{functions} is not attempted yet (it still raises NotImplementedError).")
     except LearnerError as error:  # the learner's function was called outside _run
         return Verdict(False, f"{judge.__name__} got an error from your code: {error}")
     finally:
