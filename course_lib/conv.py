@@ -169,7 +169,7 @@ def check_fit(n, kernel_size, strides=1, padding="valid"):
         >>> check_fit(7, 3, strides=3)
         Traceback (most recent call last):
         ...
-        ValueError: stride 3 does not fit: with kernel size 3 on 7 input rows (padding 'valid', 7 rows after padding), (7 - 3) / 3 = 1.33 is not a whole number of steps, so the last 1 row(s) are never seen. Strides that fit: 1, 2, 4. Or pad 2 more row(s), e.g. padding=(1, 1).
+        ValueError: stride 3 does not fit: with kernel size 3 on 7 input rows (padding 'valid', 7 rows after padding), (7 - 3) / 3 = 1.33 is not a whole number of steps, so the last 1 row(s) are never seen. Strides that fit: 1, 2 (4 also fits, but a stride larger than the kernel skips the rows between two windows). Or pad 2 more row(s), e.g. padding=(1, 1).
     """
     size = output_size(n, kernel_size, strides, padding)
     unused = unused_input(n, kernel_size, strides, padding)
@@ -179,7 +179,10 @@ def check_fit(n, kernel_size, strides=1, padding="valid"):
     padded = n + before + after
     span = padded - kernel_size
     fitting = divisors(span) if span else [1]
-    fitting = ", ".join(map(str, fitting)) if fitting else f"the divisors of {span}"
+    within = ", ".join(str(s) for s in fitting if s <= kernel_size)
+    beyond = [str(s) for s in fitting if s > kernel_size]
+    beyond = (f" ({', '.join(beyond)} also fit{'s' if len(beyond) == 1 else ''}, but a stride larger than the kernel "
+              "skips the rows between two windows)") if beyond else ""
     extra = strides - unused
     suggestion = (before + extra // 2, after + extra - extra // 2)
     pad_name = repr(padding) if isinstance(padding, str) else f"{before}+{after}"
@@ -187,7 +190,7 @@ def check_fit(n, kernel_size, strides=1, padding="valid"):
         f"stride {strides} does not fit: with kernel size {kernel_size} on {n} input rows "
         f"(padding {pad_name}, {padded} rows after padding), ({padded} - {kernel_size}) / {strides} "
         f"= {span / strides:.2f} is not a whole number of steps, so the last {unused} row(s) are "
-        f"never seen. Strides that fit: {fitting}. "
+        f"never seen. Strides that fit: {within}{beyond}. "
         f"Or pad {extra} more row(s), e.g. padding={suggestion}."
     )
 
