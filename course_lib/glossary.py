@@ -122,6 +122,28 @@ GLOSSARY = {
         "reusing a network trained on one task as the starting point for another",
     ),
     "fine-tuning": ("미세 조정", "training some layers of a reused network a little further"),
+    "intercept": ("절편", "the statistician's name for the bias (편향): the constant term of a weighted sum"),
+    "dense layer": ("밀집층", "Keras's name for a fully connected layer: every input connected to every output"),
+    "zero padding": (
+        "제로 패딩",
+        "padding with zeros, as Keras's conv layers pad; it gives the image an artificial dark border",
+    ),
+    "same padding": (
+        "세임 패딩",
+        'padding="same": enough zeros that the output has ceil(n / s) rows, the input\'s size at stride 1',
+    ),
+    "valid padding": ("밸리드 패딩", 'padding="valid": no zeros; only windows that lie wholly inside the input'),
+    "softmax": ("소프트맥스", "turning a vector of scores into probabilities: each exp(z) over the sum of all"),
+    "logit": ("로짓", "a raw class score, before the softmax turns the scores into probabilities"),
+    "local receptive field": (
+        "국부 수용장",
+        "the small patch of the layer below that one unit is connected to (Hubel and Wiesel, LeCun)",
+    ),
+    "equivariance": (
+        "등변성",
+        "an output that moves with the input: shift the image and the feature map shifts the same way",
+    ),
+    "downsampling": ("다운샘플링", "making a map smaller, by pooling or by a stride larger than 1"),
 }
 
 

@@ -58,7 +58,7 @@ def test_single_pixel_image_rejects_255():
         checks.check_single_pixel_image(_pixel_image(value=255))
 
 
-@pytest.mark.parametrize("answer", ["receptive field", "Receptive Field", "  receptive   field "])
+@pytest.mark.parametrize("answer", ["receptive field", "Receptive Field", "  receptive   field ", "local receptive field"])
 def test_glossary_term_accepts_case_and_spacing(answer, capsys):
     checks.check_glossary_term(answer)
     assert "'receptive field'" in capsys.readouterr().out

@@ -63,6 +63,11 @@ def _normalise_term(term):
     return " ".join(term.lower().replace("-", " ").replace("_", " ").split())
 
 
+# Other English names that are right for a Korean term: Hubel and Wiesel, and LeCun after them,
+# call a unit's receptive field its local receptive field.
+_ALSO_RIGHT = {"수용장": ("local receptive field",)}
+
+
 @exercise_check
 def check_glossary_term(answer, korean="수용장"):
     """Notebook 00, exercise 2: check that ``answer`` is the English glossary term for ``korean`` (case and spaces ignored).
@@ -84,7 +89,7 @@ def check_glossary_term(answer, korean="수용장"):
         _fail("answer is an empty string.", hint)
     if answer.strip() == korean:
         _fail(f"answer is the Korean term {korean} itself; the English term is asked for.", hint)
-    if _normalise_term(answer) == _normalise_term(expected):
+    if _normalise_term(answer) in [_normalise_term(term) for term in (expected, *_ALSO_RIGHT.get(korean, ()))]:
         _passed(f"{korean} is {expected!r} in English.")
         return
     for english, (term, _) in glossary.GLOSSARY.items():
