@@ -115,6 +115,10 @@ def test_static_slides_advance_and_stay_offline(browser, tmp_path):
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         page.screenshot(path=tmp_path / "slides_title.png")
         assert "04 · Padding and stride" in page.evaluate("Reveal.getCurrentSlide().textContent")
+        # The notebook's $$ formulas are typeset by the bundled MathJax, none left as raw TeX.
+        page.wait_for_function("document.querySelectorAll('.mjx-chtml, .MathJax, .MathJax_CHTML, .MathJax_SVG').length > 0",
+                               timeout=30_000)
+        assert "$$" not in page.evaluate("document.querySelector('.reveal .slides').textContent")
         total = page.evaluate("Reveal.getTotalSlides()")
         seen = {(0, 0)}
         for _ in range(3 * total):  # every slide and fragment, with room to spare

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from course_lib.exercises import find_exercises, mark_exercises
-from course_lib.notebook_files import cell_source, course_notebooks, notebook_number
+from course_lib.notebook_files import cell_source, course_notebooks, is_speaker_notes, notebook_number
 
 NOTEBOOKS = course_notebooks(Path(__file__).parents[1] / "notebooks")
 
@@ -70,3 +70,27 @@ def test_links_to_other_notebooks_resolve(path):
         # A link to a notebook the course has not reached yet is allowed; a wrong name is not.
         if int(notebook_number(target)) <= int(notebook_number(NOTEBOOKS[-1])):
             assert target in existing, f"{path.name} links to {target}, which does not exist"
+
+
+PREDICT_FIRST = "> **Predict first.**"
+PARTS_ONE_AND_TWO = [path for path in NOTEBOOKS if int(notebook_number(path)) <= 10]
+
+
+@pytest.mark.parametrize("path", PARTS_ONE_AND_TWO, ids=lambda p: p.name)
+def test_learners_predict_before_a_cell_reveals(path):
+    """At least three "Predict first" prompts, in the learners' text (not in speaker notes), each
+    right before the code cell that reveals the answer."""
+    cells = [c for c in load(path)["cells"] if not is_speaker_notes(c)]
+    prompts = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and cell_source(c).startswith(PREDICT_FIRST)]
+    assert len(prompts) >= 3, f"{len(prompts)} predict-first prompts"
+    for i in prompts:
+        assert cells[i + 1]["cell_type"] == "code", f"the prompt {cell_source(cells[i])[:60]!r} is not before code"
+
+
+@pytest.mark.parametrize("path", PARTS_ONE_AND_TWO[1:], ids=lambda p: p.name)
+def test_the_math_is_written_out(path):
+    """Each lesson of Parts I and II states its key formula as rendered math (a $$ display)."""
+    markdown = [cell_source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown" and not is_speaker_notes(c)]
+    displays = sum(text.count("$$") // 2 for text in markdown)
+    assert displays >= 1, "no $$ display equation"
+    assert all(text.count("$$") % 2 == 0 for text in markdown), "an unclosed $$"
