@@ -178,8 +178,8 @@ def check_fit(n, kernel_size, strides=1, padding="valid"):
     before, after = padding_widths(n, kernel_size, strides, padding)
     padded = n + before + after
     span = padded - kernel_size
-    fitting = divisors(span) if span else [1]
-    within = ", ".join(str(s) for s in fitting if s <= kernel_size)
+    fitting = (divisors(span) if span else [1]) or []  # divisors() is None for a size too large to factor
+    within = ", ".join(str(s) for s in fitting if s <= kernel_size) or f"the divisors of {span}"
     beyond = [str(s) for s in fitting if s > kernel_size]
     beyond = (f" ({', '.join(beyond)} also fit{'s' if len(beyond) == 1 else ''}, but a stride larger than the kernel "
               "skips the rows between two windows)") if beyond else ""

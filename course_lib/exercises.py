@@ -144,6 +144,10 @@ def placeholder(region, indent=""):
         >>> placeholder(["return 2 * x"], indent="    ")
         ['    # YOUR CODE HERE', '    raise NotImplementedError']
     """
+    if isinstance(region, str) or not isinstance(region, (list, tuple)) or not all(isinstance(line, str) for line in region):
+        raise TypeError(f"region must be the solution's lines, a list of strings (source.splitlines()); received region={region!r:.80}.")
+    if not isinstance(indent, str):
+        raise TypeError(f"indent must be a string of spaces, such as '    '; received indent={indent!r}.")
     names = [] if indent else _answer_names([line for line in region if line.strip()])
     if names:
         return [VALUE_PLACEHOLDER] + [f"{name} = ..." for name in names]
@@ -182,6 +186,8 @@ def is_untouched(source):
         >>> is_untouched("# YOUR CODE HERE: replace each ... with your answer\\nx = ..."), is_untouched("x = 3")
         (True, False)
     """
+    if not isinstance(source, str):
+        raise TypeError(f"source must be an answer cell's source text (a str); received source={source!r:.80}.")
     lines = [line.strip() for line in source.splitlines()]
     return PLACEHOLDER[1] in lines or any(re.fullmatch(r"\w+ = \.\.\.", line) for line in lines)
 
