@@ -17,7 +17,7 @@ def test_conv_layer_params_accepts_right_answer(capsys):
 
 
 def test_conv_layer_params_rejects_missing_c_in():
-    with pytest.raises(AssertionError, match="factor c_in = 64 is missing"):
+    with pytest.raises(AssertionError, match="with_bias = 1,280: the factor c_in = 64 is missing"):
         checks.check_conv_layer_params(3 * 3 * 128 + 128, CONV_128_WEIGHTS)
 
 
@@ -42,7 +42,7 @@ def test_conv_layer_params_rejects_counting_positions():
 
 
 def test_conv_layer_params_rejects_other_numbers_and_types():
-    with pytest.raises(AssertionError, match="Keras counts 73,856"):
+    with pytest.raises(AssertionError, match="with_bias = 12,345, which is too small"):
         checks.check_conv_layer_params(12345, CONV_128_WEIGHTS)
     with pytest.raises(AssertionError, match="should be a number"):
         checks.check_conv_layer_params("73856", CONV_128_WEIGHTS)
@@ -75,12 +75,12 @@ def test_conv_macs_rejects_bias_additions():
 
 
 def test_conv_macs_rejects_missing_c_in():
-    with pytest.raises(AssertionError, match="factor c_in is missing"):
+    with pytest.raises(AssertionError, match="it leaves out the factor c_in"):
         checks.check_conv_macs(lambda h, w, k, c, f: h * w * k * k * f)
 
 
 def test_conv_macs_rejects_k_once():
-    with pytest.raises(AssertionError, match="k appears once"):
+    with pytest.raises(AssertionError, match="it has k once"):
         checks.check_conv_macs(lambda h, w, k, c, f: h * w * k * c * f)
 
 
@@ -89,7 +89,7 @@ def test_conv_macs_rejects_unwritten_and_wrong_types():
         checks.check_conv_macs(_conv_macs_not_written)
     with pytest.raises(AssertionError, match="conv_macs returned None"):
         checks.check_conv_macs(lambda h, w, k, c, f: None)
-    with pytest.raises(AssertionError, match="conv2d_macs gives 225,000,000"):
+    with pytest.raises(AssertionError, match="it leaves out the kernel's window"):
         checks.check_conv_macs(lambda h, w, k, c, f: h * w * c * f)
 
 
@@ -102,19 +102,19 @@ def test_stem_macs_accepts_right_answer(capsys):
 
 
 def test_stem_macs_rejects_input_size():
-    with pytest.raises(AssertionError, match="4 times too many[\\s\\S]*not the input size"):
+    with pytest.raises(AssertionError, match="it counts 224 x 224 positions, the input's size[\\s\\S]*count the output positions"):
         checks.check_stem_macs(224 * 224 * 7 * 7 * 3 * 64)
 
 
 def test_stem_macs_rejects_valid_padding():
-    with pytest.raises(AssertionError, match="'valid' padding \\(109 x 109\\)"):
+    with pytest.raises(AssertionError, match="'valid' padding \\(109 x 109 positions\\)"):
         checks.check_stem_macs(109 * 109 * 7 * 7 * 3 * 64)
 
 
 def test_stem_macs_rejects_flops_and_others():
     with pytest.raises(AssertionError, match="FLOPs"):
         checks.check_stem_macs(2 * STEM_MACS)
-    with pytest.raises(AssertionError, match="expected 118,013,952"):
+    with pytest.raises(AssertionError, match="macs = 39,337,984, which is too small"):
         checks.check_stem_macs(112 * 112 * 7 * 7 * 64)
     with pytest.raises(AssertionError, match="should be a number"):
         checks.check_stem_macs(None)
@@ -152,7 +152,7 @@ def test_batch_activation_mb_rejects_one_image_and_one_map():
 
 
 def test_batch_activation_mb_rejects_other_answers():
-    with pytest.raises(AssertionError, match="expected 25.69"):
+    with pytest.raises(AssertionError, match="megabytes = 30, which is too large"):
         checks.check_batch_activation_mb(30.0)
     with pytest.raises(AssertionError, match="should be a number"):
         checks.check_batch_activation_mb("25.69 MB")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer
+from course_lib.checks._common import CheckFailed, exercise_check, _call, _direction, _fail, _judge_cases, _passed, _read_answer
 
 
 # The layer of exercise 1: the first 128-filter layer of the MNIST CNN in the source notes,
@@ -31,8 +31,8 @@ def check_conv_layer_params(with_bias, without_bias):
         layer.build((None, h, w, c_in))
         expected[use_bias] = layer.count_params()
     hint = (
-        f"One filter covers every input channel: k x k x c_in = {k} x {k} x {c_in} weights. There "
-        f"are {filters} filters, and each has one bias when use_bias=True."
+        f"one filter covers every input channel, with one {k}x{k} slice per channel of the "
+        f"{c_in}-channel input; count the filters, and one bias per filter when use_bias=True."
     )
     weights = k * k * c_in * filters
     answers = {
@@ -47,33 +47,31 @@ def check_conv_layer_params(with_bias, without_bias):
         biases = filters if use_bias else 0
         if answer == k * k * filters + biases:
             _fail(
-                f"{name} = {answer:,}; expected {right:,}: the factor c_in = {c_in} is missing.",
-                f"A filter on a {c_in}-channel input has one {k}x{k} slice per channel, so "
-                f"{k} x {k} x {c_in} weights, not {k} x {k}.",
+                f"{name} = {answer:,}: the factor c_in = {c_in} is missing.",
+                f"a filter on a {c_in}-channel input has one {k}x{k} slice per channel, not one slice.",
             )
         if use_bias and answer == weights:
             _fail(
-                f"with_bias = {answer:,}; expected {right:,}: the {filters} biases are missing.",
+                f"with_bias = {answer:,}: the {filters} biases are missing.",
                 "Conv2D has use_bias=True by default: every filter adds one bias.",
             )
         if not use_bias and answer == weights + filters:
             _fail(
-                f"without_bias = {answer:,}; expected {right:,}: this counts the biases too.",
-                "With use_bias=False the layer has only its kernel: k x k x c_in x filters.",
+                f"without_bias = {answer:,}: this counts the biases too.",
+                "with use_bias=False the layer has only its kernel.",
             )
         if use_bias and answer == weights + c_in:
             _fail(
-                f"{name} = {answer:,}; expected {right:,}: one bias per input channel.",
-                f"There is one bias per filter (output map), so {filters} of them, not {c_in}.",
+                f"{name} = {answer:,}: one bias per input channel.",
+                f"there is one bias per filter (output map), so {filters} of them, not {c_in}.",
             )
         if answer in (h * w * weights + biases, h * w * (weights + biases)):
             _fail(
-                f"{name} = {answer:,}; expected {right:,}: this counts the weights once per "
-                f"position of the {h}x{w} map.",
+                f"{name} = {answer:,}: this counts the weights once per position of the {h}x{w} map.",
                 "The filters are shared: the same weights slide over every position, so the "
                 "size of the map does not enter the count.",
             )
-        _fail(f"{name} = {answer:,}; Keras counts {right:,}.", hint)
+        _fail(f"{name} = {answer:,}, which is {_direction(answer, right)}.", hint)
     _passed(
         f"Conv2D({filters}, {k}) on {c_in} channels has {expected[True]:,} parameters, "
         f"{expected[False]:,} of them weights and {filters} biases."
@@ -100,38 +98,34 @@ def check_conv_macs(conv_macs):
     from course_lib.counting import conv2d_macs
 
     hint = (
-        "Every output value (h_out x w_out positions, times filters maps) is a sum of "
-        "k x k x c_in products: multiply all five numbers, with k twice."
+        "count the output values first (every position of every output map); each of them is a "
+        "sum of products, one per weight of its filter, which covers k x k pixels of every input "
+        "channel."
     )
-    for h, w, k, c_in, filters in _MACS_CASES:
-        case = f"conv_macs({h}, {w}, {k}, {c_in}, {filters})"
-        answer = _call(conv_macs, (h, w, k, c_in, filters), "conv_macs", hint)
-        answer = _read_answer(answer, "count", case, hint)
-        expected = conv2d_macs(h, w, k, c_in, filters)
-        if answer == expected:
-            continue
-        if answer == 2 * expected:
-            _fail(
-                f"{case} returned {answer:,}, twice {expected:,}: that is the FLOPs count.",
-                "A MAC is one multiplication and one addition together; count each pair once.",
-            )
-        if answer == expected + h * w * filters:
-            _fail(
-                f"{case} returned {answer:,}; expected {expected:,}: it counts the bias additions.",
-                "The convention (and counting.conv2d_macs) counts multiplications by a weight "
-                "only; leave the bias out.",
-            )
-        if c_in > 1 and answer == expected // c_in:
-            _fail(
-                f"{case} returned {answer:,}; expected {expected:,}: the factor c_in is missing.",
-                "Each output value sums over every input channel: k x k x c_in products.",
-            )
-        if k > 1 and answer == expected // k:
-            _fail(
-                f"{case} returned {answer:,}; expected {expected:,}: k appears once.",
-                "A k x k window holds k * k values: k appears twice in the product.",
-            )
-        _fail(f"{case} returned {answer:,}; counting.conv2d_macs gives {expected:,}.", hint)
+    answers, expected, calls = [], [], []
+    pending = None
+    try:
+        for h, w, k, c_in, filters in _MACS_CASES:
+            calls.append(f"conv_macs({h}, {w}, {k}, {c_in}, {filters})")
+            answer = _call(conv_macs, (h, w, k, c_in, filters), "conv_macs", hint)
+            answers.append(_read_answer(answer, "count", calls[-1], hint))
+            expected.append(conv2d_macs(h, w, k, c_in, filters))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    mistakes = [
+        ([2 * e for e in expected], "counts FLOPs, two per MAC",
+         "a MAC is one multiplication and one addition together; count each pair once."),
+        ([e + h * w * f for e, (h, w, k, c, f) in zip(expected, _MACS_CASES)], "counts the bias additions",
+         "the convention (and counting.conv2d_macs) counts multiplications by a weight only; leave "
+         "the bias out."),
+        ([h * w * k * k * f if c > 1 else None for h, w, k, c, f in _MACS_CASES], "leaves out the factor c_in",
+         "each output value sums over every input channel."),
+        ([h * w * k * c * f if k > 1 else None for h, w, k, c, f in _MACS_CASES], "has k once",
+         "a k x k window holds k times k values."),
+        ([h * w * c * f if k > 1 else None for h, w, k, c, f in _MACS_CASES], "leaves out the kernel's window",
+         "each output value sums the products of a whole k x k window, on every input channel."),
+    ]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, hint, pending=pending)
     _passed(f"conv_macs agrees with counting.conv2d_macs on all {len(_MACS_CASES)} layers tried.")
 
 
@@ -155,9 +149,9 @@ def check_stem_macs(macs):
     out = output_size(n, k, s, padding="same")
     expected = conv2d_macs(out, out, k, c_in, filters)
     hint = (
-        f"Count the output positions first: with stride {s} and 'same' padding the output is "
-        f"output_size({n}, {k}, {s}, 'same') on each side. Then each of the out x out x {filters} "
-        f"output values costs {k} x {k} x {c_in} MACs."
+        f"count the output positions first: with stride {s} and 'same' padding, how many positions "
+        f"does the filter take along each side? Each output value of each of the {filters} maps "
+        "then costs one MAC per weight of its filter."
     )
     answer = _read_answer(macs, "count", "macs", hint)
     if answer == expected:
@@ -165,23 +159,22 @@ def check_stem_macs(macs):
         return
     if answer == conv2d_macs(n, n, k, c_in, filters):
         _fail(
-            f"macs = {answer:,}, {answer // expected} times too many: it counts {n} x {n} "
-            "positions, the input's size.",
-            f"Only output values cost work. With stride {s} the filter moves {s} pixels at a time, "
-            f"so the output is {out} x {out}: use the output size, not the input size.",
+            f"macs = {answer:,}: it counts {n} x {n} positions, the input's size.",
+            f"only output values cost work, and with stride {s} the filter moves {s} pixels at a "
+            "time: count the output positions.",
         )
     valid = output_size(n, k, s, padding="valid")
     if answer == conv2d_macs(valid, valid, k, c_in, filters):
         _fail(
-            f"macs = {answer:,}: that is the count for 'valid' padding ({valid} x {valid}).",
-            f"'same' padding with stride {s} gives ceil({n} / {s}) = {out} positions per side.",
+            f"macs = {answer:,}: that is the count for 'valid' padding ({valid} x {valid} positions).",
+            "'same' pads the input so that the filter takes one position per stride step, rounded up.",
         )
     if answer == 2 * expected:
         _fail(
-            f"macs = {answer:,}, twice {expected:,}: that is the FLOPs count.",
+            f"macs = {answer:,}: that is the FLOPs count, two per MAC.",
             "A MAC is one multiplication and one addition together; count each pair once.",
         )
-    _fail(f"macs = {answer:,}; expected {expected:,}.", hint)
+    _fail(f"macs = {answer:,}, which is {_direction(answer, expected)}.", hint)
 
 
 # The layer of exercise 4: the first convolution of the Fashion-MNIST CNN,
@@ -212,8 +205,9 @@ def check_batch_activation_mb(megabytes):
     expected_bytes = layer_table(model, batch_size=batch).rows[-1].activation_bytes
     expected = expected_bytes / 1e6
     hint = (
-        f"The output is {shape[0]} x {shape[1]} x {filters} values per image, {batch} images, "
-        "4 bytes per float32 value; divide the bytes by 1,000,000 for MB."
+        "count the output values of one image (every position of every feature map), then those "
+        "of the whole batch, then their bytes: a float32 value takes 4; this course's MB is 10**6 "
+        "bytes."
     )
     if isinstance(megabytes, bool) or not isinstance(
         megabytes, (int, float, np.integer, np.floating)
@@ -235,9 +229,10 @@ def check_batch_activation_mb(megabytes):
          f"Training keeps the outputs of all {batch} images of the batch."),
         (expected / filters, "it counts one feature map per image.",
          f"The layer outputs {filters} maps per image, one per filter."),
-        (expected * 2, "twice the expected value.", hint),
+        (expected * 2, "it counts 8 bytes per value, a float64's size.",
+         "The activations are float32: 4 bytes per value."),
     ]
     for value, problem, slip_hint in slips:
         if abs(answer - value) <= max(0.01, 1e-6 * value):
-            _fail(f"megabytes = {answer:g}; expected {expected:.2f}: {problem}", slip_hint)
-    _fail(f"megabytes = {answer:g}; expected {expected:.2f}.", hint)
+            _fail(f"megabytes = {answer:g}: {problem}", slip_hint)
+    _fail(f"megabytes = {answer:g}, which is {_direction(answer, expected)}.", hint)
