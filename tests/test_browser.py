@@ -1,6 +1,7 @@
-"""The course as people meet it, in a real browser: notebook 04 as static slides, as live slides
-(RISE) and, in its learners' edition, as a notebook in JupyterLab: Run All runs the whole
-lesson past the unsolved exercises, and the explorer widget follows its sliders.
+"""The course as people meet it, in a real browser: notebook 04 as static slides, every slide of
+every deck on a 1280x800 projector, notebook 04 as live slides (RISE) and, in its learners'
+edition, as a notebook in JupyterLab: Run All runs the whole lesson past the unsolved exercises,
+and the explorer widget follows its sliders.
 
 The browser is Debian's Chromium (/usr/bin/chromium, which .ci/run installs when it is missing),
 driven by Playwright for Python; Playwright's own browser downloads are never used. It runs
@@ -33,10 +34,12 @@ import pytest
 
 import build_slides
 from course_lib import exercises
-from course_lib.notebook_files import slide_type_of
+from course_lib.notebook_files import course_notebooks, slide_type_of
 
 ROOT = Path(__file__).parents[1]
 NOTEBOOK = ROOT / "notebooks" / "04_padding_and_stride.ipynb"
+NOTEBOOKS = course_notebooks(ROOT / "notebooks")
+PROJECTOR = {"width": 1280, "height": 800}
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests run as root in CI containers, where Chromium's sandbox cannot start
@@ -138,6 +141,180 @@ def test_static_slides_advance_and_stay_offline(browser, tmp_path):
     outside = [url for url in requests if not url.startswith((base + "/", *IN_BROWSER))]
     assert outside == [], f"requests that left localhost: {outside}"
     assert failures == [], f"requests that failed: {failures}"
+
+
+@pytest.fixture(scope="module")
+def every_deck(tmp_path_factory):
+    """The static slides of every notebook, built once and served over HTTP; yield the base URL."""
+    folder = tmp_path_factory.mktemp("decks")
+    build_slides.build(NOTEBOOKS, folder)
+    with serve(folder) as base:
+        yield base
+
+
+# Walks every slide of the open deck (Reveal.slide, with every fragment shown) and returns, for
+# each, what is cut off: a box of the slide that lies outside what can be seen through its nearest
+# ancestor that clips, or outside the screen when none does, where no ancestor in between scrolls.
+# A box inside a scrolling one (the slide itself, a code cell's output) can be reached, and the
+# scrolling box is checked in turn; so a slide taller than the screen passes only if it scrolls.
+# A figure must also fit whole in what shows of its scrolling box, or it can never be seen at once.
+# MathJax's inner boxes are skipped (their containers are checked).
+CUT_OFF_JS = """
+async () => {
+    const TOLERANCE = 1;  // px: rounding of reveal.js's scaling
+    const MATH = ".MathJax, .MathJax_Display, .MathJax_Preview, .MathJax_CHTML, .MathJax_SVG, .MJX_Assistive_MathML";
+    const typeset = () => new Promise(done => (window.MathJax && MathJax.Hub ? MathJax.Hub.Queue(done) : done()));
+    const frame = () => new Promise(done => requestAnimationFrame(() => setTimeout(done)));
+    // reveal.js centres a slide from its height; one whose height changed since (MathJax typeset
+    // it again) waits a frame, for the template to lay it out again, before it is measured.
+    const centred = slide => Math.abs(parseFloat(slide.style.top || 0) -
+                                      Math.max((Reveal.getConfig().height - slide.scrollHeight) / 2, 0)) < 1;
+    const name = el => el.tagName.toLowerCase() + Array.from(el.classList, c => "." + c).join("");
+    const px = value => Math.round(value);
+    await Promise.all(Array.from(document.images, image => image.decode().catch(() => null)));
+
+    function cutOff(el, slide) {
+        const box = el.getBoundingClientRect();
+        const found = [];
+        for (const [axis, lo, hi, screen] of [["X", "left", "right", innerWidth], ["Y", "top", "bottom", innerHeight]]) {
+            let view = {[lo]: 0, [hi]: screen}, by = "the screen", scroller = null;
+            for (let up = el === slide ? null : el.parentElement; up; up = up === slide ? null : up.parentElement) {
+                const overflow = getComputedStyle(up)["overflow" + axis];
+                if (overflow === "auto" || overflow === "scroll") { scroller = up; break; }
+                if (overflow !== "visible") { view = up.getBoundingClientRect(); by = name(up); break; }
+            }
+            if (scroller === null && (box[lo] < view[lo] - TOLERANCE || box[hi] > view[hi] + TOLERANCE)) {
+                found.push(`${name(el)} spans ${px(box[lo])}..${px(box[hi])} px in ${axis.toLowerCase()}, ` +
+                           `cut off by ${by} (${px(view[lo])}..${px(view[hi])})`);
+            }
+        }
+        if (el.tagName === "IMG") {
+            for (const [size, screen] of [["width", innerWidth], ["height", innerHeight]]) {
+                let shown = screen;
+                for (let up = el.parentElement; up; up = up === slide ? null : up.parentElement) {
+                    const style = getComputedStyle(up);
+                    if (style.overflowX !== "visible" || style.overflowY !== "visible") {
+                        shown = Math.min(shown, up.getBoundingClientRect()[size]);
+                    }
+                }
+                if (box[size] > shown + TOLERANCE) {
+                    found.push(`a figure ${px(box[size])} px in ${size}, more than the ${px(shown)} px ` +
+                               `that show at once: it can never be seen whole`);
+                }
+            }
+        }
+        return found;
+    }
+
+    const slides = [];
+    const columns = Reveal.getHorizontalSlides();
+    for (let h = 0; h < columns.length; h++) {
+        const rows = Math.max(columns[h].querySelectorAll(":scope > section").length, 1);
+        for (let v = 0; v < rows; v++) {
+            Reveal.slide(h, v);
+            await typeset();
+            const slide = Reveal.getCurrentSlide();
+            if (!centred(slide)) {
+                await frame();
+            }
+            const boxes = [slide, ...slide.querySelectorAll("*")].filter(el =>
+                (el === slide || !el.parentElement.closest(MATH)) && el.getClientRects().length > 0 &&
+                getComputedStyle(el).visibility === "visible");
+            const heading = slide.querySelector("h1, h2, h3, p");
+            slides.push({
+                h, v,
+                title: (heading ? heading.textContent : "").replace(/\u00b6/g, "").trim().slice(0, 60),
+                cut: boxes.flatMap(el => cutOff(el, slide)),
+            });
+        }
+    }
+    return {total: Reveal.getTotalSlides(), slides};
+}
+"""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_every_slide_fits_a_projector_or_scrolls(browser, every_deck, notebook):
+    """At 1280x800, with every fragment shown, nothing on any slide is cut off: a slide fits the
+    screen, or scrolls where it cannot, and wide code and outputs wrap or scroll sideways."""
+    page = browser.new_page(viewport=PROJECTOR)
+    # Every fragment shown at once, no transition: the tallest each slide gets, and quick to walk.
+    page.goto(f"{every_deck}/{notebook.stem}.slides.html?fragments=false&transition=none")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    result = page.evaluate(CUT_OFF_JS)
+    page.close()
+    slides = result["slides"]
+    assert len(slides) == result["total"], f"walked {len(slides)} of {result['total']} slides"
+    cut = [
+        f"slide {s['h']}.{s['v']} ({s['title']!r}): {len(s['cut'])} cut off, e.g. " + "; ".join(s["cut"][:2])
+        for s in slides if s["cut"]
+    ]
+    assert not cut, f"{notebook.stem}: {len(cut)} of {len(slides)} slides cut off at 1280x800:\n" + "\n".join(cut)
+
+
+# Where the presenter is after a key press, once MathJax and reveal.js's layout have settled: the
+# slide, how far it is scrolled, and whether the fragment just shown is in view (its top at least).
+PRESENTER_VIEW_JS = """
+async () => {
+    await new Promise(done => (window.MathJax && MathJax.Hub ? MathJax.Hub.Queue(done) : done()));
+    await new Promise(done => requestAnimationFrame(() => setTimeout(done)));
+    const slide = Reveal.getCurrentSlide(), view = slide.getBoundingClientRect();
+    const fragment = slide.querySelector(".fragment.current-fragment");
+    const box = fragment && fragment.getBoundingClientRect();
+    return {
+        ...Reveal.getIndices(),
+        scrollTop: slide.scrollTop, clientHeight: slide.clientHeight, scrollHeight: slide.scrollHeight,
+        fragmentInView: !box || (box.top >= view.top - 1 &&
+                                 (box.bottom <= view.bottom + 1 || box.top <= view.top + 1)),
+        end: Reveal.isLastSlide() && !Reveal.availableFragments().next,
+    };
+}
+"""
+
+
+def test_a_presenter_reaches_the_bottom_of_every_tall_slide(browser, every_deck, tmp_path):
+    """Notebook 15's deck as presented, fragments and all: pressing Space (what a clicker sends)
+    brings each fragment into view and scrolls a slide taller than the screen down to its bottom
+    before it goes on, Page Up scrolls back up, and the mouse wheel scrolls a tall slide too.
+    (The issue's example: 15's "When the shape changes" slide, whose diagram ran off the bottom.)"""
+    page = browser.new_page(viewport=PROJECTOR)
+    page.goto(f"{every_deck}/15_resnet.slides.html?transition=none")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    views = [page.evaluate(PRESENTER_VIEW_JS)]
+    while not views[-1]["end"] and len(views) < 500:
+        page.keyboard.press("Space")
+        views.append(page.evaluate(PRESENTER_VIEW_JS))
+    page.screenshot(path=tmp_path / "deck_15_last.png")
+    assert views[-1]["end"], "Space never reached the end of the deck"
+    where = lambda view: (view["h"], view["v"])  # noqa: E731
+    tall = sorted({where(view) for view in views if view["scrollHeight"] > view["clientHeight"] + 1})
+    assert tall, "15's deck has no slide taller than the screen any more: walk a deck that has one"
+    left = [view for view, after in zip(views, views[1:]) if where(after) != where(view)] + views[-1:]
+    unseen = [view for view in left if view["scrollTop"] + view["clientHeight"] < view["scrollHeight"] - 1]
+    assert not unseen, "Space went on before the bottom of slides " + ", ".join(
+        f"{view['h']}.{view['v']} (scrolled {view['scrollTop']} of {view['scrollHeight'] - view['clientHeight']})"
+        for view in unseen)
+    fragment = lambda view: -1 if view["f"] is None else view["f"]  # noqa: E731
+    shown = [after for view, after in zip(views, views[1:])
+             if where(after) == where(view) and fragment(after) > fragment(view)]
+    hidden = [(view["h"], view["v"], view["f"]) for view in shown if not view["fragmentInView"]]
+    assert shown and not hidden, f"fragments shown out of view (slide h, v, fragment): {hidden}"
+
+    h, v = tall[0]
+    page.evaluate(f"Reveal.slide({h}, {v}, 99)")  # every fragment of the slide shown
+    scroll_top = "Reveal.getCurrentSlide().scrollTop"
+    page.evaluate(f"{scroll_top} = 1e6")
+    bottom = page.evaluate(scroll_top)
+    page.keyboard.press("PageUp")
+    assert page.evaluate("[Reveal.getIndices().h, Reveal.getIndices().v]") == [h, v]
+    assert page.evaluate(scroll_top) < bottom, "Page Up scrolls a tall slide up before it goes back"
+    page.evaluate(f"{scroll_top} = 0")
+    centre = page.evaluate("(r => [r.x + r.width / 2, r.y + r.height / 2])(Reveal.getCurrentSlide().getBoundingClientRect())")
+    page.mouse.move(*centre)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function(f"{scroll_top} > 0", timeout=5000)
+    assert page.evaluate("[Reveal.getIndices().h, Reveal.getIndices().v]") == [h, v], "the wheel scrolls, not turns"
+    page.close()
 
 
 def _free_port():

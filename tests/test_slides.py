@@ -6,6 +6,7 @@ The browser side (the slides opened and advanced in Chromium) is in test_browser
 
 import copy
 import doctest
+import html as html_text
 import re
 from pathlib import Path
 
@@ -112,3 +113,19 @@ def test_the_offline_check_catches_the_stock_template():
     html, _ = SlidesExporter().from_filename(str(ROOT / "notebooks" / "00_welcome.ipynb"))
     remote = build_slides.remote_assets(html)
     assert any("reveal.js" in url for url in remote) and any("require" in url for url in remote)
+
+
+def test_built_slides_show_every_line_of_code_whole(tmp_path):
+    """Each line of code is a block of its own (long ones wrap with a hanging indent) and the
+    code reads exactly as in the notebook; no In/Out prompts take the code's width."""
+    notebook = ROOT / "notebooks" / "15_resnet.ipynb"
+    [page] = build_slides.build([notebook], tmp_path)
+    html = page.read_text(encoding="utf-8")
+    shown = [
+        html_text.unescape(re.sub(r"<[^>]*>", "", code))
+        for code in re.findall(r'<div class="highlight hl-python"><pre>(.*?)</pre></div>', html, re.DOTALL)
+    ]
+    cells = [cell.source for cell in read(notebook).cells if cell.cell_type == "code" and slide_type_of(cell) != "skip"]
+    assert [code.rstrip("\n") for code in shown] == cells
+    assert html.count('<span class="line"') == sum(len(code.splitlines()) for code in cells)
+    assert 'class="jp-InputPrompt' not in html and 'class="jp-OutputPrompt' not in html

@@ -6,6 +6,11 @@ Writes ``FOLDER/NN_name.slides.html`` (default folder: ``slides/``) for each not
 or for every ``notebooks/NN_*.ipynb`` when none is, from the stored outputs: nothing is
 executed. The slide types come from the cells' metadata (``tools/slides.py``).
 
+The slides are laid out for a 1280x800 projector and nothing on them is cut off: a slide taller
+than the screen scrolls (by wheel, and by the presenter's keys, which scroll it before moving on),
+long code lines wrap, and figures are never taller than a slide (the template's style sheet and
+script; ``tests/test_browser.py`` walks every slide of every deck to check it).
+
 Nothing is fetched from the network, neither while building nor while presenting: the slides
 load reveal.js and MathJax from ``FOLDER/assets/``, copied from installed Python packages
 (``sphinx-revealjs`` ships reveal.js, ``jupyter-server-mathjax`` ships MathJax 2; both are in
@@ -41,6 +46,37 @@ _ASSET_URL = re.compile(
 )
 
 
+# A code cell as nbconvert highlights it: Pygments closes every <span> before each newline.
+_CODE = re.compile(r'(<div class="highlight[^"]*"><pre>)(.*?)(</pre></div>)', re.DOTALL)
+_HANG = 4  # characters: how much further in a wrapped line's continuation starts than the line
+
+
+def hang_wrapped_lines(html):
+    r"""Put each line of highlighted code in a block of its own, so that a line too long for its
+    cell wraps with a hanging indent instead of going on at the left edge, where it would read as
+    a new, dedented line. The continuation starts ``_HANG`` characters right of the line's own
+    indentation (the template's style sheet reads ``--hang``); each line keeps its newline, so
+    copied code keeps its lines.
+
+    Example:
+        >>> print(hang_wrapped_lines('<div class="highlight"><pre>if a:\n    b\n</pre></div>'))
+        <div class="highlight"><pre><span class="line" style="--hang: 4ch">if a:
+        </span><span class="line" style="--hang: 8ch">    b
+        </span></pre></div>
+    """
+
+    def lines(match):
+        start, code, end = match.groups()
+        blocks = []
+        for line in code.removesuffix("\n").split("\n"):
+            text = re.sub(r"<[^>]*>", "", line)
+            hang = len(text) - len(text.lstrip(" ")) + _HANG
+            blocks.append(f'<span class="line" style="--hang: {hang}ch">{line}\n</span>')
+        return start + "".join(blocks) + end
+
+    return _CODE.sub(lines, html)
+
+
 def remote_assets(html):
     """Return the URLs of the scripts, styles, fonts and images a page would load from another host.
 
@@ -74,9 +110,11 @@ def exporter():
     config.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
     config.SlidesExporter.template_name = "offline_reveal"
     config.SlidesExporter.reveal_url_prefix = "assets/reveal.js"
+    config.SlidesExporter.exclude_input_prompt = True  # "In [17]:" means nothing to the room, and its column
+    config.SlidesExporter.exclude_output_prompt = True  # is better spent on the code: long lines wrap less
     config.SlidesExporter.reveal_theme = "white"  # its fonts ship with reveal.js; "simple" loads Google Fonts
     config.SlidesExporter.reveal_scroll = True
-    config.SlidesExporter.reveal_width = "1280"  # room for 100-character lines of code
+    config.SlidesExporter.reveal_width = "1280"  # room for 108-character lines of code; longer ones wrap
     config.SlidesExporter.reveal_height = "800"
     config.SlidesExporter.mathjax_url = "assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
     return SlidesExporter(config=config)
@@ -91,6 +129,7 @@ def build(notebooks, out):
     written = []
     for notebook in map(Path, notebooks):
         html, _ = slides.from_filename(str(notebook))
+        html = hang_wrapped_lines(html)
         remote = remote_assets(html)
         if remote:
             raise RuntimeError(
