@@ -46,6 +46,7 @@ from course_lib.checks.nb04_padding_and_stride import (
     check_out_size,
     check_fitting_strides,
     check_same_pads,
+    check_conv_layer_quiz,
 )
 from course_lib.checks.nb05_pooling import (
     check_max_pool_2x2,
@@ -131,6 +132,7 @@ __all__ = [
     "check_out_size",
     "check_fitting_strides",
     "check_same_pads",
+    "check_conv_layer_quiz",
     "check_max_pool_2x2",
     "check_pooled_shape",
     "check_global_average_pool",
