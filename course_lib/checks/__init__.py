@@ -38,9 +38,9 @@ from course_lib.checks.nb02_convolution import (
     check_horizontal_edge_filter,
 )
 from course_lib.checks.nb03_channels_and_filters import (
+    check_conv_multi,
     check_conv_output_shape,
     check_conv_params,
-    check_gray_kernel,
 )
 from course_lib.checks.nb04_padding_and_stride import (
     check_out_size,
@@ -125,9 +125,9 @@ __all__ = [
     "check_corr2d",
     "check_convolve",
     "check_horizontal_edge_filter",
+    "check_conv_multi",
     "check_conv_output_shape",
     "check_conv_params",
-    "check_gray_kernel",
     "check_out_size",
     "check_fitting_strides",
     "check_same_pads",
