@@ -50,7 +50,7 @@ from course_lib.checks.nb04_padding_and_stride import (
 from course_lib.checks.nb05_pooling import (
     check_max_pool_2x2,
     check_pooled_shape,
-    check_global_average_pool,
+    check_max_pool_backward,
 )
 from course_lib.checks.nb06_counting import (
     check_conv_layer_params,
@@ -133,7 +133,7 @@ __all__ = [
     "check_same_pads",
     "check_max_pool_2x2",
     "check_pooled_shape",
-    "check_global_average_pool",
+    "check_max_pool_backward",
     "check_conv_layer_params",
     "check_conv_macs",
     "check_stem_macs",
