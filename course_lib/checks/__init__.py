@@ -38,9 +38,9 @@ from course_lib.checks.nb02_convolution import (
     check_horizontal_edge_filter,
 )
 from course_lib.checks.nb03_channels_and_filters import (
+    check_conv_multi,
     check_conv_output_shape,
     check_conv_params,
-    check_gray_kernel,
 )
 from course_lib.checks.nb04_padding_and_stride import (
     check_out_size,
@@ -51,7 +51,7 @@ from course_lib.checks.nb04_padding_and_stride import (
 from course_lib.checks.nb05_pooling import (
     check_max_pool_2x2,
     check_pooled_shape,
-    check_global_average_pool,
+    check_max_pool_backward,
 )
 from course_lib.checks.nb06_counting import (
     check_conv_layer_params,
@@ -126,16 +126,16 @@ __all__ = [
     "check_corr2d",
     "check_convolve",
     "check_horizontal_edge_filter",
+    "check_conv_multi",
     "check_conv_output_shape",
     "check_conv_params",
-    "check_gray_kernel",
     "check_out_size",
     "check_fitting_strides",
     "check_same_pads",
     "check_conv_layer_quiz",
     "check_max_pool_2x2",
     "check_pooled_shape",
-    "check_global_average_pool",
+    "check_max_pool_backward",
     "check_conv_layer_params",
     "check_conv_macs",
     "check_stem_macs",
