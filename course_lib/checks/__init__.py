@@ -56,12 +56,13 @@ from course_lib.checks.nb05_pooling import (
 from course_lib.checks.nb06_counting import (
     check_conv_layer_params,
     check_conv_macs,
-    check_stem_macs,
     check_batch_activation_mb,
+    check_receptive_field_size,
 )
 from course_lib.checks.nb07_how_filters_learn import (
     check_kernel_gradient,
     check_softmax_cross_entropy,
+    check_learn_kernel,
 )
 from course_lib.checks.nb08_first_cnn_in_keras import (
     check_small_cnn,
@@ -138,10 +139,11 @@ __all__ = [
     "check_max_pool_backward",
     "check_conv_layer_params",
     "check_conv_macs",
-    "check_stem_macs",
     "check_batch_activation_mb",
+    "check_receptive_field_size",
     "check_kernel_gradient",
     "check_softmax_cross_entropy",
+    "check_learn_kernel",
     "check_small_cnn",
     "check_accuracy",
     "check_restored_epoch",
