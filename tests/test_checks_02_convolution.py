@@ -71,7 +71,7 @@ def test_check_horizontal_edge_filter(capsys):
         checks.check_horizontal_edge_filter([[1, 1, 1], [0, 0, 0], [-1, -1, -1]])
     with pytest.raises(AssertionError, match="vertical edge"):
         checks.check_horizontal_edge_filter([[-1, -1, -1], [0, 0, 0], [-1, 1, 3]])
-    with pytest.raises(AssertionError, match=r"expected \(3, 3\)"):
+    with pytest.raises(AssertionError, match=r"shape \(2, 2\), but the exercise asks for a 3x3 filter"):
         checks.check_horizontal_edge_filter(np.zeros((2, 2)))
 
 

@@ -31,7 +31,7 @@ def test_check_max_pool_2x2_rejects_average_and_overlap():
 
 def test_check_max_pool_2x2_rejects_wrong_reshape_swap_stub_and_zero_start():
     # reshape(H/2, W/2, 2, 2) groups the wrong values together: right shape, wrong numbers.
-    with pytest.raises(AssertionError, match="differs from the expected values"):
+    with pytest.raises(AssertionError, match="differs from the right result"):
         checks.check_max_pool_2x2(
             lambda x: x.reshape(x.shape[0] // 2, x.shape[1] // 2, 2, 2).max(axis=(2, 3))
         )
@@ -63,12 +63,12 @@ def test_check_pooled_shape_rejects_valid_only_and_missing_channels():
     def valid_only(input_shape, pool_size, strides=None, padding="valid"):
         return _pooled_shape_right(input_shape, pool_size, strides, "valid")
 
-    with pytest.raises(AssertionError, match="the 'valid' size"):
+    with pytest.raises(AssertionError, match="it gives the 'valid' size for padding='same'"):
         checks.check_pooled_shape(valid_only)
     def no_channels(input_shape, pool_size, strides=None, padding="valid"):
         return _pooled_shape_right(input_shape, pool_size, strides, padding)[:2]
 
-    with pytest.raises(AssertionError, match="channels are missing"):
+    with pytest.raises(AssertionError, match=r"returned \(14, 14\): it leaves out the channels"):
         checks.check_pooled_shape(no_channels)
 
 
@@ -76,7 +76,7 @@ def test_check_pooled_shape_rejects_stride_one_default_and_a_crash():
     def stride_one(input_shape, pool_size, strides=None, padding="valid"):
         return _pooled_shape_right(input_shape, pool_size, strides or 1, padding)
 
-    with pytest.raises(AssertionError, match=r"gives \(14, 14, 32\)"):
+    with pytest.raises(AssertionError, match=r"returned \(27, 27, 32\): it reads strides=None as stride 1"):
         checks.check_pooled_shape(stride_one)
     # Ignoring strides=None crashes on the first case; the crash becomes a failed check.
     with pytest.raises(AssertionError, match="raised TypeError"):

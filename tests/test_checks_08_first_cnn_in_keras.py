@@ -42,27 +42,49 @@ def test_check_small_cnn_accepts_sequential_and_functional_models(capsys):
     assert output.count("Correct") == 2 and "16,586 parameters" in output
 
 
+def test_check_small_cnn_accepts_activations_as_layers_of_their_own(passes):
+    keras, layers = _small_cnn_layers(softmax=False)
+    # Dense(10) then Softmax(): the same model as Dense(10, activation="softmax").
+    passes(checks.check_small_cnn, lambda: keras.Sequential(layers + [keras.layers.Softmax()]))
+    keras, layers = _small_cnn_layers(softmax=False)
+    passes(checks.check_small_cnn, lambda: keras.Sequential(layers + [keras.layers.Activation("softmax")]))
+    keras, layers = _small_cnn_layers()
+    conv = layers[1]
+    plain = keras.layers.Conv2D(16, 5, padding="same")
+    assert conv.activation.__name__ == "relu"
+    passes(checks.check_small_cnn, lambda: keras.Sequential([layers[0], plain, keras.layers.ReLU()] + layers[2:]))
+
+
+def test_check_small_cnn_rejects_an_activation_layer_that_is_not_the_described_one():
+    keras, layers = _small_cnn_layers(softmax=False)
+    with pytest.raises(AssertionError, match="activation 'sigmoid' where the description asks for 'softmax'"):
+        checks.check_small_cnn(lambda: keras.Sequential(layers + [keras.layers.Activation("sigmoid")]))
+    keras, layers = _small_cnn_layers()
+    with pytest.raises(AssertionError, match="remove the Softmax at the end"):
+        checks.check_small_cnn(lambda: keras.Sequential(layers + [keras.layers.Softmax()]))
+
+
 def test_check_small_cnn_rejects_valid_padding_and_wrong_filters():
     keras, layers = _small_cnn_layers(first_padding="valid")
     with pytest.raises(AssertionError, match=r"outputs \(24, 24, 16\)[\s\S]*padding='same' keeps"):
         checks.check_small_cnn(lambda: keras.Sequential(layers))
     keras, layers = _small_cnn_layers(filters=32)
-    with pytest.raises(AssertionError, match="number of filters sets the channels: 16"):
+    with pytest.raises(AssertionError, match=r"outputs \(28, 28, 32\): its channels are not the number of filters[\s\S]*number of filters sets the channels"):
         checks.check_small_cnn(lambda: keras.Sequential(layers))
 
 
 def test_check_small_cnn_rejects_wrong_kernel_size_and_missing_softmax():
     keras, layers = _small_cnn_layers(kernel_size=3)
-    with pytest.raises(AssertionError, match=r"160 parameters; expected 416[\s\S]*kernel_size"):
+    with pytest.raises(AssertionError, match=r"has 160 parameters, fewer than the description's layer[\s\S]*kernel_size"):
         checks.check_small_cnn(lambda: keras.Sequential(layers))
     keras, layers = _small_cnn_layers(softmax=False)
-    with pytest.raises(AssertionError, match=r"activation 'linear'; expected 'softmax'"):
+    with pytest.raises(AssertionError, match=r"activation 'linear' where the description asks for 'softmax'"):
         checks.check_small_cnn(lambda: keras.Sequential(layers))
 
 
 def test_check_small_cnn_rejects_missing_flatten_and_extra_layers():
     keras, layers = _small_cnn_layers(flatten=False)
-    with pytest.raises(AssertionError, match=r"expected a Flatten[\s\S]*Flatten\(\) between"):
+    with pytest.raises(AssertionError, match=r"layer 5 is a Dense where the description has a Flatten[\s\S]*Flatten\(\) between"):
         checks.check_small_cnn(lambda: keras.Sequential(layers))
     keras, layers = _small_cnn_layers()
     with pytest.raises(AssertionError, match="remove the Dense at the end"):
@@ -107,7 +129,7 @@ def test_check_accuracy_accepts_numpy_and_keras_answers(capsys):
 def test_check_accuracy_rejects_a_missing_argmax_and_a_wrong_axis():
     with pytest.raises(AssertionError, match="mean probability of the right class"):
         checks.check_accuracy(lambda p, y: p[np.arange(len(y)), y].mean())
-    with pytest.raises(AssertionError, match=r"argmax\(axis=0\), which finds the best example"):
+    with pytest.raises(AssertionError, match=r"argmax along axis 0, which finds the best example"):
         checks.check_accuracy(lambda p, y: np.mean(p.argmax(axis=0) == y))
     with pytest.raises(AssertionError, match="argmax without an axis"):
         checks.check_accuracy(lambda p, y: np.mean(p.argmax() == y))
@@ -122,7 +144,7 @@ def test_check_accuracy_rejects_counts_percentages_errors_and_arrays():
         checks.check_accuracy(lambda p, y: 100 * _accuracy_right(p, y))
     with pytest.raises(AssertionError, match="error rate"):
         checks.check_accuracy(lambda p, y: 1 - _accuracy_right(p, y))
-    with pytest.raises(AssertionError, match=r"returned 10 values[\s\S]*np.mean"):
+    with pytest.raises(AssertionError, match=r"returned 10 values[\s\S]*average them"):
         checks.check_accuracy(lambda p, y: p.argmax(axis=1) == y)
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_accuracy(lambda p, y: None)
@@ -153,9 +175,9 @@ def test_check_restored_epoch_accepts_argmin_and_a_loop(capsys):
 
 
 def test_check_restored_epoch_rejects_zero_based_and_last_epochs():
-    with pytest.raises(AssertionError, match=r"counted from 0, but Keras and the curves count"):
+    with pytest.raises(AssertionError, match=r"returned 2: it counts the epochs from 0, but Keras and the curves count from 1"):
         checks.check_restored_epoch(lambda h: int(np.argmin(h["val_loss"])))
-    with pytest.raises(AssertionError, match="is the last epoch"):
+    with pytest.raises(AssertionError, match="it gives the last epoch"):
         checks.check_restored_epoch(lambda h: len(h["val_loss"]))
 
 

@@ -27,9 +27,9 @@ def test_check_block_output_shapes_rejects_rounding_up_and_no_doubling():
     def rounded_up(size, filters, blocks):
         return [(-(-size // 2 ** (b + 1)),) * 2 + (filters * 2**b,) for b in range(blocks)]
 
-    with pytest.raises(AssertionError, match="rounded up[\\s\\S]*7 // 2 = 3"):
+    with pytest.raises(AssertionError, match="it rounds the sizes up[\\s\\S]*drops a last odd row"):
         checks.check_block_output_shapes(rounded_up)
-    with pytest.raises(AssertionError, match="channels never changes"):
+    with pytest.raises(AssertionError, match="never changes the number of channels"):
         checks.check_block_output_shapes(
             lambda s, f, b: [(h, w, f) for h, w, _ in _block_output_shapes_right(s, f, b)]
         )
@@ -44,10 +44,27 @@ def test_check_block_output_shapes_rejects_early_doubling_before_pooling_and_cha
         checks.check_block_output_shapes(
             lambda s, f, b: [(s // 2**i, s // 2**i, f * 2**i) for i in range(b)]
         )
-    with pytest.raises(AssertionError, match="channels come first"):
+    with pytest.raises(AssertionError, match="it puts the channels first"):
         checks.check_block_output_shapes(
             lambda s, f, b: [(c, h, w) for h, w, c in _block_output_shapes_right(s, f, b)]
         )
+
+
+def test_check_block_output_shapes_rejects_sizes_that_are_not_ints():
+    def halves(size, filters, blocks):  # true division: 28 / 2 / 2 / 2 = 3.5
+        return [(size / 2 ** (b + 1), size / 2 ** (b + 1), filters * 2**b) for b in range(blocks)]
+
+    with pytest.raises(AssertionError, match=r"\(14.0, 14.0, 64\): its sizes are floats[\s\S]*floor division"):
+        checks.check_block_output_shapes(halves)
+
+    def last_halved(size, filters, blocks):
+        shapes = _block_output_shapes_right(size, filters, blocks)
+        if shapes[-1][0] * 2 + 1 == size // 2 ** (blocks - 1):
+            shapes[-1] = (shapes[-1][0] + 0.5, shapes[-1][1] + 0.5, shapes[-1][2])
+        return shapes
+
+    with pytest.raises(AssertionError, match=r"returned \(3.5, 3.5, 256\): 3.5 is not a whole number of pixels"):
+        checks.check_block_output_shapes(last_halved)
 
 
 def test_check_block_output_shapes_rejects_wrong_lengths_types_and_stubs():
@@ -55,7 +72,7 @@ def test_check_block_output_shapes_rejects_wrong_lengths_types_and_stubs():
         checks.check_block_output_shapes(lambda s, f, b: _block_output_shapes_right(s, f, b)[-1:])
     with pytest.raises(AssertionError, match="expected a list of"):
         checks.check_block_output_shapes(lambda s, f, b: 3)
-    with pytest.raises(AssertionError, match="Keras gives"):
+    with pytest.raises(AssertionError, match=r"returned \[\(15, 14, 64\), \(8, 7, 128\), \(4, 3, 256\)\], which is not what Keras's layers give"):
         checks.check_block_output_shapes(
             lambda s, f, b: [(h + 1, w, c) for h, w, c in _block_output_shapes_right(s, f, b)]
         )
@@ -81,18 +98,18 @@ def test_check_inverted_dropout_rejects_wrong_scaling():
         checks.check_inverted_dropout(
             lambda x, r, g: np.where(g.random(x.shape) >= r, x * (1 - r), 0.0)
         )
-    with pytest.raises(AssertionError, match="not x / \\(1 - rate\\)"):
+    with pytest.raises(AssertionError, match="survivors are not x scaled so that the mean stays the same"):
         checks.check_inverted_dropout(
             lambda x, r, g: np.where(g.random(x.shape) >= r, x / (1 - r) + 1, 0.0)
         )
 
 
 def test_check_inverted_dropout_rejects_wrong_share_of_zeros():
-    with pytest.raises(AssertionError, match="drops 1 - rate, not rate"):
+    with pytest.raises(AssertionError, match="it drops a share 1 - rate at every rate, not rate"):
         checks.check_inverted_dropout(
             lambda x, r, g: np.where(g.random(x.shape) < r, x / (1 - r), 0.0)
         )
-    with pytest.raises(AssertionError, match="expected about 0.25"):
+    with pytest.raises(AssertionError, match=r"0.12[0-9] of the values are 0 for rate=0.25; the share of zeros should be about rate"):
         checks.check_inverted_dropout(
             lambda x, r, g: np.where(g.random(x.shape) >= r / 2, x / (1 - r), 0.0)
         )
@@ -136,7 +153,7 @@ def test_check_translate_rejects_roll_wrong_direction_and_swapped_axes():
 
 
 def test_check_translate_rejects_a_wrong_zero_shift_and_a_stub():
-    with pytest.raises(AssertionError, match="differs from the expected values"):
+    with pytest.raises(AssertionError, match="differs from the right result"):
         checks.check_translate(lambda x, dy, dx: _translate_right(x, dy, dx) if dx else 0 * x)
     with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_translate(lambda x, dy, dx: (_ for _ in ()).throw(NotImplementedError))

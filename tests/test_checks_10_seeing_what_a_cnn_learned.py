@@ -52,14 +52,14 @@ def test_check_maps_shape_accepts_a_right_answer(capsys):
 
 
 def test_check_maps_shape_rejects_forgotten_padding_and_strides():
-    with pytest.raises(AssertionError, match=r"expected \(32, 32, 8\)[\s\S]*padding and strides"):
+    with pytest.raises(AssertionError, match=r"returned \(30, 30, 8\): it treats every layer as padding='valid'"):
         checks.check_maps_shape(_maps_shape_ignoring("padding"))
-    with pytest.raises(AssertionError, match="padding and strides"):
+    with pytest.raises(AssertionError, match="it moves every window one pixel at a time"):
         checks.check_maps_shape(_maps_shape_ignoring("strides"))
 
 
 def test_check_maps_shape_rejects_wrong_channels():
-    with pytest.raises(AssertionError, match="the size is right, the channels are not"):
+    with pytest.raises(AssertionError, match="it keeps the input's channels"):
         checks.check_maps_shape(_maps_shape_ignoring("filters"))
 
 
@@ -89,18 +89,18 @@ def test_check_most_exciting_image_accepts_a_right_answer(capsys):
 
 
 def test_check_most_exciting_image_rejects_the_mean():
-    with pytest.raises(AssertionError, match="largest mean[\\s\\S]*not .mean"):
+    with pytest.raises(AssertionError, match="it picks the image with the largest mean[\\s\\S]*not its mean"):
         checks.check_most_exciting_image(
             lambda a, c: int(a[:, :, :, c].mean(axis=(1, 2)).argmax())
         )
 
 
 def test_check_most_exciting_image_rejects_other_channels_and_a_flat_index():
-    with pytest.raises(AssertionError, match="another channel"):
+    with pytest.raises(AssertionError, match="it picks the largest value of another channel"):
         checks.check_most_exciting_image(lambda a, c: int(a.max(axis=(1, 2, 3)).argmax()))
     with pytest.raises(AssertionError, match="not an image index"):
         checks.check_most_exciting_image(lambda a, c: int(a[:, :, :, c].argmax()))
-    with pytest.raises(AssertionError, match="only 7 images"):
+    with pytest.raises(AssertionError, match="not an image index: there are only 7 images"):
         checks.check_most_exciting_image(lambda a, c: len(a))
 
 
@@ -111,7 +111,7 @@ def test_check_most_exciting_image_rejects_arrays_floats_and_none():
         checks.check_most_exciting_image(lambda a, c: float(_most_exciting(a, c)))
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_most_exciting_image(lambda a, c: None)
-    with pytest.raises(AssertionError, match="expected [0-9]+"):
+    with pytest.raises(AssertionError, match="returned 1, which is not the image with the strongest response"):
         checks.check_most_exciting_image(lambda a, c: (_most_exciting(a, c) + 1) % len(a))
 
 
@@ -139,16 +139,16 @@ def test_check_class_activation_map_rejects_the_row_of_weights():
     # runs and gives the wrong map.
     with pytest.raises(AssertionError, match="raised ValueError"):
         checks.check_class_activation_map(lambda m, w, c: m @ w[c])
-    with pytest.raises(AssertionError, match=r"row weights\[2\] instead of the column"):
+    with pytest.raises(AssertionError, match=r"row weights\[2\] [\s\S]*class 2's weights are a column"):
         checks.check_class_activation_map(
             lambda m, w, c: m @ w[c] if w.shape[0] == w.shape[1] else m @ w[:, c]
         )
 
 
 def test_check_class_activation_map_rejects_wrong_shapes_and_values():
-    with pytest.raises(AssertionError, match=r"has shape \(5,\); expected \(5, 5\)"):
+    with pytest.raises(AssertionError, match=r"has shape \(5,\): it has 1 axis, fewer than the result should have"):
         checks.check_class_activation_map(lambda m, w, c: (m @ w[:, c]).sum(axis=0))
-    with pytest.raises(AssertionError, match="differs from the expected values"):
+    with pytest.raises(AssertionError, match="differs from the right result"):
         checks.check_class_activation_map(lambda m, w, c: m @ w[:, c] + 1)
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_class_activation_map(lambda m, w, c: None)

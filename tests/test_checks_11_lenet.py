@@ -24,11 +24,24 @@ def test_check_partial_params_rejects_common_mistakes():
     with pytest.raises(AssertionError, match="has its square"):
         checks.check_partial_params(lambda table, k: sum(k * len(t) + 1 for t in table))
     with pytest.raises(AssertionError, match="longest row"):
+        checks.check_partial_params(lambda table, k: len(table) * (k * k * max(map(len, table)) + 1))
+    # Six inputs for every map is right for the full table only: no mistake is named for it.
+    with pytest.raises(AssertionError, match=r"C3 table, 5\) returned 2,416, which is too large"):
         checks.check_partial_params(lambda table, k: len(table) * (k * k * 6 + 1))
-    with pytest.raises(AssertionError, match="should be 1,516"):
+    with pytest.raises(AssertionError, match="returned 1,600, and the same for every case tried"):
         checks.check_partial_params(lambda table, k: 1_600)
     with pytest.raises(AssertionError, match="a count is a whole number"):
         checks.check_partial_params(lambda table, k: 1516.5)
+
+
+def test_check_partial_params_tells_a_hard_coded_c3_count_what_it_is():
+    # 1,516 is right for C3; for the full table that follows, the check says the answer ignores
+    # the table, under a label that is not C3's, and never gives the full table's count.
+    with pytest.raises(AssertionError) as failure:
+        checks.check_partial_params(lambda table, k: 1_516)
+    message = str(failure.value)
+    assert "a full table (16 maps, each reading all 6 inputs), 5) returned 1,516, and the same for every case" in message
+    assert "2,416" not in message and "2416" not in message
 
 
 def test_check_flatten_length_accepts_the_layer_by_layer_answer(capsys):

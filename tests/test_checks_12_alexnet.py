@@ -26,13 +26,13 @@ def test_check_lrn_accepts_a_loop_over_maps(passes):
 def test_check_lrn_rejects_common_mistakes():
     with pytest.raises(AssertionError, match="alpha is divided by n"):
         checks.check_lrn(lambda a, n, k, alpha, beta: _lrn_loop(a, n, k, alpha, beta, divide_alpha=True))
-    with pytest.raises(AssertionError, match="n // 2 on each side"):
+    with pytest.raises(AssertionError, match="reaches n maps on each side; it holds n maps in all"):
         checks.check_lrn(lambda a, n, k, alpha, beta: _lrn_loop(a, n, k, alpha, beta, radius=n))
     with pytest.raises(AssertionError, match="only the map itself"):
         checks.check_lrn(lambda a, n, k, alpha, beta: a / (k + alpha * np.asarray(a, float) ** 2) ** beta)
     with pytest.raises(AssertionError, match="returned None"):
         checks.check_lrn(lambda a, n, k, alpha, beta: None)
-    with pytest.raises(AssertionError, match="differs from the expected values"):
+    with pytest.raises(AssertionError, match="differs from the right result"):
         checks.check_lrn(lambda a, n, k, alpha, beta: _lrn_loop(a, n, k, alpha, 1.0))
 
 
@@ -58,6 +58,20 @@ def test_check_dropout_rejects_common_mistakes():
         checks.check_dropout(lambda x, rate, rng: _inverted_dropout(x, rate, np.random.default_rng()))
     with pytest.raises(AssertionError, match="has shape"):
         checks.check_dropout(lambda x, rate, rng: _inverted_dropout(x, rate, rng).ravel())
+
+
+def test_check_dropout_tells_an_ignored_rate_from_an_inverted_one():
+    # Half of the values dropped whatever the rate: right at 0.5, wrong at 0.2 and 0.0, and not
+    # an inverted rate (which would drop 80 % at 0.2).
+    def half(x, rate, rng):
+        return np.where(rng.random(x.shape) >= 0.5, x / (1 - rate), 0.0)
+
+    with pytest.raises(AssertionError) as failure:
+        checks.check_dropout(half)
+    assert "it ignores rate" in str(failure.value)
+    assert "probability of dropping" not in str(failure.value)
+    with pytest.raises(AssertionError, match=r"rate=0.2, rng\) zeroes 80.\d% of the values: at every rate it drops a share 1 - rate"):
+        checks.check_dropout(lambda x, rate, rng: np.where(rng.random(x.shape) < rate, x / (1 - rate), 0.0))
 
 
 def right_answers():

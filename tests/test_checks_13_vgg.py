@@ -23,18 +23,20 @@ def test_check_stacked_3x3_accepts_the_formulas_and_arithmetic(capsys):
 def test_check_stacked_3x3_rejects_wrong_fields():
     with pytest.raises(AssertionError, match="neighbouring layers overlap"):
         checks.check_stacked_3x3(lambda n, c: (3 * n, _stacked_3x3(n, c)[1]))
-    with pytest.raises(AssertionError, match="the field's area"):
+    with pytest.raises(AssertionError, match=r"stacked_3x3\(1, 1\) gave the field 10: it gives the parameter count first"):
+        checks.check_stacked_3x3(lambda n, c: _stacked_3x3(n, c)[::-1])
+    with pytest.raises(AssertionError, match="gave the field 9: it gives the field's area"):
         checks.check_stacked_3x3(lambda n, c: ((2 * n + 1) ** 2, _stacked_3x3(n, c)[1]))
 
 
 def test_check_stacked_3x3_rejects_wrong_parameter_counts():
     with pytest.raises(AssertionError, match="not the biases"):
         checks.check_stacked_3x3(lambda n, c: (2 * n + 1, n * 9 * c * c))
-    with pytest.raises(AssertionError, match="is one 5x5 convolution, the single layer the stack replaces"):
+    with pytest.raises(AssertionError, match="is one convolution as large as the field, the single layer the stack replaces"):
         checks.check_stacked_3x3(lambda n, c: (2 * n + 1, (2 * n + 1) ** 2 * c * c + c))
     with pytest.raises(AssertionError, match="one 3x3 layer; the stack has n"):
         checks.check_stacked_3x3(lambda n, c: (2 * n + 1, 9 * c * c + c))
-    with pytest.raises(AssertionError, match="only 9 \\* channels weights"):
+    with pytest.raises(AssertionError, match="counts one filter's weights per layer"):
         checks.check_stacked_3x3(lambda n, c: (2 * n + 1, n * (9 * c + c)))
 
 

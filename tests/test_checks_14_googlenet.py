@@ -35,6 +35,8 @@ def test_check_module_params_rejects_wrong_counts():
         )
     with pytest.raises(AssertionError, match="pool_proj"):
         checks.check_module_params(lambda c, *f: _module_params(c, *f) - conv2d_params(1, c, f[-1]))
+    with pytest.raises(AssertionError, match="counts the 3x3 max pooling as a convolution with weights"):
+        checks.check_module_params(lambda c, *f: _module_params(c, *f) + conv2d_params(3, c, c))
     with pytest.raises(AssertionError, match="returned 0"):
         checks.check_module_params(lambda *args: 0)
 
@@ -62,6 +64,8 @@ def test_check_aux_head_params_rejects_wrong_counts():
         )
     with pytest.raises(AssertionError, match="leaves out the last dense layer"):
         checks.check_aux_head_params(lambda c, s, k: _aux_head_params(c, s, k) - (1024 * k + k))
+    with pytest.raises(AssertionError, match="counts the 5x5 average pooling as a convolution with weights"):
+        checks.check_aux_head_params(lambda c, s, k: _aux_head_params(c, s, k) + 25 * c * c + c)
     with pytest.raises(AssertionError, match="should be a number"):
         checks.check_aux_head_params(lambda c, s, k: str(_aux_head_params(c, s, k)))
 

@@ -88,6 +88,12 @@ def test_check_bottleneck_macs_rejects_missing_and_wrong_convolutions():
         checks.check_bottleneck_macs(lambda h, w, c, f: 9 * h * w * (2 * c * f + f * f))
 
 
+def test_check_bottleneck_macs_rejects_an_expansion_hard_coded_as_four_times_filters():
+    # Right whenever channels = 4 * filters; one case has channels = 3 * filters.
+    with pytest.raises(AssertionError, match=r"bottleneck_macs\(8, 6, 48, 16\) returned [\d,]+: it takes the block's channels as 4 \* filters"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: _bottleneck_macs(h, w, 4 * f, f))
+
+
 def test_check_bottleneck_macs_rejects_weights_and_the_unit_it_replaces():
     with pytest.raises(AssertionError, match="is the number of weights"):
         checks.check_bottleneck_macs(lambda h, w, c, f: 2 * c * f + 9 * f * f)

@@ -53,7 +53,7 @@ def test_check_unfreeze_top_accepts_the_recipe(capsys):
 
     def slices(base, n):
         base.trainable = True
-        for layer in base.layers[:-n]:
+        for layer in base.layers[: len(base.layers) - n]:
             layer.trainable = False
         for layer in base.layers:
             if isinstance(layer, keras.layers.BatchNormalization):
@@ -62,6 +62,21 @@ def test_check_unfreeze_top_accepts_the_recipe(capsys):
     checks.check_unfreeze_top(_unfreeze_right)
     checks.check_unfreeze_top(slices)
     assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_unfreeze_top_rejects_a_negative_slice_at_n_0():
+    import keras
+
+    def negative_slice(base, n):  # base.layers[:-0] is empty: with n = 0 nothing is frozen
+        base.trainable = True
+        for layer in base.layers[:-n]:
+            layer.trainable = False
+        for layer in base.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.trainable = False
+
+    with pytest.raises(AssertionError, match=r"unfreeze_top\(base, 0\) every layer[\s\S]*base.layers\[:-n\] is empty"):
+        checks.check_unfreeze_top(negative_slice)
 
 
 def test_check_unfreeze_top_rejects_a_frozen_base_and_trainable_batch_norm():

@@ -9,6 +9,13 @@ what :func:`save_collected` wrote. A check's body (its *judge*) is written once,
 the learner's function directly; :func:`exercise_check` runs it twice: collect runs it to learn
 which calls it makes, handing it the learner's function behind a recorder; verdict runs it
 again on the recorded answers, replayed in the same order.
+
+What a failed check says comes in tiers (issue 13): an untouched answer is "not attempted yet"
+and nothing more (:func:`_judge`, :func:`_run`); a wrong one gets a message that shows the
+learner's own answer and the case's inputs and names the mistake in words, with a hint that
+nudges, never the expected value nor the solution's code (:func:`_judge_cases`,
+:func:`_same_array`, :func:`_shape_problem`). ``tests/test_every_check.py`` tries every check
+on wrong answers made from its right one and fails on a message that gives the answer away.
 """
 
 import contextvars
@@ -90,30 +97,157 @@ def _fail_not_attempted(name):
     raise CheckFailed(f"{name} is not attempted yet (it still raises NotImplementedError).")
 
 
-def _fail_with_known_mistakes(call, answer, expected, known, hint):
-    """Fail a count: say what ``call`` returned and expected, naming every known mistake that
-    gives ``answer`` (``known`` is a list of ``(value, "what that answer does")``)."""
-    matches = [text for value, text in known if answer == value]
-    _fail(
-        f"{call} returned {answer:,}; expected {expected:,}"
-        + (f": it {'; or it '.join(matches)}." if matches else "."),
-        hint,
-    )
+def _show(value):
+    """A learner's answer as a message shows it: whole numbers with thousands separators."""
+    if _is_real(value) and float(value).is_integer() and abs(value) >= 1000:
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.6g}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _equal(answer, right):
+    """Whether a learner's ``answer`` equals ``right``: numbers to 1e-9 (relative), sequences
+    and arrays element by element, with the same shape."""
+    if _is_real(answer) and _is_real(right):
+        return bool(np.isclose(float(answer), float(right), rtol=1e-9, atol=1e-12))
+    try:
+        a, b = np.asarray(answer, dtype=np.float64), np.asarray(right, dtype=np.float64)
+    except (TypeError, ValueError):
+        return answer == right
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=1e-12))
+
+
+def _direction(answer, right):
+    """``"too large"``, ``"too small"`` or ``"not right"``: how a wrong ``answer`` is off, in words."""
+    if _is_real(answer) and _is_real(right):
+        return "too large" if answer > right else "too small"
+    return "not right"
+
+
+def _judge_cases(answers, expected, describe, mistakes, hint, same=_equal, direction=_direction, verb="returned",
+                 pending=None):
+    """Fail on the first case whose answer is wrong, naming a known mistake only when it gives
+    the learner's answer in *every* case read (so a coincidence on one case names nothing where
+    other cases tell the mistakes apart); then raise ``pending``, if any.
+
+    A check reads the learner's answers case by case and keeps the :class:`CheckFailed` that
+    stops it (a crash, ``None``, an answer of the wrong type) as ``pending``: the learner hears
+    of the first problem in the cases' order, as if each case were judged as soon as it was read,
+    while a mistake is named from all the answers read.
+
+    Never says the expected value: the message shows the learner's own answer, the case's
+    inputs and, for a named mistake, what the mistake is.
+
+    Args:
+        answers: the learner's answer per case (read already).
+        expected: the right answer per case.
+        describe: ``describe(i)``, the call or case ``i`` as the message names it
+            (``"conv_params(3, 3, 32)"``).
+        mistakes: ``[(predictions, text, hint or None), ...]``: what the mistake answers in
+            each case (``None`` where it says nothing), what it does as a clause that follows
+            "it" (``"leaves out the biases"``), and its own hint (``None``: ``hint``).
+        hint: the hint when no mistake is named.
+        same: ``same(answer, value)``, whether two answers agree.
+        direction: ``direction(answer, right)``, how a wrong answer is off, in words.
+        verb: what the case did with the answer, as the message says it (``"gave the field"``).
+        pending: the failure that stopped the reading of the cases, or None.
+
+    An answer that is the same in every case, while the right ones differ, is told so; a
+    mistake that says nothing about some of the cases is not named for it, since it cannot be
+    told from an answer that ignores the case.
+    """
+    expected = list(expected)[: len(answers)]
+    wrong = [i for i, (answer, right) in enumerate(zip(answers, expected)) if not same(answer, right)]
+    if not wrong:
+        if pending is not None:
+            raise pending
+        return
+    first = wrong[0]
+    answer, call = answers[first], describe(first)
+    constant = len(answers) > 1 and all(same(a, answers[0]) for a in answers[1:])
+    constant = constant and not all(same(e, expected[0]) for e in expected[1:])
+    named = [
+        (text, mistake_hint)
+        for predictions, text, mistake_hint in mistakes
+        if predictions[first] is not None
+        and all(value is None or same(a, value) for a, value in zip(answers, predictions))
+        and not (constant and any(value is None for value in list(predictions)[: len(answers)]))
+    ]
+    if named:
+        _fail(
+            f"{call} {verb} {_show(answer)}: it {'; or it '.join(text for text, _ in named)}.",
+            named[0][1] or hint,
+        )
+    if constant:
+        _fail(
+            f"{call} {verb} {_show(answer)}, and the same for every case tried, but the right "
+            "answer depends on the case's numbers.",
+            hint,
+        )
+    _fail(f"{call} {verb} {_show(answer)}, which is {direction(answer, expected[first])}.", hint)
+
+
+def _shape_problem(shape, right):
+    """What is wrong with an array's ``shape``, in words, without saying the ``right`` one."""
+    shape, right = tuple(shape), tuple(right)
+    if len(shape) != len(right):
+        axes = f"{len(shape)} axis" if len(shape) == 1 else f"{len(shape)} axes"
+        return f"it has {axes}, {'more' if len(shape) > len(right) else 'fewer'} than the result should have"
+    if shape == right[::-1]:
+        return "its axes are in the reverse order"
+    axes = []
+    for axis, (got, want) in enumerate(zip(shape, right)):
+        if got != want:
+            size = "one too long" if got == want + 1 else "one too short" if got == want - 1 else (
+                "too long" if got > want else "too short")
+            axes.append(f"axis {axis} is {size}")
+    return ", ".join(axes)
+
+
+def _read_shape(answer, call, hint, what="a tuple of ints"):
+    """A learner's shape (a tuple, list or array of ints) as a tuple of ints; fail on anything
+    else, with a word for sizes that are floats (a fraction of a pixel is no size)."""
+    try:
+        values = tuple(answer)
+    except TypeError:
+        _fail(f"{call} returned {answer!r}; expected {what}.", hint)
+    if not all(is_int(v) for v in values):
+        if values and all(_is_real(v) for v in values):
+            fractions = [v for v in values if not float(v).is_integer()]
+            problem = (
+                f"{_show(fractions[0])} is not a whole number of pixels" if fractions
+                else "its sizes are floats; a shape holds ints"
+            )
+            _fail(
+                f"{call} returned {_show(values)}: {problem}.",
+                "/ gives a float; floor division // gives an int and drops what does not fit, "
+                "as the layers do.",
+            )
+        _fail(f"{call} returned {answer!r}; expected {what}.", hint)
+    return tuple(int(v) for v in values)
 
 
 def _same_array(answer, expected, name, hint, atol=1e-5):
-    """Fail unless ``answer`` is an array with ``expected``'s shape and values (to ``atol``)."""
+    """Fail unless ``answer`` is an array with ``expected``'s shape and values (to ``atol``),
+    saying what is wrong without showing the expected values."""
     try:
         answer = np.asarray(answer, dtype=np.float64)
     except (TypeError, ValueError):
         _fail(f"{name} should be a numeric array; received {type(answer).__name__}.", hint)
     if answer.shape != expected.shape:
-        _fail(f"{name} has shape {answer.shape}; expected {expected.shape}.", hint)
+        _fail(f"{name} has shape {answer.shape}: {_shape_problem(answer.shape, expected.shape)}.", hint)
     if not np.allclose(answer, expected, atol=atol, rtol=0):
+        close = np.isclose(answer, expected, atol=atol, rtol=0)
         worst = np.unravel_index(np.argmax(np.abs(answer - expected)), expected.shape)
+        size = "too large" if answer[worst] > expected[worst] else "too small"
+        if not np.isfinite(answer[worst]):
+            size = "not a finite number"
+        where = f"at index {tuple(map(int, worst))}, where your {answer[worst]:.4g} is {size}"
+        wrong = int(np.sum(~close))
         _fail(
-            f"{name} differs from the expected values, most at index {tuple(map(int, worst))}: "
-            f"{answer[worst]:.4g} instead of {expected[worst]:.4g}.",
+            f"{name} differs from the right result "
+            + (where if wrong == 1 else f"in {wrong} of {answer.size} values, the most {where}") + ".",
             hint,
         )
 

@@ -19,14 +19,14 @@ def check_single_pixel_image(x, shape=(5, 7), pixel=(2, 4)):
     if not isinstance(x, np.ndarray):
         _fail(
             f"x should be a NumPy array; received {type(x).__name__}.",
-            "np.zeros(shape, dtype=np.float32) makes an array of zeros you can then change.",
+            "np.zeros makes an array of zeros of a given shape and dtype; you can then change one element.",
         )
     if x.shape != shape:
         if x.shape == shape[::-1]:
             hint = "NumPy shapes list rows first: (height, width), not (width, height)."
         else:
-            hint = f"pass the shape as one tuple, np.zeros({shape}, ...)."
-        _fail(f"x has shape {x.shape}; expected {shape}.", hint)
+            hint = "give np.zeros the shape as one tuple: the height, then the width."
+        _fail(f"x has shape {x.shape}, but the exercise asks for an image of height {shape[0]} and width {shape[1]}.", hint)
     if x.dtype != np.float32:
         _fail(
             f"x has dtype {x.dtype}; expected float32.",
@@ -37,22 +37,22 @@ def check_single_pixel_image(x, shape=(5, 7), pixel=(2, 4)):
     if not lit:
         _fail(
             "every value of x is 0; one pixel should be 1.",
-            f"set one element by indexing: x[{pixel[0]}, {pixel[1]}] = 1.",
+            "set one element by indexing the array with its row and its column.",
         )
     if len(lit) > 1:
         _fail(
             f"x has {len(lit)} non-zero values; expected exactly one.",
-            f"start from np.zeros (not np.ones) and change only x[{pixel[0]}, {pixel[1]}].",
+            "start from an array of zeros (not ones) and change only the one pixel.",
         )
     if lit[0] != pixel:
         if lit[0] == pixel[::-1]:
             hint = "index rows first: x[row, column]; the row counts down from the top."
         else:
             hint = "Python counts from 0: row 0 is the top row and column 0 the left column."
-        _fail(f"the non-zero pixel is at {lit[0]}; expected it at {pixel}.", hint)
+        _fail(f"the non-zero pixel is at {lit[0]}, but the exercise asks for row {pixel[0]}, column {pixel[1]}.", hint)
     if x[pixel] != 1:
         _fail(
-            f"x{list(pixel)} is {float(x[pixel]):g}; expected 1.",
+            f"x{list(pixel)} is {float(x[pixel]):g}, not full brightness.",
             "images in this course are scaled to [0, 1], so 1 (not 255) is full brightness.",
         )
     _passed(f"a {shape} float32 image, all zeros except x[{pixel[0]}, {pixel[1]}] = 1.")
@@ -113,8 +113,8 @@ def check_glossary_search(terms, fragment="풀링"):
 
     expected = {english for english, (term, _) in glossary.GLOSSARY.items() if fragment in term}
     hint = (
-        f"loop over glossary.GLOSSARY.items(): each item is (english, (korean, meaning)); "
-        f"keep english when {fragment!r} in korean."
+        "every entry of glossary.GLOSSARY pairs an English term with its Korean term and its "
+        f"meaning; keep the English terms whose Korean term contains {fragment}."
     )
     if isinstance(terms, str):
         _fail("terms is one string; it should be a list of strings, one English term each.", hint)
@@ -129,7 +129,7 @@ def check_glossary_search(terms, fragment="풀링"):
     missing = sorted(wanted[t] for t in set(wanted) - given)
     extra = sorted(set(given) - set(wanted))
     if missing:
-        _fail(f"terms misses {len(missing)} of the {len(wanted)} terms, e.g. {missing[0]!r}.", hint)
+        _fail(f"terms holds {len(given)} term(s), but misses some whose Korean name contains {fragment}.", hint)
     if extra:
         _fail(
             f"terms holds {len(extra)} term(s) whose Korean name does not contain {fragment}: "

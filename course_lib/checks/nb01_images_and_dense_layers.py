@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer, _same_array
+from course_lib.checks._common import (
+    CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer, _same_array,
+)
 
 
 def _unit_range_cases():
@@ -22,7 +24,10 @@ def check_unit_range(to_unit):
     """
     from course_lib.images import to_unit_range
 
-    hint = "convert the image to float32 first (astype), then divide it by 255."
+    hint = (
+        "scale the values so that the darkest a uint8 can hold becomes 0.0 and the brightest "
+        "becomes exactly 1.0, in float32."
+    )
     for image in _unit_range_cases():
         original = image.copy()
         answer = _call(to_unit, (image,), "to_unit", hint)
@@ -39,12 +44,13 @@ def check_unit_range(to_unit):
         if np.array_equal(values, image // 255):
             _fail(
                 "to_unit returned only 0s and 1s: every value below 255 became 0.",
-                "// is integer division. Convert to float32 first, then divide with /.",
+                "// is integer division, which drops the fraction. Convert to float32 first, then "
+                "divide with /.",
             )
         if np.allclose(values, image / 256.0, atol=1e-6, rtol=0):
             _fail(
-                f"the brightest pixel (255) became {255 / 256:.4f}, not 1.0.",
-                "uint8 values run from 0 to 255, so divide by 255, not 256.",
+                f"the brightest pixel (255) became {255 / 256:.4f}, not 1.0: that is dividing by 256.",
+                "uint8 values run from 0 to 255, so the brightest one must become exactly 1.0.",
             )
         if np.allclose(values, image, atol=1e-6, rtol=0):
             _fail("to_unit returned the values 0-255 unchanged.", hint)
@@ -53,8 +59,8 @@ def check_unit_range(to_unit):
         if answer.dtype != np.float32:
             _fail(
                 f"the values are right but the dtype is {answer.dtype}; expected float32.",
-                "dividing a uint8 array by 255 gives float64 in NumPy; use "
-                "image.astype(np.float32) / 255, which stays float32 (what Keras layers use).",
+                "dividing a uint8 array gives float64 in NumPy; convert the image to float32 "
+                "before dividing and the result stays float32 (what Keras layers use).",
             )
     _passed("uint8 0-255 becomes float32 0.0-1.0, as course_lib.images.to_unit_range does.")
 
@@ -68,38 +74,44 @@ def check_dense_params(dense_params):
     the formula and ``count_params()`` agree).
     """
     bias_hint = (
-        "a Dense layer has one weight per (input, unit) pair and, with use_bias=True, "
-        "one bias per unit (not per input)."
+        "a Dense layer connects every input to every unit, each connection with its own weight; "
+        "with use_bias=True each unit (not each input) also has one bias."
     )
     cases = [(3072, 10, True), (3072, 10, False), (10_000, 1000, True)]
     cases += [(64, 32, False), (1, 1, True)]
-    for inputs, units, use_bias in cases:
-        if use_bias and (inputs, units) == (3072, 10):
-            answer = _call(dense_params, (inputs, units), "dense_params", bias_hint)
-            call = f"dense_params({inputs}, {units})"
-        else:
-            answer = _call(
-                lambda i, u, b: dense_params(i, u, use_bias=b),
-                (inputs, units, use_bias),
-                "dense_params",
-                bias_hint,
+    answers, calls, pending = [], [], None
+    try:
+        for inputs, units, use_bias in cases:
+            if use_bias and (inputs, units) == (3072, 10):
+                calls.append(f"dense_params({inputs}, {units})")
+                answer = _call(dense_params, (inputs, units), "dense_params", bias_hint)
+            else:
+                calls.append(f"dense_params({inputs}, {units}, use_bias={use_bias})")
+                answer = _call(
+                    lambda i, u, b: dense_params(i, u, use_bias=b),
+                    (inputs, units, use_bias),
+                    "dense_params",
+                    bias_hint,
+                )
+            answers.append(
+                _read_answer(answer, "int", calls[-1], bias_hint, returned=True, expected="a whole number (int)")
             )
-            call = f"dense_params({inputs}, {units}, use_bias={use_bias})"
-        expected = inputs * units + (units if use_bias else 0)
-        answer = _read_answer(answer, "int", call, bias_hint, returned=True, expected="a whole number (int)")
-        if answer == expected:
-            continue
-        if use_bias and answer == inputs * units:
-            hint = "you counted the weights but not the biases: add one bias per unit."
-        elif not use_bias and answer == inputs * units + units:
-            hint = "with use_bias=False the layer has no biases: only inputs * units weights."
-        elif answer == inputs * units + inputs:
-            hint = "there is one bias per unit (output), not one per input."
-        elif answer in (inputs + units, inputs + units + units):
-            hint = "every input connects to every unit: multiply inputs by units."
-        else:
-            hint = bias_hint
-        _fail(f"{call} returned {answer:,}; expected {expected:,}.", hint)
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    weights = [inputs * units for inputs, units, _ in cases]
+    biases = [units if use_bias else 0 for _, units, use_bias in cases]
+    mistakes = [
+        ([inputs * units for inputs, units, _ in cases],
+         "counts the weights but not the biases", "add one bias per unit when use_bias is true."),
+        ([w + units for w, (_, units, _) in zip(weights, cases)],
+         "counts the biases even with use_bias=False", "with use_bias=False the layer has no biases, only its weights."),
+        ([w + (inputs if use_bias else 0) for w, (inputs, _, use_bias) in zip(weights, cases)],
+         "counts one bias per input", "there is one bias per unit (output), not one per input."),
+        ([inputs + units + b for b, (inputs, units, _) in zip(biases, cases)],
+         "adds the inputs and the units", "every input connects to every unit: count the connections."),
+    ]
+    expected = [w + b for w, b in zip(weights, biases)]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, bias_hint, pending=pending)
     _passed("inputs x units weights, plus one bias per unit when use_bias=True.")
 
 
@@ -112,7 +124,8 @@ def check_flat_index(flat_index):
     """
     hint = (
         "reshape(-1) reads row by row, inside a row pixel by pixel, inside a pixel channel by "
-        "channel: each full row holds width * channels values, each full pixel channels values."
+        "channel. Count the values that come before x[row, col, channel]: the full rows above it, "
+        "the full pixels left of it in its row, and the channels before it in its pixel."
     )
     cases = [
         (0, 0, 0, 32, 3),
@@ -124,26 +137,33 @@ def check_flat_index(flat_index):
         (3, 4, 0, 10, 1),
         (2, 9, 5, 12, 8),
     ]
-    for row, col, channel, width, channels in cases:
-        shape = (row + 1, width, channels)
-        expected = int(np.ravel_multi_index((row, col, channel), shape))
-        answer = _call(flat_index, (row, col, channel, width, channels), "flat_index", hint)
-        call = f"flat_index({row}, {col}, {channel}, width={width}, channels={channels})"
-        answer = _read_answer(answer, "int", call, hint, returned=True, expected="a whole number (int)")
-        if answer == expected:
-            continue
-        if answer == row * width + col * channels + channel:
-            detail = "a full row holds width * channels values, not width: multiply row by both."
-        elif answer == row * width * channels + col + channel:
-            detail = "each pixel before col holds channels values: multiply col by channels."
-        elif answer == (col * shape[0] + row) * channels + channel:
-            detail = "rows come first in NumPy's (row-major) order, not columns."
-        elif channel and answer == channel * shape[0] * width + row * width + col:
-            detail = (
-                "that is the channels-first order (all red values, then all green, ...); "
-                "reshape(-1) of an (H, W, C) array keeps the channels of one pixel together."
-            )
-        else:
-            detail = hint
-        _fail(f"{call} returned {answer}; expected {expected}.", detail)
+    expected = [int(np.ravel_multi_index((r, c, ch), (r + 1, w, n))) for r, c, ch, w, n in cases]
+    answers, pending = [], None
+    try:
+        for row, col, channel, width, channels in cases:
+            answer = _call(flat_index, (row, col, channel, width, channels), "flat_index", hint)
+            call = f"flat_index({row}, {col}, {channel}, width={width}, channels={channels})"
+            answers.append(_read_answer(answer, "int", call, hint, returned=True, expected="a whole number (int)"))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    mistakes = [
+        ([r * w + c * n + ch for r, c, ch, w, n in cases],
+         "counts a full row as width values, but every pixel of the row holds channels values",
+         "a full row holds width pixels of channels values each."),
+        ([r * w * n + c + ch for r, c, ch, w, n in cases],
+         "counts each pixel left of col as one value, but a pixel holds channels values",
+         "each pixel before col holds channels values."),
+        ([(c * (r + 1) + r) * n + ch for r, c, ch, w, n in cases],
+         "walks the image column by column",
+         "rows come first in NumPy's (row-major) order, not columns."),
+        ([ch * (r + 1) * w + r * w + c for r, c, ch, w, n in cases],
+         "uses the channels-first order (all red values, then all green, ...)",
+         "reshape(-1) of an (H, W, C) array keeps the channels of one pixel together."),
+    ]
+
+    def call(i):
+        row, col, channel, width, channels = cases[i]
+        return f"flat_index({row}, {col}, {channel}, width={width}, channels={channels})"
+
+    _judge_cases(answers, expected, call, mistakes, hint, pending=pending)
     _passed("(row * width + col) * channels + channel, the order reshape(-1) uses.")

@@ -27,8 +27,9 @@ def check_corr2d(corr2d):
     from course_lib.conv import conv2d
 
     hint = (
-        "For every output position (i, j), take image[i:i + kh, j:j + kw], multiply it element by element "
-        "with the kernel and sum. The output has (H - kh + 1) rows and (W - kw + 1) columns."
+        "slide the kernel over every position where it fits entirely inside the image; at each "
+        "position multiply the window and the kernel element by element and add up the products. "
+        "Count how many positions fit along each side: the kernel may be taller than it is wide."
     )
     for image, kernel in _corr2d_cases():
         expected = conv2d(image, kernel)
@@ -58,7 +59,7 @@ def check_convolve(convolve):
     """Notebook 02, exercise 2: check a learner's ``convolve(image, kernel)``: true (flipped-kernel) convolution, 'valid' size."""
     import scipy.signal
 
-    hint = "Convolution is cross-correlation with the kernel flipped in both directions: kernel[::-1, ::-1]."
+    hint = "convolution is cross-correlation with the kernel flipped, upside down and left to right."
     for image, kernel in _corr2d_cases():
         expected = scipy.signal.convolve2d(image, kernel, mode="valid")
         answer = _call_array(
@@ -93,19 +94,19 @@ def check_horizontal_edge_filter(kernel):
     from course_lib.conv import conv2d
 
     hint = (
-        "Give the row below the centre positive weights and the row above negative weights of the same total, "
-        "e.g. -1 -1 -1 / 0 0 0 / 1 1 1 (or Sobel's -1 -2 -1 / 0 0 0 / 1 2 1)."
+        "an edge between a dark row above and a bright row below is a change from top to bottom: "
+        "weigh the rows below the centre against the rows above, so that they cancel on a flat area."
     )
     try:
         kernel = np.asarray(kernel, dtype=float)
     except (TypeError, ValueError):
         _fail("the filter should be a 3x3 array of numbers.", hint)
     if kernel.shape != (3, 3):
-        _fail(f"the filter has shape {kernel.shape}; expected (3, 3).", hint)
+        _fail(f"the filter has shape {kernel.shape}, but the exercise asks for a 3x3 filter.", hint)
     flat = conv2d(np.full((5, 5), 0.7), kernel)
     if not np.allclose(flat, 0):
         _fail(
-            f"on a flat grey image the filter answers {flat[0, 0]:.3g} instead of 0: its weights sum to {kernel.sum():.3g}.",
+            f"on a flat grey image the filter answers {flat[0, 0]:.3g}, not 0: its weights sum to {kernel.sum():.3g}.",
             "An edge detector should ignore uniform areas, so its weights must add up to 0. "
             + hint,
         )
@@ -118,7 +119,7 @@ def check_horizontal_edge_filter(kernel):
     if np.abs(vertical).max() > 0.5 * response.max():
         _fail(
             "the filter also answers strongly to a vertical edge (dark on the left, bright on the right).",
-            "Make every column of the filter the same pattern, so left-right changes cancel out. "
+            "Give every column of the filter the same pattern, so that left-right changes cancel out. "
             + hint,
         )
     _passed(

@@ -3,13 +3,8 @@
 import numpy as np
 
 from course_lib.checks._common import (
-    exercise_check,
-    _call,
-    _call_array,
-    _delegates_to,
-    _fail,
-    _passed,
-    _read_answer,
+    CheckFailed, exercise_check, _call, _call_array, _delegates_to, _fail, _judge_cases, _passed, _read_answer,
+    _read_shape, _same_array, _shape_problem,
 )
 
 
@@ -41,43 +36,42 @@ def check_conv_output_shape(conv_output_shape):
     from course_lib.conv import conv2d
 
     hint = (
-        "Along each side a window of k pixels fits in n - k + 1 positions, and the output has "
-        "one channel per filter: (H - kh + 1, W - kw + 1, filters). kernel_size may be an int "
-        "or a pair."
+        "along each side, count the positions where a window of the kernel's size fits entirely "
+        "inside the input, the first one included; the output has one channel per filter. "
+        "kernel_size may be an int or a pair (kh, kw)."
     )
-    for input_shape, kernel_size, filters in _CONV_SHAPE_CASES:
-        kh, kw = _kernel_pair(kernel_size)
-        x = np.zeros(input_shape, dtype=np.float32)
-        expected = conv2d(x, np.zeros((kh, kw, input_shape[-1], filters), dtype=np.float32)).shape
-        case = f"conv_output_shape({input_shape}, {kernel_size!r}, {filters})"
-        answer = _call(
-            conv_output_shape, (input_shape, kernel_size, filters), "conv_output_shape", hint
-        )
-        try:
-            answer = tuple(int(v) for v in answer)
-        except (TypeError, ValueError):
-            _fail(f"{case} returned {answer!r}; expected a tuple of three ints.", hint)
-        if answer == expected:
-            continue
-        if len(answer) == 2 and answer == expected[:2]:
-            _fail(
-                f"{case} returned {answer}, the height and width only; expected {expected}.",
-                "The output keeps a channel axis, one channel per filter. " + hint,
+    answers, expected, calls = [], [], []
+    pending = None
+    try:
+        for input_shape, kernel_size, filters in _CONV_SHAPE_CASES:
+            kh, kw = _kernel_pair(kernel_size)
+            x = np.zeros(input_shape, dtype=np.float32)
+            expected.append(conv2d(x, np.zeros((kh, kw, input_shape[-1], filters), dtype=np.float32)).shape)
+            calls.append(f"conv_output_shape({input_shape}, {kernel_size!r}, {filters})")
+            answer = _call(
+                conv_output_shape, (input_shape, kernel_size, filters), "conv_output_shape", hint
             )
-        if len(answer) == 3 and answer[:2] == expected[:2] and answer[2] == input_shape[-1]:
-            _fail(
-                f"{case} returned {answer}: the last axis keeps the input's {input_shape[-1]} "
-                f"channels; expected {expected}.",
-                "Channels become filters: every filter covers all the input channels and gives one "
-                "feature map, so the output has `filters` channels, whatever C was.",
-            )
-        if len(answer) == 3 and answer == (expected[0] - 1, expected[1] - 1, expected[2]):
-            _fail(
-                f"{case} returned {answer}; expected {expected}: one position short on each side.",
-                "A window of k pixels fits in n - k + 1 positions, not n - k: count the first "
-                "one too.",
-            )
-        _fail(f"{case} returned {answer}; expected {expected}.", hint)
+            answers.append(_read_shape(answer, calls[-1], hint, "a tuple of three ints"))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    pairs = [_kernel_pair(k) for _, k, _ in _CONV_SHAPE_CASES]
+    inputs = [shape for shape, _, _ in _CONV_SHAPE_CASES]
+    mistakes = [
+        ([e[:2] for e in expected], "gives the height and width only",
+         "the output keeps a channel axis, one channel per filter. " + hint),
+        ([e[:2] + (s[-1],) for e, s in zip(expected, inputs)], "keeps the input's channels on the last axis",
+         "channels become filters: every filter covers all the input channels and gives one feature "
+         "map, so the output has one channel per filter, whatever C was."),
+        ([(e[0] - 1, e[1] - 1, e[2]) for e in expected], "is one position short on each side",
+         "count the window's first position too: a window as wide as the input still fits once."),
+        ([(s[0] - kh + 1, s[1] - kh + 1, e[2]) for s, (kh, kw), e in zip(inputs, pairs, expected)],
+         "uses the kernel's height along both sides",
+         "kernel_size may be a pair (kh, kw): kh rows, kw columns."),
+        ([(s[0] - kw + 1, s[1] - kh + 1, e[2]) for s, (kh, kw), e in zip(inputs, pairs, expected)],
+         "swaps the kernel's height and width",
+         "kernel_size is (kh, kw): kh goes with the height, kw with the width."),
+    ]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, hint, pending=pending)
     _passed(
         f"conv_output_shape agrees with conv2d on all {len(_CONV_SHAPE_CASES)} layers tried, "
         "including non-square kernels."
@@ -109,48 +103,53 @@ def check_conv_params(conv_params):
     import keras
 
     hint = (
-        "One filter has kh x kw x c_in weights (it covers every input channel), there are "
-        "`filters` filters, and each has one bias when use_bias is true."
+        "one filter covers every input channel, with one kh x kw slice per channel; count the "
+        "filters, and one bias per filter when use_bias is true (the default, as in Keras)."
     )
-    for kernel_size, c_in, filters, use_bias in _CONV_PARAM_CASES:
-        layer = keras.layers.Conv2D(filters, kernel_size, use_bias=use_bias)
-        layer.build((None, None, None, c_in))
-        expected = layer.count_params()
-        kh, kw = _kernel_pair(kernel_size)
-        if use_bias:
-            args, case = (
-                (kernel_size, c_in, filters),
-                f"conv_params({kernel_size!r}, {c_in}, {filters})",
-            )
-        else:
-            args = (kernel_size, c_in, filters, False)
-            case = f"conv_params({kernel_size!r}, {c_in}, {filters}, use_bias=False)"
-        answer = _call(conv_params, args, "conv_params", hint)
-        answer = _read_answer(answer, "number", case, hint, returned=True)
-        if answer == expected:
-            continue
-        weights = kh * kw * c_in * filters
-        without_c_in = kh * kw * filters + (filters if use_bias else 0)
-        if answer == without_c_in and c_in != 1:
-            _fail(
-                f"{case} returned {answer:g}; expected {expected}: the count misses the factor "
-                f"c_in = {c_in}.",
-                "c_in is part of every filter: a filter on a C-channel input has one kh x kw slice "
-                "per channel, so kh x kw x c_in weights.",
-            )
-        if use_bias and answer == weights:
-            _fail(
-                f"{case} returned {answer:g}; expected {expected}: the {filters} biases are "
-                "missing.",
-                "With use_bias=True (the default, as in Keras) each filter adds one bias.",
-            )
-        if not use_bias and answer == weights + filters:
-            _fail(
-                f"{case} returned {answer:g}; expected {expected}: with use_bias=False there are "
-                "no biases.",
-                "Add the biases only when use_bias is true.",
-            )
-        _fail(f"{case} returned {answer:g}; Keras counts {expected}.", hint)
+    answers, expected, calls = [], [], []
+    pending = None
+    try:
+        for kernel_size, c_in, filters, use_bias in _CONV_PARAM_CASES:
+            layer = keras.layers.Conv2D(filters, kernel_size, use_bias=use_bias)
+            layer.build((None, None, None, c_in))
+            expected.append(layer.count_params())
+            if use_bias:
+                args, case = (
+                    (kernel_size, c_in, filters),
+                    f"conv_params({kernel_size!r}, {c_in}, {filters})",
+                )
+            else:
+                args = (kernel_size, c_in, filters, False)
+                case = f"conv_params({kernel_size!r}, {c_in}, {filters}, use_bias=False)"
+            answer = _call(conv_params, args, "conv_params", hint)
+            answers.append(_read_answer(answer, "number", case, hint, returned=True))
+            calls.append(case)
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+
+    def count(kh, kw, c_in, filters, biases):
+        return kh * kw * c_in * filters + biases
+
+    cases = [(*_kernel_pair(k), c, f, b) for k, c, f, b in _CONV_PARAM_CASES]
+    mistakes = [
+        ([count(kh, kw, 1, f, f if b else 0) if c != 1 else None for kh, kw, c, f, b in cases],
+         "leaves out the factor c_in",
+         "c_in is part of every filter: a filter on a C-channel input has one kh x kw slice per "
+         "channel."),
+        ([count(kh, kw, c, f, 0) for kh, kw, c, f, b in cases],
+         "leaves out the biases",
+         "with use_bias=True (the default, as in Keras) each filter adds one bias."),
+        ([count(kh, kw, c, f, f) for kh, kw, c, f, b in cases],
+         "counts the biases even with use_bias=False",
+         "add the biases only when use_bias is true."),
+        ([count(kh, kw, c, f, c if b else 0) for kh, kw, c, f, b in cases],
+         "counts one bias per input channel",
+         "there is one bias per filter (output map), not per input channel."),
+        ([count(kh, kh, c, f, f if b else 0) for kh, kw, c, f, b in cases],
+         "uses the kernel's height for its width too",
+         "kernel_size may be a pair (kh, kw): a filter slice has kh x kw weights."),
+    ]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, hint, pending=pending)
     _passed(
         f"conv_params agrees with Keras count_params() on all {len(_CONV_PARAM_CASES)} layers "
         "tried, with and without biases."
@@ -202,9 +201,10 @@ def check_conv_multi(conv_multi):
     from course_lib.conv import conv2d
 
     hint = (
-        "Each output value Y[i, j, f] is bias[f] plus the sum of the products of the kh x kw "
-        "window of x at row i, column j, through all C channels, with filter f's kh x kw x C "
-        "weights. The output has H - kh + 1 rows, W - kw + 1 columns and one map per filter."
+        "each value of output map f is filter f's bias plus the sum of the products of one window "
+        "of x, through all of x's channels, with filter f's weights. The window takes every "
+        "position where it fits entirely inside x, the first one included, and the maps go on "
+        "the last axis, one per filter."
     )
     for number, (x, kernel, bias) in enumerate(_conv_multi_inputs()):
         (h, w, c), (kh, kw, _, f) = x.shape, kernel.shape
@@ -283,16 +283,16 @@ def _fail_conv_multi_shape(shape, case, x_shape, kernel_sizes, hint):
     if shape == (rows - 1, cols - 1, f):
         _fail(
             f"{said}: one position short along each side.",
-            "A window of k values fits in n - k + 1 positions, not n - k: count the first one too.",
+            "count the window's first position too: a window as wide as x still fits once.",
         )
     if shape == (rows + 1, cols + 1, f):
         _fail(
             f"{said}: one position too many along each side; the last window would run off x.",
-            "A window of k values fits in n - k + 1 positions.",
+            "the window's last position ends at x's last row or column; it never hangs over the edge.",
         )
     if kh != kw and shape == (h - kw + 1, w - kh + 1, f):
         _fail(
             f"{said}: the kernel's height and width are swapped.",
             "The kernel is (kh, kw, C, F): its first axis runs along the rows of x.",
         )
-    _fail(f"{said}; expected one map of (H - kh + 1) x (W - kw + 1) values per filter.", hint)
+    _fail(f"{said}: {_shape_problem(shape, (rows, cols, f))}.", hint)

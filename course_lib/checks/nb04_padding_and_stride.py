@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _fail, _passed, _read_answer
+from course_lib.checks._common import (
+    CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer, _read_shape,
+)
 
 
 def _size_cases():
@@ -33,37 +35,44 @@ def check_out_size(out_size):
     from course_lib.conv import output_size
 
     hint = (
-        "Pad first (n + 2 * p rows), count the whole steps the window can take ((n + 2 * p - k) // s), "
-        "then add 1 for the window at the start."
+        "pad first (p zeros on each side), then count the window's positions: the one it starts "
+        "in, and every whole step of s it can take before it would hang over the end."
     )
     cases = _size_cases()
-    for n, k, s, p in cases:
-        expected = output_size(n, k, strides=s, padding=p)
-        answer = _call(out_size, (n, k, s, p), "out_size", hint)
-        where = f"out_size(n={n}, k={k}, s={s}, p={p})"
-        if isinstance(answer, float):
-            _fail(
-                f"{where} returned {answer:g}, a float.",
-                "A size is a whole number of windows: use floor division // instead of /, so "
-                "a window that would hang over the end is not counted.",
-            )
-        answer = _read_answer(answer, "int", where, hint, returned=True)
-        if answer == expected:
-            continue
-        if p > 0 and answer == (n + p - k) // s + 1:
-            mistake = "Padding p puts p zeros on *each* side, so the padded length is n + 2 * p."
-        elif p > 0 and answer == (n - k) // s + 1:
-            mistake = "The padding is missing: with p zeros on each side the input is n + 2 * p long."
-        elif answer == expected - 1:
-            mistake = "Add 1: the window in its first position is an output too, before any step."
-        elif answer == math.ceil((n + 2 * p - k) / s) + 1:
-            mistake = (
-                "Round down, not up: when (n + 2p - k) / s is not whole, the last step would "
-                "take the window past the end, so it does not count. Use //."
-            )
-        else:
-            mistake = hint
-        _fail(f"{where} returned {answer}; expected {expected}.", mistake)
+    answers, expected = [], []
+    pending = None
+    try:
+        for n, k, s, p in cases:
+            expected.append(output_size(n, k, strides=s, padding=p))
+            answer = _call(out_size, (n, k, s, p), "out_size", hint)
+            where = f"out_size(n={n}, k={k}, s={s}, p={p})"
+            if isinstance(answer, float):
+                _fail(
+                    f"{where} returned {answer:g}, a float.",
+                    "A size is a whole number of windows: / gives a fraction when the last step does "
+                    "not fit; floor division // drops it, as the layers do.",
+                )
+            answers.append(_read_answer(answer, "int", where, hint, returned=True))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    mistakes = [
+        ([(n + p - k) // s + 1 if p else None for n, k, s, p in cases],
+         "pads one side only", "padding p puts p zeros on *each* side of the input."),
+        ([(n - k) // s + 1 if p else None for n, k, s, p in cases],
+         "leaves out the padding", "with p zeros on each side the window moves over a longer input."),
+        ([(n + 2 * p - k) // s for n, k, s, p in cases],
+         "counts the steps but not the window's first position",
+         "the window in its first position, before any step, is an output too."),
+        ([math.ceil((n + 2 * p - k) / s) + 1 for n, k, s, p in cases],
+         "rounds up, counting a last step that would take the window past the end",
+         "when the steps do not fit exactly, the last one does not count: round down."),
+    ]
+
+    def where(i):
+        n, k, s, p = cases[i]
+        return f"out_size(n={n}, k={k}, s={s}, p={p})"
+
+    _judge_cases(answers, expected, where, mistakes, hint, pending=pending)
     _passed(
         f"out_size agrees with course_lib.conv.output_size on {len(cases)} cases, "
         "including strides that do not fit."
@@ -83,41 +92,52 @@ def check_fitting_strides(fitting_strides):
     from course_lib.conv import unused_input
 
     hint = (
-        "Stride s fits when the window's start can move over the n - k rows in whole steps: "
-        "(n - k) % s == 0, or unused_input(n, k, strides=s) == 0. Try every s in range(1, n + 1)."
+        "a stride fits when the window, stepping s rows at a time from the first row, ends exactly "
+        "on the last row (course_lib.conv.unused_input tells how many rows a stride leaves unseen). "
+        "Try every stride from 1 up to n, n included."
     )
-    for n, k in [(7, 3), (5, 5), (13, 6), (32, 5), (12, 1), (28, 4), (9, 2)]:
-        expected = [s for s in range(1, n + 1) if unused_input(n, k, strides=s) == 0]
-        answer = _call(fitting_strides, (n, k), "fitting_strides", hint)
+    cases = [(7, 3), (5, 5), (13, 6), (32, 5), (12, 1), (28, 4), (9, 2)]
+    expected = [[s for s in range(1, n + 1) if unused_input(n, k, strides=s) == 0] for n, k in cases]
+    answers, pending = [], None
+    try:
+        for n, k in cases:
+            answer = _call(fitting_strides, (n, k), "fitting_strides", hint)
+            try:
+                answers.append([int(s) for s in answer])
+            except (TypeError, ValueError):
+                _fail(f"fitting_strides({n}, {k}) returned {answer!r}; expected a list of ints.", hint)
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    mistakes = [
+        ([[t for t in range(1, n + 1) if n % t == 0] for n, k in cases],
+         "keeps the strides that divide n, but the window's start travels over fewer than n rows: "
+         "the window itself covers k of them", None),
+        ([[t for t in right if t < n] for (n, k), right in zip(cases, expected)],
+         "never tries the stride n itself", "a range stops before its end value: make it include n."),
+        ([[t for t in range(1, n - k + 1) if (n - k) % t == 0] for n, k in cases],
+         "finds no stride when the kernel is as large as the input",
+         "then there is one window and no step, so every stride fits."),
+    ]
+    for (n, k), answer, right in zip(cases, answers, expected):
         where = f"fitting_strides({n}, {k})"
-        try:
-            answer = [int(s) for s in answer]
-        except (TypeError, ValueError):
-            _fail(f"{where} returned {answer!r}; expected a list of ints.", hint)
-        if answer == expected:
+        if answer == right:
             continue
-        if sorted(set(answer)) == expected:
-            _fail(f"{where} returned {answer}; expected {expected}.", "List each stride once, smallest first.")
-        missing = sorted(set(expected) - set(answer))
-        extra = sorted(set(answer) - set(expected))
+        if sorted(set(answer)) == right:
+            _fail(f"{where} returned {answer}: it has the right strides, in another order or repeated.",
+                  "List each stride once, smallest first.")
+        named = [(text, hint_) for predictions, text, hint_ in mistakes if all(map(list.__eq__, answers, predictions))]
+        if named:
+            _fail(f"{where} returned {answer}: it {named[0][0]}.", named[0][1] or hint)
+        extra = sorted(set(answer) - set(right))
         if extra:
-            s = extra[0]
             _fail(
-                f"{where} includes stride {s}, which does not fit: "
-                f"{unused_input(n, k, strides=s)} row(s) at the end are never seen.",
+                f"{where} includes stride {extra[0]}, which does not fit: "
+                f"{unused_input(n, k, strides=extra[0])} row(s) at the end are never seen.",
                 hint,
             )
-        s = missing[0]
-        if s == n and n > 1:
-            mistake = "range(1, n) stops before n; the last stride to try is n itself: range(1, n + 1)."
-        elif n == k:
-            mistake = (
-                f"When the kernel is as large as the input there is one window and no step, "
-                f"so every stride fits. {hint}"
-            )
-        else:
-            mistake = hint
-        _fail(f"{where} misses stride {s}, which fits; expected {expected}.", mistake)
+        _fail(f"{where} returned {answer}: it misses strides that fit.", hint)
+    if pending is not None:
+        raise pending
     _passed("fitting_strides finds every stride that fits, e.g. [1, 2, 4] for a 3x3 kernel on 7 rows.")
 
 
@@ -135,47 +155,50 @@ def check_same_pads(same_pads):
         >>> check_same_pads(same_pads)
         Correct: same_pads matches TensorFlow's "same" padding on 68 cases, e.g. (1, 2) for n=13, k=6, s=5.
     """
-    import math
-
     from course_lib.conv import same_padding
 
     hint = (
-        "The output has ceil(n / s) positions; the last window starts at (ceil(n / s) - 1) * s and "
-        "needs k rows, so total = max((ceil(n / s) - 1) * s + k - n, 0) zeros; before = total // 2, "
-        "after = total - before."
+        "\"same\" gives the output one position per stride step over the input, rounded up. Find "
+        "where the last window starts and how far it reaches past the input: that many zeros in "
+        "all (never fewer than none), split in two, the odd one after."
     )
     cases = [(13, 6, 5), (4, 2, 1), (5, 3, 1), (8, 1, 3)]
     cases += [(n, k, s) for n in (6, 7, 10, 13) for k in (1, 2, 3, 4) for s in (1, 2, 3, 4)]
-    for n, k, s in cases:
-        before, after = expected = same_padding(n, k, s)
-        answer = _call(same_pads, (n, k, s), "same_pads", hint)
-        where = f"same_pads(n={n}, k={k}, s={s})"
-        try:
-            answer = tuple(int(v) for v in answer)
-        except (TypeError, ValueError):
-            _fail(f"{where} returned {answer!r}; expected a pair (before, after).", hint)
-        if len(answer) != 2:
-            _fail(f"{where} returned {len(answer)} values; expected a pair (before, after).", hint)
-        if answer == expected:
-            continue
-        if answer == (after, before):
-            mistake = (
-                "When the total is odd, TensorFlow puts the extra zero *after* the input "
-                "(bottom/right): before = total // 2, after = total - before."
+    answers, expected = [], []
+    pending = None
+    try:
+        for n, k, s in cases:
+            expected.append(tuple(same_padding(n, k, s)))
+            answer = _call(same_pads, (n, k, s), "same_pads", hint)
+            where = f"same_pads(n={n}, k={k}, s={s})"
+            answer = _read_shape(answer, where, hint, "a pair (before, after)")
+            if len(answer) != 2:
+                _fail(f"{where} returned {len(answer)} values; expected a pair (before, after).", hint)
+            answers.append(answer)
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    for (n, k, s), answer in zip(cases, answers):
+        if min(answer) < 0:
+            _fail(
+                f"same_pads(n={n}, k={k}, s={s}) returned {answer}: a negative number of zeros.",
+                "When the last window ends inside the input (the kernel is smaller than the "
+                "stride), no padding is needed: the total never goes below 0.",
             )
-        elif min(answer) < 0:
-            mistake = (
-                "A negative number of zeros: when the kernel is smaller than the stride the "
-                "formula goes below 0 and no padding is needed. Wrap the total in max(..., 0)."
-            )
-        elif s > 1 and sum(answer) == k - 1:
-            mistake = (
-                "k - 1 zeros keep the size only with stride 1. With stride s the output has "
-                f"ceil(n / s) positions. {hint}"
-            )
-        else:
-            mistake = hint
-        _fail(f"{where} returned {answer}; expected {expected}.", mistake)
+    mistakes = [
+        ([(right[1], right[0]) for right in expected],
+         "puts the extra zero before the input",
+         "when the total is odd, TensorFlow puts the extra zero *after* the input (bottom/right)."),
+        ([((k - 1) // 2, k - 1 - (k - 1) // 2) for n, k, s in cases],
+         "pads k - 1 zeros whatever the stride",
+         "k - 1 zeros keep the size only with stride 1; with stride s the output has one position "
+         "per stride step. " + hint),
+    ]
+
+    def where(i):
+        n, k, s = cases[i]
+        return f"same_pads(n={n}, k={k}, s={s})"
+
+    _judge_cases(answers, expected, where, mistakes, hint, pending=pending)
     _passed(
         f'same_pads matches TensorFlow\'s "same" padding on {len(cases)} cases, '
         "e.g. (1, 2) for n=13, k=6, s=5."

@@ -3,12 +3,7 @@
 import numpy as np
 
 from course_lib.checks._common import (
-    exercise_check,
-    _call,
-    _call_array,
-    _delegates_to,
-    _fail,
-    _passed,
+    CheckFailed, exercise_check, _call, _call_array, _delegates_to, _fail, _judge_cases, _passed, _read_shape,
     _same_array,
 )
 
@@ -26,9 +21,8 @@ def check_max_pool_2x2(max_pool_2x2):
     from course_lib.pooling import pool2d
 
     hint = (
-        "Cut x into non-overlapping 2x2 blocks: x.reshape(H // 2, 2, W // 2, 2) puts the two rows "
-        "of a block on axis 1 and its two columns on axis 3; take .max(axis=(1, 3)). The result "
-        "has shape (H // 2, W // 2)."
+        "cut x into non-overlapping 2x2 blocks (a block starts every second row and every second "
+        "column) and keep the largest value of each block, in the blocks' own layout."
     )
     for x in _pool_cases():
         expected = pool2d(x, 2)
@@ -70,41 +64,50 @@ def _pooled_shape_cases():
 @exercise_check
 def check_pooled_shape(pooled_shape):
     """Notebook 05, exercise 2: check ``pooled_shape(input_shape, pool_size, strides=None, padding="valid")`` against Keras."""
+    import math
+
     import keras
 
     hint = (
-        "Along the height and the width: strides=None means strides = pool_size; 'valid' gives "
-        "floor((n - pool_size) / strides) + 1, 'same' gives ceil(n / strides). The channel count "
-        "stays as it is."
+        "strides=None means the window moves by its own size. 'valid' counts the positions where "
+        "the whole window fits; 'same' pads so that there is one position per stride step over the "
+        "input, rounded up, whatever the pool size. The channels pass through unchanged."
     )
-    for shape, pool_size, strides, padding in _pooled_shape_cases():
-        layer = keras.layers.MaxPooling2D(pool_size, strides=strides, padding=padding)
-        expected = tuple(int(v) for v in layer.compute_output_shape((None, *shape))[1:])
-        call = f"pooled_shape({shape}, {pool_size}, strides={strides}, padding={padding!r})"
-        answer = _call(pooled_shape, (shape, pool_size, strides, padding), "pooled_shape", hint)
-        try:
-            answer = tuple(int(v) for v in answer)
-        except (TypeError, ValueError):
-            _fail(
-                f"{call} returned {answer!r}; expected a tuple of three ints like {expected}.", hint
-            )
-        if len(answer) == 2 and answer == expected[:2]:
-            _fail(
-                f"{call} returned {answer}: the channels are missing.",
-                "Pooling keeps every channel. " + hint,
-            )
-        if answer != expected:
-            steps = pool_size if strides is None else strides
-            valid = tuple((n - pool_size) // steps + 1 for n in shape[:2]) + shape[2:]
-            if padding == "same" and answer == valid:
-                problem = f"{call} returned {answer}, the 'valid' size; Keras gives {expected}."
-                hint = (
-                    "With padding='same' the output size is ceil(n / strides), whatever the pool size. "
-                    + hint
-                )
-            else:
-                problem = f"{call} returned {answer}; Keras's MaxPooling2D gives {expected}."
-            _fail(problem, hint)
+    cases = _pooled_shape_cases()
+    answers, expected, calls = [], [], []
+    pending = None
+    try:
+        for shape, pool_size, strides, padding in cases:
+            layer = keras.layers.MaxPooling2D(pool_size, strides=strides, padding=padding)
+            expected.append(tuple(int(v) for v in layer.compute_output_shape((None, *shape))[1:]))
+            calls.append(f"pooled_shape({shape}, {pool_size}, strides={strides}, padding={padding!r})")
+            answer = _call(pooled_shape, (shape, pool_size, strides, padding), "pooled_shape", hint)
+            answers.append(_read_shape(answer, calls[-1], hint, "a tuple of three ints (height, width, channels)"))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+
+    def size(shape, pool_size, strides, padding, rule=None):
+        steps = pool_size if strides is None else strides
+        sides = [
+            -(-n // steps) if padding == "same" else (rule or (lambda n, k, s: (n - k) // s + 1))(n, pool_size, steps)
+            for n in shape[:2]
+        ]
+        return tuple(sides) + tuple(shape[2:])
+
+    mistakes = [
+        ([e[:2] for e in expected], "leaves out the channels", "pooling keeps every channel. " + hint),
+        ([size(sh, p, st, "valid") for sh, p, st, _ in cases],
+         "gives the 'valid' size for padding='same'",
+         "with padding='same' the output has one position per stride step, rounded up, whatever the "
+         "pool size. " + hint),
+        ([size(sh, p, st or 1, pad) for sh, p, st, pad in cases],
+         "reads strides=None as stride 1",
+         "with strides=None the window moves by its own size, as Keras's MaxPooling2D does."),
+        ([size(sh, p, st, pad, lambda n, k, s: math.ceil((n - k) / s) + 1) for sh, p, st, pad in cases],
+         "rounds the 'valid' size up",
+         "a window that would hang over the end is not counted: round down."),
+    ]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, hint, pending=pending)
     _passed(
         "pooled_shape agrees with Keras on every case: default strides, overlap, odd sizes and 'same'."
     )

@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _delegates_to, _fail, _passed, _read_answer
+from course_lib.checks._common import (
+    CheckFailed, exercise_check, _call, _delegates_to, _direction, _fail, _judge_cases, _passed, _read_answer,
+)
 
 
 # The layer of exercise 1: the first 128-filter layer of the MNIST CNN in the source notes,
@@ -31,8 +33,8 @@ def check_conv_layer_params(with_bias, without_bias):
         layer.build((None, h, w, c_in))
         expected[use_bias] = layer.count_params()
     hint = (
-        f"One filter covers every input channel: k x k x c_in = {k} x {k} x {c_in} weights. There "
-        f"are {filters} filters, and each has one bias when use_bias=True."
+        f"one filter covers every input channel, with one {k}x{k} slice per channel of the "
+        f"{c_in}-channel input; count the filters, and one bias per filter when use_bias=True."
     )
     weights = k * k * c_in * filters
     answers = {
@@ -47,33 +49,31 @@ def check_conv_layer_params(with_bias, without_bias):
         biases = filters if use_bias else 0
         if answer == k * k * filters + biases:
             _fail(
-                f"{name} = {answer:,}; expected {right:,}: the factor c_in = {c_in} is missing.",
-                f"A filter on a {c_in}-channel input has one {k}x{k} slice per channel, so "
-                f"{k} x {k} x {c_in} weights, not {k} x {k}.",
+                f"{name} = {answer:,}: the factor c_in = {c_in} is missing.",
+                f"a filter on a {c_in}-channel input has one {k}x{k} slice per channel, not one slice.",
             )
         if use_bias and answer == weights:
             _fail(
-                f"with_bias = {answer:,}; expected {right:,}: the {filters} biases are missing.",
+                f"with_bias = {answer:,}: the {filters} biases are missing.",
                 "Conv2D has use_bias=True by default: every filter adds one bias.",
             )
         if not use_bias and answer == weights + filters:
             _fail(
-                f"without_bias = {answer:,}; expected {right:,}: this counts the biases too.",
-                "With use_bias=False the layer has only its kernel: k x k x c_in x filters.",
+                f"without_bias = {answer:,}: this counts the biases too.",
+                "with use_bias=False the layer has only its kernel.",
             )
         if use_bias and answer == weights + c_in:
             _fail(
-                f"{name} = {answer:,}; expected {right:,}: one bias per input channel.",
-                f"There is one bias per filter (output map), so {filters} of them, not {c_in}.",
+                f"{name} = {answer:,}: one bias per input channel.",
+                f"there is one bias per filter (output map), so {filters} of them, not {c_in}.",
             )
         if answer in (h * w * weights + biases, h * w * (weights + biases)):
             _fail(
-                f"{name} = {answer:,}; expected {right:,}: this counts the weights once per "
-                f"position of the {h}x{w} map.",
+                f"{name} = {answer:,}: this counts the weights once per position of the {h}x{w} map.",
                 "The filters are shared: the same weights slide over every position, so the "
                 "size of the map does not enter the count.",
             )
-        _fail(f"{name} = {answer:,}; Keras counts {right:,}.", hint)
+        _fail(f"{name} = {answer:,}, which is {_direction(answer, right)}.", hint)
     _passed(
         f"Conv2D({filters}, {k}) on {c_in} channels has {expected[True]:,} parameters, "
         f"{expected[False]:,} of them weights and {filters} biases."
@@ -100,43 +100,39 @@ def check_conv_macs(conv_macs):
     from course_lib.counting import conv2d_macs
 
     hint = (
-        "Every output value (h_out x w_out positions, times filters maps) is a sum of "
-        "k x k x c_in products: multiply all five numbers, with k twice."
+        "count the output values first (every position of every output map); each of them is a "
+        "sum of products, one per weight of its filter, which covers k x k pixels of every input "
+        "channel."
     )
     if _delegates_to(conv_macs, {"conv2d_macs"}):
         _fail(
             "conv_macs calls course_lib's conv2d_macs, the function this exercise asks you to write.",
             "Write the count yourself, from the output size, the kernel and the channels.",
         )
-    for h, w, k, c_in, filters in _MACS_CASES:
-        case = f"conv_macs({h}, {w}, {k}, {c_in}, {filters})"
-        answer = _call(conv_macs, (h, w, k, c_in, filters), "conv_macs", hint)
-        answer = _read_answer(answer, "count", case, hint)
-        expected = conv2d_macs(h, w, k, c_in, filters)
-        if answer == expected:
-            continue
-        if answer == 2 * expected:
-            _fail(
-                f"{case} returned {answer:,}, twice {expected:,}: that is the FLOPs count.",
-                "A MAC is one multiplication and one addition together; count each pair once.",
-            )
-        if answer == expected + h * w * filters:
-            _fail(
-                f"{case} returned {answer:,}; expected {expected:,}: it counts the bias additions.",
-                "The convention (and counting.conv2d_macs) counts multiplications by a weight "
-                "only; leave the bias out.",
-            )
-        if c_in > 1 and answer == expected // c_in:
-            _fail(
-                f"{case} returned {answer:,}; expected {expected:,}: the factor c_in is missing.",
-                "Each output value sums over every input channel: k x k x c_in products.",
-            )
-        if k > 1 and answer == expected // k:
-            _fail(
-                f"{case} returned {answer:,}; expected {expected:,}: k appears once.",
-                "A k x k window holds k * k values: k appears twice in the product.",
-            )
-        _fail(f"{case} returned {answer:,}; counting.conv2d_macs gives {expected:,}.", hint)
+    answers, expected, calls = [], [], []
+    pending = None
+    try:
+        for h, w, k, c_in, filters in _MACS_CASES:
+            calls.append(f"conv_macs({h}, {w}, {k}, {c_in}, {filters})")
+            answer = _call(conv_macs, (h, w, k, c_in, filters), "conv_macs", hint)
+            answers.append(_read_answer(answer, "count", calls[-1], hint))
+            expected.append(conv2d_macs(h, w, k, c_in, filters))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    mistakes = [
+        ([2 * e for e in expected], "counts FLOPs, two per MAC",
+         "a MAC is one multiplication and one addition together; count each pair once."),
+        ([e + h * w * f for e, (h, w, k, c, f) in zip(expected, _MACS_CASES)], "counts the bias additions",
+         "the convention (and counting.conv2d_macs) counts multiplications by a weight only; leave "
+         "the bias out."),
+        ([h * w * k * k * f if c > 1 else None for h, w, k, c, f in _MACS_CASES], "leaves out the factor c_in",
+         "each output value sums over every input channel."),
+        ([h * w * k * c * f if k > 1 else None for h, w, k, c, f in _MACS_CASES], "has k once",
+         "a k x k window holds k times k values."),
+        ([h * w * c * f if k > 1 else None for h, w, k, c, f in _MACS_CASES], "leaves out the kernel's window",
+         "each output value sums the products of a whole k x k window, on every input channel."),
+    ]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, hint, pending=pending)
     _passed(f"conv_macs agrees with counting.conv2d_macs on all {len(_MACS_CASES)} layers tried.")
 
 
@@ -168,8 +164,9 @@ def check_batch_activation_mb(megabytes):
     expected_bytes = layer_table(model, batch_size=batch).rows[-1].activation_bytes
     expected = expected_bytes / 1e6
     hint = (
-        f"The output is {shape[0]} x {shape[1]} x {filters} values per image, {batch} images, "
-        "4 bytes per float32 value; divide the bytes by 1,000,000 for MB."
+        "count the output values of one image (every position of every feature map), then those "
+        "of the whole batch, then their bytes: a float32 value takes 4; this course's MB is 10**6 "
+        "bytes."
     )
     if isinstance(megabytes, bool) or not isinstance(
         megabytes, (int, float, np.integer, np.floating)
@@ -191,13 +188,13 @@ def check_batch_activation_mb(megabytes):
          f"Training keeps the outputs of all {batch} images of the batch."),
         (expected / filters, "it counts one feature map per image.",
          f"The layer outputs {filters} maps per image, one per filter."),
-        (expected * 2, "twice the expected value.", hint),
+        (expected * 2, "it counts 8 bytes per value, a float64's size.",
+         "The activations are float32: 4 bytes per value."),
     ]
     for value, problem, slip_hint in slips:
         if abs(answer - value) <= max(0.01, 1e-6 * value):
-            _fail(f"megabytes = {answer:g}; expected {expected:.2f}: {problem}", slip_hint)
-    _fail(f"megabytes = {answer:g}; expected {expected:.2f}.", hint)
-
+            _fail(f"megabytes = {answer:g}: {problem}", slip_hint)
+    _fail(f"megabytes = {answer:g}, which is {_direction(answer, expected)}.", hint)
 
 # (what the stack is, the stack as (kernel_size, strides) pairs): strides 1 only, a stride of 2
 # early, pooling, and a 1x1 layer, on which the mistakes below all give other sizes.
@@ -224,29 +221,30 @@ def _field(stack, start=1, stride_of_current=False, kernels_multiplied=False):
     return size
 
 
-# What each known mistake gives (computed on every stack), and what to say about it.
+# What each known mistake gives (computed on every stack), what it does (a clause that follows
+# "it", as _judge_cases names it) and its hint.
 _FIELD_MISTAKES = [
     (
         lambda stack: 1 + sum(k - 1 for k, _ in stack),
-        "it adds k - 1 for every layer and ignores the strides",
+        "adds k - 1 for every layer and ignores the strides",
         "After a layer with stride s, neighbouring units of that layer are s input pixels apart "
         "(times the strides below): one more step of the next kernel reaches that much further.",
     ),
     (
         lambda stack: _field(stack, stride_of_current=True),
-        "it multiplies k - 1 by the product of the strides up to and including the current layer",
+        "multiplies k - 1 by the product of the strides up to and including the current layer",
         "A layer's own stride spaces out its outputs, not its inputs: the steps of its kernel are "
         "the spacing of the layer below, the product of the strides of the layers before it.",
     ),
     (
         lambda stack: _field(stack, kernels_multiplied=True),
-        "it multiplies the kernel sizes",
+        "multiplies the kernel sizes",
         "Stacking widens the field by adding: each layer adds k - 1 steps to the field of the "
         "layer below, it does not multiply it.",
     ),
     (
         lambda stack: _field(stack, start=0),
-        "it is one pixel short on every stack, as if the field started from r_0 = 0",
+        "is one pixel short on every stack, as if the field started from r_0 = 0",
         "Before any layer, a unit is one input pixel, so the field starts at r_0 = 1.",
     ),
 ]
@@ -264,8 +262,10 @@ def check_receptive_field_size(receptive_field_size):
     from course_lib.counting import receptive_field
 
     hint = (
-        "Follow the recurrence r_l = r_(l-1) + (k_l - 1) x (product of the strides of the layers "
-        "below layer l), from r_0 = 1: keep that product in a variable as you go up the stack."
+        "walk up the stack from the input, one pixel wide at first. Besides the field, keep the "
+        "spacing, in input pixels, between neighbouring units of the layer you have reached (1 at "
+        "the input): each layer widens the field with the spacing of the layer below it, and only "
+        "then changes the spacing."
     )
     if _delegates_to(receptive_field_size, {"receptive_field", "receptive_field_of"}):
         _fail(
@@ -274,25 +274,22 @@ def check_receptive_field_size(receptive_field_size):
             "Write the recurrence yourself: a loop over the layers that updates the field and the "
             "product of the strides.",
         )
-    answers = []
-    for description, stack in _FIELD_STACKS:
-        call = f"receptive_field_size({stack})"
-        answer = _call(receptive_field_size, ([tuple(layer) for layer in stack],), "receptive_field_size", hint)
-        answers.append(_read_answer(answer, "count", call, hint, returned=True))
+    answers, calls = [], []
+    pending = None
+    try:
+        for description, stack in _FIELD_STACKS:
+            calls.append(f"receptive_field_size({stack}), for {description},")
+            answer = _call(receptive_field_size, ([tuple(layer) for layer in stack],), "receptive_field_size", hint)
+            answers.append(_read_answer(answer, "count", f"receptive_field_size({stack})", hint, returned=True))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
     expected = [receptive_field(stack).size for _, stack in _FIELD_STACKS]
-    if answers == expected:
-        _passed(
-            f"receptive_field_size agrees with counting.receptive_field on all {len(expected)} "
-            "stacks tried: strides 1 only, strides 2 early, pooling and a 1x1 layer."
-        )
-        return
-    for mistake, problem, mistake_hint in _FIELD_MISTAKES:
-        if answers == [mistake(stack) for _, stack in _FIELD_STACKS]:
-            _fail(f"receptive_field_size gives other sizes than the recurrence: {problem}.", mistake_hint)
-    wrong = next(i for i, (a, e) in enumerate(zip(answers, expected)) if a != e)
-    description, stack = _FIELD_STACKS[wrong]
-    _fail(
-        f"receptive_field_size({stack}) returned {answers[wrong]:,}, which is not the receptive "
-        f"field of {description}.",
-        hint,
+    mistakes = [
+        ([mistake(stack) for _, stack in _FIELD_STACKS], problem, mistake_hint)
+        for mistake, problem, mistake_hint in _FIELD_MISTAKES
+    ]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, hint, pending=pending)
+    _passed(
+        f"receptive_field_size agrees with counting.receptive_field on all {len(expected)} "
+        "stacks tried: strides 1 only, strides 2 early, pooling and a 1x1 layer."
     )

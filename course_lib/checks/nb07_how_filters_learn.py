@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _call_array, _fail, _passed, _same_array
+from course_lib.checks._common import (
+    CheckFailed, exercise_check, _call, _call_array, _fail, _judge_cases, _passed, _same_array,
+)
 
 
 def _kernel_gradient_cases():
@@ -27,10 +29,9 @@ def check_kernel_gradient(kernel_gradient):
     from course_lib.conv import conv2d_backward
 
     hint = (
-        "Each weight meets one window of the input per output position: kernel[a, b] multiplies "
-        "x[i + a, j + b] to make output (i, j), so grad[a, b] = sum over i, j of "
-        "x[i + a, j + b] * grad_output[i, j]. Loop over output positions and add "
-        "grad_output[i, j] * x[i:i + kh, j:j + kw] to a (kh, kw) array of zeros."
+        "each weight of the kernel meets one input value at every output position, and the loss "
+        "reaches it through every one of them: its gradient adds up, over all output positions, "
+        "the input value it met times that output's gradient."
     )
     for x, grad_output, kernel_size in _kernel_gradient_cases():
         expected = conv2d_backward(x, np.zeros(kernel_size), grad_output)[1]
@@ -42,7 +43,7 @@ def check_kernel_gradient(kernel_gradient):
         if answer.shape == x.shape != expected.shape:
             _fail(
                 f"the result has the shape of x, {x.shape}, {where}: that is the input gradient.",
-                "The kernel gradient has one value per weight: shape kernel_size = (kh, kw). " + hint,
+                "The kernel gradient has one value per weight, the kernel's shape. " + hint,
             )
         if answer.shape == expected.shape and not np.allclose(answer, expected):
             if np.allclose(answer, expected[::-1, ::-1]):
@@ -86,56 +87,62 @@ def check_softmax_cross_entropy(softmax_cross_entropy):
 
     keras_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     hint = (
-        "subtract the largest logit m first (it cancels out), then "
-        "loss = log(sum(exp(logits - m))) - (logits[label] - m)."
+        "the loss is minus the natural log of the softmax probability of the correct class. Keep "
+        "exp from overflowing: shift every logit by the largest one first (the shift cancels out), "
+        "and take the log of the sum of exponentials rather than the log of a tiny probability."
     )
-    for logits, label in _softmax_cross_entropy_cases():
-        expected = float(keras_loss(np.array([label]), logits[None].astype(np.float32)))
-        where = f"for logits {np.array2string(logits, precision=2)} and label {label}"
-        with np.errstate(all="ignore"):  # overflow is the learner's to see in the result
-            answer = _call(
-                softmax_cross_entropy, (logits.copy(), label), "softmax_cross_entropy", hint
-            )
-        if np.ndim(answer) != 0 and np.size(answer) != 1:
-            _fail(
-                f"softmax_cross_entropy returned {np.size(answer)} values {where}; expected one number.",
-                "Pick the probability of the correct class only: -log p[label]. " + hint,
-            )
-        try:
-            answer = float(np.asarray(answer, dtype=float).reshape(()))
-        except (TypeError, ValueError):
-            _fail(f"softmax_cross_entropy returned a {type(answer).__name__}, not a number.", hint)
-        if not np.isfinite(answer):
-            _fail(
-                f"softmax_cross_entropy returned {answer} {where}.",
-                "exp(1000) overflows and exp(-2000) rounds to 0, so softmax then log loses "
-                "everything. Stay in the log domain: " + hint,
-            )
-        if np.isclose(answer, -expected, atol=1e-4) and expected > 1e-4:
-            _fail(
-                f"softmax_cross_entropy returned {answer:.4f} {where}; expected {expected:.4f}.",
-                "The sign is wrong: the loss is MINUS the log-probability, never negative.",
-            )
-        probabilities = np.exp(logits - logits.max())
-        probabilities /= probabilities.sum()
-        if np.isclose(answer, probabilities[label], atol=1e-4) and not np.isclose(
-            answer, expected, atol=1e-4
-        ):
-            _fail(
-                f"softmax_cross_entropy returned {answer:.4f} {where}: the probability of the "
-                "correct class, not the loss.",
-                "Take minus its logarithm. " + hint,
-            )
-        if np.isclose(answer, expected / np.log(10), atol=1e-4) and expected > 1e-4:
-            _fail(
-                f"softmax_cross_entropy returned {answer:.4f} {where}; expected {expected:.4f}.",
-                "Use the natural logarithm (np.log), as Keras does, not log10.",
-            )
-        if not np.isclose(answer, expected, atol=1e-4, rtol=1e-5):
-            _fail(
-                f"softmax_cross_entropy returned {answer:.4f} {where}; Keras gives {expected:.4f}.",
-                hint,
-            )
+    cases = _softmax_cross_entropy_cases()
+    answers, expected = [], []
+    pending = None
+    try:
+        for logits, label in cases:
+            expected.append(float(keras_loss(np.array([label]), logits[None].astype(np.float32))))
+            where = f"for logits {np.array2string(logits, precision=2)} and label {label}"
+            with np.errstate(all="ignore"):  # overflow is the learner's to see in the result
+                answer = _call(
+                    softmax_cross_entropy, (logits.copy(), label), "softmax_cross_entropy", hint
+                )
+            if np.ndim(answer) != 0 and np.size(answer) != 1:
+                _fail(
+                    f"softmax_cross_entropy returned {np.size(answer)} values {where}; expected one number.",
+                    "Pick the probability of the correct class only. " + hint,
+                )
+            try:
+                value = float(np.asarray(answer, dtype=float).reshape(()))
+            except (TypeError, ValueError):
+                _fail(f"softmax_cross_entropy returned a {type(answer).__name__}, not a number.", hint)
+            if not np.isfinite(value):
+                _fail(
+                    f"softmax_cross_entropy returned {value} {where}.",
+                    "exp(1000) overflows and exp(-2000) rounds to 0, so softmax then log loses "
+                    "everything. Stay in the log domain: " + hint,
+                )
+            answers.append(value)
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+
+    def where(i):
+        logits, label = cases[i]
+        return f"softmax_cross_entropy for logits {np.array2string(logits, precision=2)} and label {label}"
+
+    def probability(logits, label):
+        p = np.exp(logits - logits.max())
+        return float(p[label] / p.sum())
+
+    def close(answer, value):
+        return bool(np.isclose(answer, value, atol=1e-4, rtol=1e-5))
+
+    mistakes = [
+        ([-e for e in expected], "has the wrong sign", "the loss is MINUS the log-probability, never negative."),
+        ([probability(z, y) for z, y in cases], "is the probability of the correct class, not the loss",
+         "take minus its logarithm. " + hint),
+        ([e / np.log(10) for e in expected], "uses log10", "use the natural logarithm (np.log), as Keras does."),
+    ]
+    _judge_cases(
+        answers, expected, where, mistakes, hint, same=close,
+        direction=lambda answer, right: "too large" if answer > right else "too small",
+        pending=pending,
+    )
     _passed(
         "softmax_cross_entropy agrees with Keras's SparseCategoricalCrossentropy, "
         "also for logits of +-1000."
@@ -203,7 +210,8 @@ def _gradient_slips(n, outputs):
         (n, f"Its gradient is averaged over each image's outputs, then added up over the {n} images",
          mean),
         (0.5, "Its gradient is half the right one, without the 2 of the square's derivative",
-         "The derivative of (y - t) ** 2 with respect to y is 2 * (y - t)."),
+         "The derivative of a squared error with respect to the prediction is twice the error, "
+         "not the error itself."),
     ]
 
 
@@ -217,10 +225,11 @@ def check_learn_kernel(learn_kernel):
     :func:`course_lib.conv.conv2d`, after a few steps and after enough to reach Sobel x.
     """
     hint = (
-        "Each step: predict every image with conv2d(image, kernel); the output gradient of the "
-        "mean squared error is 2 * (prediction - target) / (number of outputs, all images "
-        "together); the kernel gradient is the sum over the images of the cross-correlation of "
-        "the image with its output gradient (exercise 1); then step against it."
+        "each step predicts every image with the current kernel; the mean squared error's "
+        "gradient at each output is twice that output's error, divided by the number of outputs "
+        "of all the images together; the kernel's gradient adds up, over the images, each image's "
+        "kernel gradient for its output gradient (exercise 1); then the step goes against it, "
+        "scaled by the learning rate."
     )
     for seed, n, h, w, steps, rate in _DESCENTS:
         images, targets = _descent_problem(seed, n, h, w)
@@ -246,8 +255,8 @@ def check_learn_kernel(learn_kernel):
         if np.allclose(answer, 0):
             _fail(
                 f"{call} returned the starting kernel, all zeros: the steps never changed it.",
-                "Keep each step's result: K -= learning_rate * grad changes K itself, while "
-                "K - learning_rate * grad alone computes a new array and drops it.",
+                "keep each step's result: the kernel must itself become the stepped kernel, in "
+                "place or by assigning the new array back; computing the step alone changes nothing.",
             )
         if _same_kernel(answer, _descent(images, targets, steps, -rate)[-1]):
             _fail(

@@ -3,7 +3,9 @@
 import numpy as np
 
 from course_lib.session import import_keras
-from course_lib.checks._common import exercise_check, _call, _call_array, _fail, _passed, _read_answer
+from course_lib.checks._common import (
+    CheckFailed, exercise_check, _call, _call_array, _fail, _judge_cases, _passed, _read_answer,
+)
 
 
 def _small_cnn(keras):
@@ -21,12 +23,40 @@ def _small_cnn(keras):
     )
 
 
+# Layers that only apply an activation, and the activation's name: a Conv2D or Dense without
+# an activation followed by one of these is the same layer with that activation.
+_ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "Softmax": "softmax"}
+
+
+def _activation_only(layer):
+    """The name of the activation ``layer`` applies if it applies nothing else, else None."""
+    kind = type(layer).__name__
+    if kind not in _ACTIVATION_LAYERS:
+        return None
+    if kind == "Activation":
+        return getattr(layer.activation, "__name__", None)
+    if kind == "ReLU":
+        plain = not layer.max_value and not layer.negative_slope and not layer.threshold
+        return "relu" if plain else None
+    last_axis = len(layer.output.shape) - 1
+    return "softmax" if tuple(np.atleast_1d(layer.axis)) in ((-1,), (last_axis,)) else None
+
+
 def _layer_rows(model):
-    """``(type name, output shape without the batch axis, parameters, activation)`` per layer."""
+    """``(type name, output shape without the batch axis, parameters, activation)`` per layer.
+
+    An activation layer (``Activation``, ``ReLU``, ``Softmax``) right after a layer without an
+    activation is read as that layer's activation: ``Dense(10)`` then ``Softmax()`` is the
+    row of ``Dense(10, activation="softmax")``.
+    """
     rows = []
     for layer in model.layers:
         kind = type(layer).__name__
         if kind == "InputLayer":
+            continue
+        applied = _activation_only(layer)
+        if applied and rows and rows[-1][3] == "linear":
+            rows[-1] = rows[-1][:3] + (applied,)
             continue
         activation = getattr(layer, "activation", None)
         rows.append(
@@ -45,13 +75,13 @@ def check_small_cnn(build_small_cnn):
     """Notebook 08, exercise 1: check a learner's ``build_small_cnn()`` against the model exercise 1 of notebook 08 describes.
 
     The reference is built here; the two are compared layer by layer (input layers aside): type,
-    output shape, parameter count and activation.
+    output shape, parameter count and activation. A layer without an activation followed by an
+    activation layer (``Dense(10)`` then ``Softmax()``) counts as one layer with that activation.
     """
     keras = import_keras()
     hint = (
-        "keras.Sequential([keras.Input(shape=(28, 28, 1)), Conv2D(16, kernel_size=5, "
-        "padding='same', activation='relu'), MaxPooling2D(2), Conv2D(32, kernel_size=3, "
-        "activation='relu'), MaxPooling2D(2), Flatten(), Dense(10, activation='softmax')])."
+        "compare your layers one by one with the exercise's description: their kind and order, "
+        "the number of filters, the kernel sizes, the padding and the activations."
     )
     model = _call(build_small_cnn, (), "build_small_cnn", hint)
     if not isinstance(model, keras.Model):
@@ -62,16 +92,16 @@ def check_small_cnn(build_small_cnn):
     except (AttributeError, ValueError, IndexError):
         _fail(
             "the model has no input shape yet, so its layers have no output shapes.",
-            "Start the list of layers with keras.Input(shape=(28, 28, 1)).",
+            "Start the model with a keras.Input of the images' shape.",
         )
     if input_shape != (28, 28, 1):
         _fail(
-            f"the model's input has shape {input_shape}; expected (28, 28, 1).",
-            "The digits are 28x28 grey images: keras.Input(shape=(28, 28, 1)), one channel last.",
+            f"the model's input has shape {input_shape}, but the digits are 28x28 grey images.",
+            "Keras puts the channels last: a grey image has one channel.",
         )
     expected = _layer_rows(_small_cnn(keras))
     for number, (want, got) in enumerate(zip(expected, rows), start=1):
-        where = f"layer {number} ({want[0]})"
+        where = f"layer {number} ({got[0]})"
         if got[0] != want[0]:
             extra = (
                 "A Dense layer needs a flat vector: put Flatten() between the last pooling layer "
@@ -79,21 +109,25 @@ def check_small_cnn(build_small_cnn):
                 if want[0] == "Flatten"
                 else ""
             )
-            _fail(f"layer {number} is a {got[0]}; expected a {want[0]}.", extra + hint)
+            _fail(f"layer {number} is a {got[0]} where the description has a {want[0]}.", extra + hint)
         if got[1] != want[1]:
             if want[0] == "Conv2D" and got[1][-1] != want[1][-1]:
-                extra = f"The number of filters sets the channels: {want[1][-1]} here. "
-            elif want[0] == "Conv2D":
+                problem = "its channels are not the number of filters the description asks for"
+                extra = "The number of filters sets the channels. "
+            elif want[0] == "Conv2D" and got[1][0] < want[1][0]:
+                problem = "its height and width shrank"
                 extra = (
                     "padding='same' keeps height and width; the default, 'valid', shrinks them "
                     "by kernel_size - 1. "
                 )
             else:
+                problem = "not the shape the description's layer gives"
                 extra = ""
-            _fail(f"{where} outputs {got[1]}; expected {want[1]}.", extra + hint)
+            _fail(f"{where} outputs {got[1]}: {problem}.", extra + hint)
         if got[2] != want[2]:
             _fail(
-                f"{where} has {got[2]:,} parameters; expected {want[2]:,}.",
+                f"{where} has {got[2]:,} parameters, {'more' if got[2] > want[2] else 'fewer'} than "
+                "the description's layer.",
                 "The output shape is right, so look at kernel_size (and use_bias). " + hint,
             )
         if got[3] != want[3]:
@@ -102,7 +136,7 @@ def check_small_cnn(build_small_cnn):
                 if want[3] == "softmax"
                 else ""
             )
-            _fail(f"{where} uses the activation {got[3]!r}; expected {want[3]!r}.", extra + hint)
+            _fail(f"{where} uses the activation {got[3]!r} where the description asks for {want[3]!r}.", extra + hint)
     if len(rows) != len(expected):
         if len(rows) < len(expected):
             _fail(
@@ -154,64 +188,65 @@ def check_accuracy(accuracy):
     """
     keras = import_keras()
     hint = (
-        "The predicted class of each example is the column of its largest probability, "
-        "probabilities.argmax(axis=1); compare it with labels and take the mean of the booleans."
+        "each row is one example, and its predicted class is the column of its largest "
+        "probability. The accuracy is the share of examples whose prediction equals their label, "
+        "a fraction between 0 and 1."
     )
-    for probabilities, labels in _probability_cases():
-        metric = keras.metrics.SparseCategoricalAccuracy()
-        metric.update_state(labels, probabilities)
-        expected = float(metric.result())
-        predicted = probabilities.argmax(axis=1)
-        assert np.isclose(expected, np.mean(predicted == labels))
-        case = f"on {len(labels)} examples of {probabilities.shape[1]} classes"
-        values = _call_array(
-            accuracy, (probabilities.copy(), labels.copy()), "accuracy", hint,
-            not_numbers="accuracy returned a {type}; expected one number.",
-        ).reshape(-1)
-        if values.size != 1:
-            _fail(
-                f"accuracy {case} returned {values.size} values; expected one number.",
-                "A comparison gives one boolean per example: average them with np.mean(...).",
-            )
-        value = float(values[0])
-        if np.isclose(value, expected, atol=1e-6):
-            continue
-        correct = int(np.sum(predicted == labels))
-        known = [
-            (correct, "the number of right answers, not their share (divide by len(labels))"),
-            (100 * expected, "a percentage; the accuracy is a fraction between 0 and 1"),
-            (1 - expected, "the error rate, the share of wrong answers"),
-            (
-                probabilities[np.arange(len(labels)), labels].mean(),
-                "the mean probability of the right class (pick each row's argmax first)",
-            ),
-            (probabilities.max(axis=1).mean(), "the mean confidence, right or wrong"),
-            (
-                np.mean(probabilities.argmax() == labels),
-                "argmax without an axis, one index into the flattened array (use axis=1)",
-            ),
-        ]
-        if probabilities.shape[0] == probabilities.shape[1]:
-            known += [
-                (
-                    np.mean(probabilities == labels),
-                    (
-                        "the share of probabilities equal to a label (turn each row into its "
-                        "predicted class with argmax(axis=1) first)"
-                    ),
-                ),
-                (
-                    np.mean(probabilities.argmax(axis=0) == labels),
-                    (
-                        "argmax(axis=0), which finds the best example for each class (each row "
-                        "is one example, so the prediction is argmax(axis=1))"
-                    ),
-                ),
-            ]
-        matches = [text for wrong, text in known if np.isclose(value, wrong, atol=1e-6)]
-        if matches:
-            _fail(f"accuracy {case} returned {value:.4g}: that is {', or '.join(matches)}.", hint)
-        _fail(f"accuracy {case} returned {value:.4g}; Keras gives {expected:.4g}.", hint)
+    cases = _probability_cases()
+    answers, expected = [], []
+    pending = None
+    try:
+        for probabilities, labels in cases:
+            metric = keras.metrics.SparseCategoricalAccuracy()
+            metric.update_state(labels, probabilities)
+            expected.append(float(metric.result()))
+            assert np.isclose(expected[-1], np.mean(probabilities.argmax(axis=1) == labels))
+            case = f"on {len(labels)} examples of {probabilities.shape[1]} classes"
+            values = _call_array(
+                accuracy, (probabilities.copy(), labels.copy()), "accuracy", hint,
+                not_numbers="accuracy returned a {type}; expected one number.",
+            ).reshape(-1)
+            if values.size != 1:
+                _fail(
+                    f"accuracy {case} returned {values.size} values; expected one number.",
+                    "A comparison gives one boolean per example: average them into one share.",
+                )
+            answers.append(float(values[0]))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+
+    def square(prediction):
+        return [prediction(p, y) if p.shape[0] == p.shape[1] else None for p, y in cases]
+
+    mistakes = [
+        ([float(np.sum(p.argmax(axis=1) == y)) for p, y in cases],
+         "is the number of right answers, not their share", "divide by the number of examples."),
+        ([100 * e for e in expected], "is a percentage", "the accuracy is a fraction between 0 and 1."),
+        ([1 - e for e in expected], "is the error rate, the share of wrong answers", None),
+        ([float(p[np.arange(len(y)), y].mean()) for p, y in cases],
+         "is the mean probability of the right class", "pick each row's predicted class first."),
+        ([float(p.max(axis=1).mean()) for p, y in cases], "is the mean confidence, right or wrong", None),
+        ([float(np.mean(p.argmax() == y)) for p, y in cases],
+         "takes argmax without an axis, one index into the flattened array",
+         "each row is one example: take the largest probability along each row."),
+        (square(lambda p, y: float(np.mean(p == y))),
+         "is the share of probabilities equal to a label",
+         "turn each row into its predicted class first."),
+        (square(lambda p, y: float(np.mean(p.argmax(axis=0) == y))),
+         "takes argmax along axis 0, which finds the best example for each class",
+         "each row is one example: its prediction is the column of its largest probability."),
+    ]
+
+    def where(i):
+        p, _ = cases[i]
+        return f"accuracy on {p.shape[0]} examples of {p.shape[1]} classes"
+
+    _judge_cases(
+        answers, expected, where, mistakes, hint,
+        same=lambda a, b: bool(np.isclose(a, b, atol=1e-6)),
+        direction=lambda a, b: "too large" if a > b else "too small",
+        pending=pending,
+    )
     _passed(
         f"accuracy agrees with keras.metrics.SparseCategoricalAccuracy on all "
         f"{len(_probability_cases())} cases."
@@ -277,50 +312,41 @@ def check_restored_epoch(restored_epoch):
     hint = (
         "EarlyStopping watches val_loss (its default monitor) and keeps the weights of the epoch "
         "with the lowest value; a later epoch must be strictly lower to replace it. Keras counts "
-        "epochs from 1: np.argmin(history['val_loss']) + 1."
+        "epochs from 1."
     )
-    for history in _HISTORY_CASES:
-        expected, _ = _restored_by_keras(history["val_loss"])
-        answer = _call(
-            restored_epoch, ({k: list(v) for k, v in history.items()},), "restored_epoch", hint
-        )
-        answer = _read_answer(answer, "int", "restored_epoch", hint, returned=True, expected="a whole number (an int)")
-        if answer == expected:
-            continue
-        losses = np.asarray(history["val_loss"])
-        known = [
-            (
-                expected - 1,
-                "is the right epoch counted from 0, but Keras and the curves count from 1",
-            ),
-            (len(losses), "is the last epoch, but restore_best_weights goes back to the best one"),
-            (
-                int(np.argmin(history["loss"])) + 1,
-                "has the lowest training loss, but EarlyStopping watches val_loss",
-            ),
-            (
-                int(np.argmax(history["val_accuracy"])) + 1,
-                "has the highest val_accuracy, but EarlyStopping's default monitor is val_loss",
-            ),
-            (
-                int(np.flatnonzero(losses == losses.min())[-1]) + 1,
-                (
-                    "is the later of two epochs with the same lowest val_loss, but only a "
-                    "strictly lower loss counts as an improvement, so the first is kept"
-                ),
-            ),
-        ]
-        matches = [text for epoch, text in known if answer == epoch != expected]
-        problem = (
-            "; or it ".join(matches)
-            if matches
-            else f"is not the one EarlyStopping restores ({expected})"
-        )
-        _fail(
-            f"restored_epoch returned {answer} for val_loss = {history['val_loss']}: that epoch "
-            f"{problem}.",
-            hint,
-        )
+    answers, expected = [], []
+    pending = None
+    try:
+        for history in _HISTORY_CASES:
+            expected.append(_restored_by_keras(history["val_loss"])[0])
+            answer = _call(
+                restored_epoch, ({k: list(v) for k, v in history.items()},), "restored_epoch", hint
+            )
+            answers.append(
+                _read_answer(answer, "int", "restored_epoch", hint, returned=True, expected="a whole number (an int)")
+            )
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    val_loss = [np.asarray(h["val_loss"]) for h in _HISTORY_CASES]
+    mistakes = [
+        ([e - 1 for e in expected],
+         "counts the epochs from 0, but Keras and the curves count from 1", None),
+        ([len(v) for v in val_loss], "gives the last epoch, but restore_best_weights goes back to the best one", None),
+        ([int(np.argmin(h["loss"])) + 1 for h in _HISTORY_CASES],
+         "picks the lowest training loss, but EarlyStopping watches val_loss", None),
+        ([int(np.argmax(h["val_accuracy"])) + 1 for h in _HISTORY_CASES],
+         "picks the highest val_accuracy, but EarlyStopping's default monitor is val_loss", None),
+        ([int(np.flatnonzero(v == v.min())[-1]) + 1 for v in val_loss],
+         "picks the later of two epochs with the same lowest val_loss, but only a strictly lower "
+         "loss counts as an improvement, so the first is kept", None),
+    ]
+    _judge_cases(
+        answers, expected,
+        lambda i: f"restored_epoch for val_loss = {_HISTORY_CASES[i]['val_loss']}",
+        mistakes, hint,
+        direction=lambda a, b: "not the epoch EarlyStopping restores",
+        pending=pending,
+    )
     _passed(
         f"restored_epoch picks the epoch EarlyStopping restores in all {len(_HISTORY_CASES)} "
         "histories."

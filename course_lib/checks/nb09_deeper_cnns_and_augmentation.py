@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _call_array, _fail, _passed, _same_array
+from course_lib.checks._common import (
+    CheckFailed, exercise_check, _call, _call_array, _fail, _judge_cases, _passed, _read_shape, _same_array,
+)
 
 
 # (size, filters, blocks): the MNIST CNN of the source notes first, then stacks where a pooling
@@ -38,44 +40,43 @@ def check_block_output_shapes(block_output_shapes):
     ``(height, width, channels)`` after each block, compared with Keras on several stacks.
     """
     hint = (
-        "Loop over the blocks: each 2x2 pooling halves the size, rounding down (size // 2), and "
-        "block b has filters * 2**b channels. Append (size, size, channels) after each block."
+        "follow the stack block by block: each block ends in a 2x2 pooling, which halves the "
+        "height and width and drops an odd last row and column; the number of filters starts at "
+        "filters and doubles from one block to the next."
     )
-    for size, filters, blocks in _BLOCK_CASES:
-        case = f"block_output_shapes({size}, {filters}, {blocks})"
-        expected = _doubling_stack_shapes(size, filters, blocks)
-        answer = _call(block_output_shapes, (size, filters, blocks), "block_output_shapes", hint)
-        try:
-            answer = [tuple(int(v) for v in shape) for shape in answer]
-        except (TypeError, ValueError):
-            _fail(
-                f"{case} returned {answer!r}; expected a list of (height, width, channels).", hint
-            )
-        if answer == expected:
-            continue
-        if len(answer) != blocks:
-            _fail(f"{case} returned {len(answer)} shapes; expected one per block, {blocks}.", hint)
-        slips = [
-            ([(-(-size // 2 ** (b + 1)),) * 2 + (c,) for b, (_, _, c) in enumerate(expected)],
-             "the sizes are rounded up.",
-             "MaxPooling2D(2) drops a last odd row and column: 7 // 2 = 3, not 4."),
-            ([(h, w, filters) for h, w, _ in expected],
-             "the number of channels never changes.",
-             "the filters double after each pooling: block b has filters * 2**b."),
-            ([(h, w, 2 * c) for h, w, c in expected],
-             "the channels are doubled one block too early.",
-             "the first block keeps `filters`; the doubling comes after each pooling."),
-            ([(size // 2**b,) * 2 + (c,) for b, (_, _, c) in enumerate(expected)],
-             "these are the shapes before each block's pooling.",
-             "give the shape after the 2x2 pooling that ends the block: the size is halved."),
-            ([(c, h, w) for h, w, c in expected],
-             "the channels come first.",
-             "Keras uses NHWC: (height, width, channels), channels last."),
-        ]
-        for wrong, problem, slip_hint in slips:
-            if answer == wrong:
-                _fail(f"{case} returned {answer}; expected {expected}: {problem}", slip_hint)
-        _fail(f"{case} returned {answer}; Keras gives {expected}.", hint)
+    answers, expected, calls = [], [], []
+    pending = None
+    try:
+        for size, filters, blocks in _BLOCK_CASES:
+            calls.append(f"block_output_shapes({size}, {filters}, {blocks})")
+            expected.append(_doubling_stack_shapes(size, filters, blocks))
+            answer = _call(block_output_shapes, (size, filters, blocks), "block_output_shapes", hint)
+            try:
+                shapes = list(answer)
+            except TypeError:
+                _fail(f"{calls[-1]} returned {answer!r}; expected a list of (height, width, channels).", hint)
+            shapes = [_read_shape(shape, calls[-1], hint, "a list of (height, width, channels)") for shape in shapes]
+            if len(shapes) != blocks:
+                _fail(f"{calls[-1]} returned {len(shapes)} shapes; expected one per block, {blocks}.", hint)
+            answers.append(shapes)
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    cases = list(zip(_BLOCK_CASES, expected))
+    mistakes = [
+        ([[(-(-size // 2 ** (b + 1)),) * 2 + (c,) for b, (_, _, c) in enumerate(e)] for (size, _, _), e in cases],
+         "rounds the sizes up", "MaxPooling2D(2) drops a last odd row and column."),
+        ([[(h, w, filters) for h, w, _ in e] for (_, filters, _), e in cases],
+         "never changes the number of channels", "the number of filters doubles after each pooling."),
+        ([[(h, w, 2 * c) for h, w, c in e] for _, e in cases],
+         "doubles the channels one block too early", "the first block keeps `filters`; the doubling comes after each pooling."),
+        ([[(size // 2**b,) * 2 + (c,) for b, (_, _, c) in enumerate(e)] for (size, _, _), e in cases],
+         "gives the shapes before each block's pooling",
+         "give the shape after the 2x2 pooling that ends the block."),
+        ([[(c, h, w) for h, w, c in e] for _, e in cases],
+         "puts the channels first", "Keras uses NHWC: (height, width, channels), channels last."),
+    ]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, hint, same=list.__eq__,
+                 direction=lambda a, b: "not what Keras's layers give", pending=pending)
     _passed(
         f"block_output_shapes agrees with Keras on all {len(_BLOCK_CASES)} stacks, e.g. 28 x 28 "
         f"with 64 filters: {_doubling_stack_shapes(28, 64, 3)}."
@@ -92,11 +93,13 @@ def check_inverted_dropout(inverted_dropout):
     unchanged, and that the same ``rng`` seed gives the same result.
     """
     hint = (
-        "draw u = rng.random(x.shape); keep the values where u >= rate, divided by (1 - rate), "
-        "and put 0 everywhere else (np.where does both)."
+        "draw one uniform random number per value from rng; drop a value (make it 0) with "
+        "probability rate, and scale the survivors up so that the mean stays the same."
     )
     x = np.random.default_rng(3).uniform(0.5, 1.5, (400, 250))
-    for rate in (0.0, 0.25, 0.5, 0.8):
+    rates = (0.0, 0.25, 0.5, 0.8)
+    shares = []
+    for rate in rates:
         where = f"for rate={rate}"
         original = x.copy()
         answer = _call(
@@ -105,7 +108,7 @@ def check_inverted_dropout(inverted_dropout):
         if not np.array_equal(x, original):
             _fail(
                 f"inverted_dropout changed its input x {where}.",
-                "return a new array (x / (1 - rate) makes one) and leave x as it was.",
+                "return a new array and leave x as it was.",
             )
         try:
             answer = np.asarray(answer, dtype=np.float64)
@@ -113,7 +116,7 @@ def check_inverted_dropout(inverted_dropout):
             _fail(f"inverted_dropout returned a {type(answer).__name__}, not an array.", hint)
         if answer.shape != x.shape:
             _fail(
-                f"the result has shape {answer.shape} {where}; expected x's shape {x.shape}.", hint
+                f"the result has shape {answer.shape} {where}, not x's shape {x.shape}.", hint
             )
         again = _call_array(
             inverted_dropout, (x, rate, np.random.default_rng(9)), "inverted_dropout", hint,
@@ -131,23 +134,34 @@ def check_inverted_dropout(inverted_dropout):
             if rate > 0 and np.allclose(scale, 1):
                 _fail(
                     f"the values that survive are unchanged {where}.",
-                    "divide the survivors by (1 - rate): with half of the values gone, the other "
-                    "half count double, so the mean stays the same.",
+                    "scale the survivors up: with half of the values gone, the other half must "
+                    "count double for the mean to stay the same.",
                 )
             if rate > 0 and np.allclose(scale, 1 - rate):
                 _fail(
                     f"the survivors are multiplied by 1 - rate = {1 - rate:g} {where}.",
-                    "divide by (1 - rate) instead: the survivors grow to make up for the zeros.",
+                    "the survivors must grow to make up for the zeros, not shrink.",
                 )
             if not np.allclose(scale, 1 / (1 - rate)):
-                _fail(f"the survivors are not x / (1 - rate) {where}.", hint)
-        if rate != 0.5 and abs(dropped - (1 - rate)) < 0.01:
+                _fail(f"the survivors are not x scaled so that the mean stays the same {where}.", hint)
+        shares.append(dropped)
+    for rate, dropped in zip(rates, shares):
+        if abs(dropped - rate) <= 0.01:
+            continue
+        where = f"for rate={rate}"
+        if all(abs(d - (1 - r)) < 0.01 for r, d in zip(rates, shares) if r != 0.5):
             _fail(
-                f"{dropped:.3f} of the values are 0 {where}: that drops 1 - rate, not rate.",
-                "drop a value when u < rate (probability rate); keep it when u >= rate.",
+                f"{dropped:.3f} of the values are 0 {where}: it drops a share 1 - rate at every "
+                "rate, not rate.",
+                "drop a value with probability rate, i.e. when its random number is below rate.",
             )
-        if abs(dropped - rate) > 0.01:
-            _fail(f"{dropped:.3f} of the values are 0 {where}; expected about {rate:g}.", hint)
+        if all(abs(d - shares[0]) < 0.01 for d in shares):
+            _fail(
+                f"{dropped:.3f} of the values are 0 {where}, and about the same share at every rate "
+                "tried: the share of zeros ignores rate.",
+                hint,
+            )
+        _fail(f"{dropped:.3f} of the values are 0 {where}; the share of zeros should be about rate.", hint)
     _passed(
         "inverted_dropout zeroes a share `rate` of the values and divides the rest by 1 - rate, "
         "so the mean stays the same."
@@ -190,9 +204,9 @@ def check_translate(translate):
     ``dy / H`` and ``dx / W``, ``fill_mode="constant"`` and ``interpolation="nearest"``.
     """
     hint = (
-        "start from np.zeros_like(x) and copy one block: for dy >= 0, out[:, dy:] = x[:, :H - dy]; "
-        "for dy < 0, out[:, :H + dy] = x[:, -dy:]; the same on axis 2 for dx. Beware x[:, :-0], "
-        "which is empty."
+        "start from a batch of zeros and copy into it the part of x that stays inside the image, "
+        "moved dy rows down and dx columns right (a negative shift moves up or left). Beware a "
+        "slice that ends at -0: it is empty."
     )
     rng = np.random.default_rng(5)
     for shape, dy, dx in _TRANSLATE_CASES:

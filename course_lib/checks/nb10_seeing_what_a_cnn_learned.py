@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from course_lib.checks._common import exercise_check, _call, _call_array, _fail, _passed, _same_array
+from course_lib.checks._common import (
+    CheckFailed, exercise_check, _call, _call_array, _fail, _judge_cases, _passed, _read_shape, _same_array,
+)
 
 
 def _maps_shape_models():
@@ -41,6 +43,30 @@ def _maps_shape_models():
     ]
 
 
+def _walk(model, name, input_size, ignore=None):
+    """The ``(H, W, C)`` maps of layer ``name`` by following ``model``'s Conv2D and pooling
+    layers, with one thing ``ignore``d as a learner may: ``"padding"``, ``"strides"``,
+    ``"filters"`` or ``"pooling"``. None when the walk cannot be made."""
+    from course_lib.conv import output_size
+
+    size, channels = input_size, model.inputs[0].shape[-1]
+    for layer in model.layers:
+        kind = type(layer).__name__
+        window = {"Conv2D": "kernel_size", "MaxPooling2D": "pool_size"}.get(kind)
+        if window and not (kind == "MaxPooling2D" and ignore == "pooling"):
+            strides = 1 if ignore == "strides" else layer.strides[0]
+            padding = "valid" if ignore == "padding" else layer.padding
+            try:
+                size = output_size(size, getattr(layer, window)[0], strides, padding)
+            except ValueError:
+                return None
+            if kind == "Conv2D" and ignore != "filters":
+                channels = layer.filters
+        if layer.name == name:
+            return (size, size, channels)
+    return None
+
+
 @exercise_check
 def check_maps_shape(maps_shape):
     """Notebook 10, exercise 1: check a learner's ``maps_shape(model, name, input_size)``: the ``(H, W, C)`` maps of one layer.
@@ -52,41 +78,53 @@ def check_maps_shape(maps_shape):
     import keras
 
     hint = (
-        "walk through model.layers from the first; Conv2D and MaxPooling2D layers change the size "
-        "with output_size(size, window, layer.strides[0], layer.padding), and a Conv2D sets the "
-        "channels to layer.filters; stop at the layer called name."
+        "walk through model.layers from the first to the layer called name: every convolution and "
+        "pooling layer changes the size according to its window, strides and padding, and a "
+        "convolution's number of filters sets the channels."
     )
-    for model, cases in _maps_shape_models():
-        channels_in = model.inputs[0].shape[-1]
-        for name, input_size in cases:
-            layer = model.get_layer(name)
-            probe = keras.Model(model.inputs, layer.output)
-            zeros = np.zeros((1, input_size, input_size, channels_in), dtype=np.float32)
-            expected = tuple(int(v) for v in probe([zeros]).shape[1:])  # inputs: a list of one
-            where = f"for layer {name!r} of {model.name} on a {input_size}x{input_size} input"
-            answer = _call(maps_shape, (model, name, input_size), "maps_shape", hint)
-            try:
-                answer = tuple(int(v) for v in answer)
-            except (TypeError, ValueError):
-                _fail(f"maps_shape returned {answer!r} {where}; expected a tuple of 3 ints.", hint)
-            if len(answer) == 4 and answer[1:] == expected:
-                _fail(
-                    f"maps_shape returned {answer} {where}: with a batch axis.",
-                    f"return the shape of one image's maps, (H, W, C) = {expected}, without the batch.",
-                )
-            if answer == expected:
-                continue
-            if len(answer) == 3 and answer[:2] == expected[:2]:
-                _fail(
-                    f"maps_shape returned {answer} {where}; the size is right, the channels are not "
-                    f"(expected {expected[2]}).",
-                    "a Conv2D layer makes layer.filters channels; pooling keeps the channels it gets.",
-                )
-            _fail(
-                f"maps_shape returned {answer} {where}; expected {expected}.",
-                "take every layer's padding and strides into account ('same' gives ceil(n / s), "
-                "'valid' floor((n - k) / s) + 1), and the pooling layers too. " + hint,
-            )
+    answers, expected, calls = [], [], []
+    mistakes = {ignore: [] for ignore in ("padding", "strides", "filters", "pooling")}
+    pending = None
+    try:
+        for model, cases in _maps_shape_models():
+            channels_in = model.inputs[0].shape[-1]
+            for name, input_size in cases:
+                layer = model.get_layer(name)
+                probe = keras.Model(model.inputs, layer.output)
+                zeros = np.zeros((1, input_size, input_size, channels_in), dtype=np.float32)
+                expected.append(tuple(int(v) for v in probe([zeros]).shape[1:]))  # inputs: a list of one
+                for ignore, predictions in mistakes.items():
+                    predictions.append(_walk(model, name, input_size, ignore))
+                where = f"for layer {name!r} of {model.name} on a {input_size}x{input_size} input"
+                calls.append(f"maps_shape {where}")
+                answer = _call(maps_shape, (model, name, input_size), "maps_shape", hint)
+                answer = _read_shape(answer, calls[-1], hint, "a tuple of 3 ints")
+                if len(answer) == 4 and answer[1:] == expected[-1]:
+                    _fail(
+                        f"maps_shape returned {answer} {where}: with a batch axis.",
+                        "return the shape of one image's maps, (H, W, C), without the batch.",
+                    )
+                answers.append(answer)
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    known = [
+        (mistakes["padding"], "treats every layer as padding='valid'",
+         "'same' padding keeps one position per stride step, rounded up; 'valid' only the positions "
+         "where the whole window fits."),
+        (mistakes["strides"], "moves every window one pixel at a time",
+         "a layer with strides s moves its window s pixels at a time: the size shrinks about s-fold."),
+        (mistakes["filters"], "keeps the input's channels",
+         "a Conv2D layer makes as many channels as it has filters; pooling keeps the channels it gets."),
+        (mistakes["pooling"], "leaves out the pooling layers", "pooling layers change the size too."),
+    ]
+
+    def channels_or_size(answer, right):
+        if len(answer) == 3 and answer[:2] == right[:2]:
+            return "right in height and width, but not in channels"
+        return "not the layer's shape"
+
+    _judge_cases(answers, expected, calls.__getitem__, known, hint,
+                 same=lambda a, b: a == b, direction=channels_or_size, pending=pending)
     _passed("maps_shape gives the shape of every layer tried, in two models and several input sizes.")
 
 
@@ -117,53 +155,51 @@ def check_most_exciting_image(most_exciting_image):
     and another the largest mean, and a third image holds an even larger value in another channel.
     """
     hint = (
-        "select the channel, activations[:, :, :, channel], take each image's maximum over rows "
-        "and columns with .max(axis=(1, 2)), and return int(...argmax())."
+        "look at the given channel only: find each image's largest value in that channel's map, "
+        "and return the index of the image where it is largest."
     )
-    for activations, channel, expected, mean_winner, other_winner in _activation_cases():
-        where = f"for activations of shape {activations.shape} and channel {channel}"
-        answer = _call(
-            most_exciting_image, (activations.copy(), channel), "most_exciting_image", hint
-        )
-        if np.ndim(answer) != 0:
-            _fail(
-                f"most_exciting_image returned {np.size(answer)} values {where}; expected one index.",
-                hint,
+    cases = _activation_cases()
+    answers = []
+    pending = None
+    try:
+        for activations, channel, _, _, _ in cases:
+            where = f"for activations of shape {activations.shape} and channel {channel}"
+            answer = _call(
+                most_exciting_image, (activations.copy(), channel), "most_exciting_image", hint
             )
-        if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
-            _fail(
-                f"most_exciting_image returned {answer!r} ({type(answer).__name__}) {where}; "
-                "expected an int, an image index.",
-                hint,
-            )
-        answer = int(answer)
-        if answer == expected:
-            continue
-        if answer == mean_winner:
-            _fail(
-                f"most_exciting_image returned image {answer} {where}: the one with the largest mean.",
-                "the unit responds most where a single value is largest: use .max, not .mean.",
-            )
-        if answer == other_winner:
-            _fail(
-                f"most_exciting_image returned image {answer} {where}: the largest value of "
-                "another channel.",
-                "look at the given channel only, activations[:, :, :, channel]. " + hint,
-            )
-        if answer == int(activations[:, :, :, channel].argmax()):
-            _fail(
-                f"most_exciting_image returned {answer} {where}: the position of the largest "
-                "value among all images * H * W values, not an image index.",
-                "argmax of a whole (images, H, W) array counts every value; take the maximum per "
-                "image first. " + hint,
-            )
-        if not 0 <= answer < len(activations):
-            _fail(
-                f"most_exciting_image returned {answer} {where}, but there are only "
-                f"{len(activations)} images.",
-                hint,
-            )
-        _fail(f"most_exciting_image returned image {answer} {where}; expected {expected}.", hint)
+            if np.ndim(answer) != 0:
+                _fail(
+                    f"most_exciting_image returned {np.size(answer)} values {where}; expected one index.",
+                    hint,
+                )
+            if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
+                _fail(
+                    f"most_exciting_image returned {answer!r} ({type(answer).__name__}) {where}; "
+                    "expected an int, an image index.",
+                    hint,
+                )
+            answers.append(int(answer))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    mistakes = [
+        ([c[3] for c in cases], "picks the image with the largest mean",
+         "the unit responds most where a single value is largest: look at each image's maximum, not its mean."),
+        ([c[4] for c in cases], "picks the largest value of another channel",
+         "look at the given channel only. " + hint),
+        ([int(a[:, :, :, c].argmax()) for a, c, _, _, _ in cases],
+         "gives the position of the largest value among all images * H * W values, not an image index",
+         "argmax of a whole (images, H, W) array counts every value; take the maximum per image first. "
+         + hint),
+    ]
+    images = len(next((c[0] for a, c in zip(answers, cases) if a != c[2]), cases[0][0]))
+    _judge_cases(
+        answers, [c[2] for c in cases],
+        lambda i: f"most_exciting_image for activations of shape {cases[i][0].shape} and channel {cases[i][1]}",
+        mistakes, hint, same=lambda a, b: a == b,
+        direction=lambda a, b: "not the image with the strongest response" if 0 <= a < images
+        else f"not an image index: there are only {images} images",
+        pending=pending,
+    )
     _passed("most_exciting_image finds the image with the strongest response in every case.")
 
 
@@ -187,8 +223,8 @@ def check_class_activation_map(class_activation_map):
     row ``weights[c]`` instead of the column gives the right shape but the wrong map.
     """
     hint = (
-        "weigh map k by weights[k, c] and sum over k: maps @ weights[:, c], or "
-        "(maps * weights[:, c]).sum(axis=-1)."
+        "weigh each of the K maps by the weight that connects it to class c (weights is "
+        "(K, classes)), and add the weighted maps up."
     )
     for maps, weights, c in _cam_cases():
         expected = np.tensordot(maps, weights[:, c], axes=([2], [0]))
@@ -212,9 +248,9 @@ def check_class_activation_map(class_activation_map):
                 answer, maps @ weights[c], atol=1e-6
             ):
                 _fail(
-                    f"the map uses the row weights[{c}] instead of the column weights[:, {c}] {where}.",
-                    "weights has shape (K, classes): the weights of class c are the column "
-                    "weights[:, c], one per map.",
+                    f"the map uses the row weights[{c}] {where}, but class {c}'s weights are a column.",
+                    "weights has shape (K, classes): the weights of class c are a column, one per "
+                    "map, not a row.",
                 )
             low, high = expected.min(), expected.max()
             if np.allclose(answer, (expected - low) / (high - low), atol=1e-6) or np.allclose(

@@ -34,9 +34,9 @@ def check_lrn(lrn):
 
     tf = import_tensorflow()
     hint = (
-        "For each map i, add up a[..., j] ** 2 over j from max(0, i - n // 2) to "
-        "min(N - 1, i + n // 2), then divide a[..., i] by (k + alpha * that sum) ** beta. A loop "
-        "over i with a[..., lo:hi + 1] works for any number of leading axes."
+        "for each map i, add up the squares of the maps in a window of n maps centred on i (cut "
+        "at the first and the last map), then divide map i by k plus alpha times that sum, raised "
+        "to the power beta. The maps are on the last axis, whatever axes come before it."
     )
     for a, n, k, alpha, beta in _lrn_cases():
         expected = _lrn_reference(a, n, k, alpha, beta, tf)
@@ -51,7 +51,7 @@ def check_lrn(lrn):
                  ("alpha is divided by n (as Caffe and PyTorch do); in the paper and in TensorFlow "
                   "it multiplies the sum directly")),
                 (_lrn_reference(a, 2 * n + 1, k, alpha, beta, tf),
-                 "the window reaches n maps on each side; it holds n maps in all, n // 2 on each side"),
+                 "the window reaches n maps on each side; it holds n maps in all, the map itself in the middle"),
                 (a / (k + alpha * a.astype(np.float64) ** 2) ** beta,
                  "only the map itself is in the sum; it should add up its neighbours too"),
             ]
@@ -71,37 +71,20 @@ def check_dropout(dropout):
     ``Generator``), so the same seed gives the same mask.
     """
     hint = (
-        "Draw keep = rng.random(x.shape) >= rate (True with probability 1 - rate), then return "
-        "np.where(keep, x / (1 - rate), 0.0): the survivors are scaled up so the expected output "
-        "equals x."
+        "draw one uniform random number per value from rng; drop a value (make it 0) with "
+        "probability rate, and scale the survivors up so that the expected output equals x."
     )
     x = np.random.default_rng(0).normal(size=(400, 500)) + 3.0  # no zeros in x itself
-    for rate in (0.5, 0.2, 0.0):
+    rates = (0.5, 0.2, 0.0)
+    results = []
+    for rate in rates:
         case = f"dropout(x, rate={rate}, rng)"
         values = _call_array(
             dropout, (x.copy(), rate, np.random.default_rng(1)), "dropout", hint,
             not_numbers=case + " returned {type}; expected an array like x.",
         )
         if values.shape != x.shape:
-            _fail(f"{case} has shape {values.shape}; expected {x.shape}.", hint)
-        dropped = values == 0
-        kept = ~dropped
-        share = dropped.mean()
-        if abs(share - rate) > 0.01:
-            _fail(
-                f"{case} zeroes {share:.1%} of the values; expected about {rate:.0%}.",
-                "rate is the probability of dropping a value, not of keeping it. " + hint,
-            )
-        if rate and np.allclose(values[kept], x[kept]):
-            _fail(
-                f"{case} keeps the surviving values unchanged.",
-                "Without scaling, the layer's output shrinks by (1 - rate) on average during "
-                "training but not at test time. " + hint,
-            )
-        if rate and np.allclose(values[kept], x[kept] * (1 - rate)):
-            _fail(f"{case} multiplies the survivors by 1 - rate; divide by it instead.", hint)
-        if not np.allclose(values[kept], x[kept] / (1 - rate)):
-            _fail(f"{case}: the surviving values should be x / (1 - rate) at the same positions.", hint)
+            _fail(f"{case} has shape {values.shape}, not x's shape {x.shape}.", hint)
         again = _call_array(
             dropout, (x.copy(), rate, np.random.default_rng(1)), "dropout", hint,
             not_numbers=case + " returned {type}; expected an array like x.",
@@ -112,4 +95,35 @@ def check_dropout(dropout):
                 "Draw the random numbers from the rng argument (rng.random(...)), not from "
                 "np.random, so a seed reproduces the mask. " + hint,
             )
+        results.append(values)
+    shares = [float(np.mean(values == 0)) for values in results]
+    for rate, share in zip(rates, shares):
+        if abs(share - rate) <= 0.01:
+            continue
+        case = f"dropout(x, rate={rate}, rng)"
+        if all(abs(s - (1 - r)) <= 0.01 for r, s in zip(rates, shares) if r):
+            _fail(
+                f"{case} zeroes {share:.1%} of the values: at every rate it drops a share 1 - rate.",
+                "rate is the probability of dropping a value, not of keeping it. " + hint,
+            )
+        if all(abs(s - shares[0]) <= 0.01 for s in shares):
+            _fail(
+                f"{case} zeroes {share:.1%} of the values, about the same share at every rate tried: "
+                "it ignores rate.",
+                hint,
+            )
+        _fail(f"{case} zeroes {share:.1%} of the values; the share of zeros should be about rate.", hint)
+    for rate, values in zip(rates, results):
+        case = f"dropout(x, rate={rate}, rng)"
+        kept = values != 0
+        if rate and np.allclose(values[kept], x[kept]):
+            _fail(
+                f"{case} keeps the surviving values unchanged.",
+                "Without scaling, the layer's output shrinks by (1 - rate) on average during "
+                "training but not at test time. " + hint,
+            )
+        if rate and np.allclose(values[kept], x[kept] * (1 - rate)):
+            _fail(f"{case} multiplies the survivors by 1 - rate; they must grow, not shrink.", hint)
+        if not np.allclose(values[kept], x[kept] / (1 - rate)):
+            _fail(f"{case}: the surviving values are not x, scaled so that the expected output equals x.", hint)
     _passed("dropout zeroes the right share of values, scales the rest by 1 / (1 - rate) and uses rng.")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from course_lib.session import import_keras
-from course_lib.checks._common import exercise_check, _call_array, _fail, _passed, _same_array, _read_answer
+from course_lib.checks._common import exercise_check, _call_array, _direction, _fail, _passed, _same_array, _read_answer
 
 
 def _pointwise_cases():
@@ -34,8 +34,9 @@ def check_pointwise_conv(pointwise_conv):
     """
     keras = import_keras()
     hint = (
-        "At every pixel the C_in values are multiplied by the (C_in, C_out) kernel: maps @ kernel "
-        "gives (H, W, C_out); then add bias, which broadcasting adds at every pixel."
+        "a 1x1 convolution mixes the channels of each pixel on its own: at every pixel, output "
+        "channel j is the weighted sum of that pixel's C_in values, with the weights in the "
+        "kernel's column j, plus bias j."
     )
     for maps, kernel, bias in _pointwise_cases():
         layer = keras.layers.Conv2D(kernel.shape[1], 1)
@@ -49,12 +50,11 @@ def check_pointwise_conv(pointwise_conv):
         )
         if values.shape == expected.shape:
             if np.allclose(values, expected - bias, atol=1e-4):
-                _fail(f"{case}: every value is off by the bias.", "Add bias after the product. " + hint)
+                _fail(f"{case}: every value is off by the bias.", "Add the bias after the weighted sum. " + hint)
             if kernel.shape[0] == kernel.shape[1] and np.allclose(values, maps @ kernel.T + bias, atol=1e-4):
                 _fail(
                     f"{case}: the result uses the kernel transposed.",
-                    "kernel[i, j] is the weight from input channel i to output channel j: "
-                    "maps @ kernel, not maps @ kernel.T.",
+                    "kernel[i, j] is the weight from input channel i to output channel j.",
                 )
         _same_array(values, expected, case, hint, atol=1e-4)
     _passed(f"pointwise_conv agrees with a Keras 1x1 Conv2D on all {len(_pointwise_cases())} cases.")
@@ -90,9 +90,10 @@ def check_middle_block_params(block_separable, block_regular):
             ]
         expected_regular = keras.Sequential(layers).count_params()
     hint = (
-        f"Per convolution: separable_conv2d_params({k}, {filters}, {filters}, use_bias=False) or "
-        f"conv2d_params({k}, {filters}, {filters}, use_bias=False), plus batch_norm_params({filters}); "
-        f"{n} convolutions per block. ReLU and the addition have no weights."
+        f"the block has {n} convolutions of {filters} {k}x{k} filters on {filters} channels, "
+        "without biases, each followed by a batch normalization (4 numbers per channel); a "
+        "separable convolution is a depthwise part (one filter per input channel) and a 1x1 "
+        "pointwise part. ReLU and the addition have no weights."
     )
     batch_norm = 4 * filters
     for name, answer, expected in (
@@ -105,7 +106,7 @@ def check_middle_block_params(block_separable, block_regular):
         convolutions = expected - n * batch_norm
         slips = [
             (convolutions, "the batch normalizations are missing.",
-             f"Each convolution is followed by BatchNormalization: {batch_norm:,} parameters each."),
+             "Each convolution is followed by a BatchNormalization, with 4 numbers per channel."),
             (expected - n * batch_norm // 2, "it counts half of each batch normalization.",
              "BatchNormalization has 4 numbers per channel: gamma and beta (trained) and the moving "
              "mean and variance (not trained, but counted)."),
@@ -118,8 +119,8 @@ def check_middle_block_params(block_separable, block_regular):
         slips.append((other, "that is the other block's count: the two answers are swapped.", hint))
         for value, problem, slip_hint in slips:
             if answer == value:
-                _fail(f"{name} = {answer:,}; expected {expected:,}: {problem}", slip_hint)
-        _fail(f"{name} = {answer:,}; Keras counts {expected:,}.", hint)
+                _fail(f"{name} = {answer:,}: {problem}", slip_hint)
+        _fail(f"{name} = {answer:,}, which is {_direction(answer, expected)}.", hint)
     _passed(
         f"a middle-flow block has {expected_separable:,} parameters; with regular convolutions it "
         f"would have {expected_regular:,}, {expected_regular / expected_separable:.1f} times as many."

@@ -1,9 +1,7 @@
 """Checks for the exercises of notebook 17, ``notebooks/17_senet.ipynb``."""
 
 from course_lib.session import import_keras
-from course_lib.checks._common import (
-    exercise_check, _call, _fail, _fail_with_known_mistakes, _passed, _read_answer,
-)
+from course_lib.checks._common import CheckFailed, exercise_check, _call, _judge_cases, _passed, _read_answer
 
 
 @exercise_check
@@ -17,32 +15,33 @@ def check_se_block_params(se_block_params):
     from course_lib.architectures import senet
 
     hint = (
-        "Squeezing and scaling learn nothing. The first Dense layer has C * (C / r) weights and "
-        "C / r biases, the second (C / r) * C weights and C biases: 2 * C * C / r + C / r + C "
-        "(dense_params does each layer)."
+        "squeezing (the global average) and scaling learn nothing. The excitation is two Dense "
+        "layers with biases: C inputs to C / r units, then C / r inputs back to C units."
     )
     cases = [(64, 16), (256, 16), (2048, 16), (32, 4), (96, 8), (6, 1)]
-    for channels, reduction in cases:
-        x = keras.Input((4, 4, channels))
-        expected = keras.Model(x, senet.se_block(x, reduction)).count_params()
-        call = f"se_block_params({channels}, {reduction})"
-        answer = _call(se_block_params, (channels, reduction), "se_block_params", hint)
-        answer = _read_answer(answer, "count", call, hint, returned=True)
-        if answer == expected:
-            continue
-        hidden = channels // reduction
-        known = [
-            (2 * channels * hidden, "counts the weights but not the biases of the two Dense layers"),
-            (2 * channels * hidden + hidden,
-             "leaves out the biases of the second Dense layer (C of them)"),
-            (2 * channels * hidden + channels,
-             "leaves out the biases of the first Dense layer (C / r of them)"),
-            (channels * hidden + hidden, "counts only the first Dense layer; the excitation has two"),
-            (2 * channels * channels * reduction + channels * reduction + channels,
-             "multiplies by the reduction; the hidden layer has C / r units, fewer than C"),
-            (2 * channels * channels + 2 * channels, "leaves out the reduction: the hidden layer has C / r units"),
-        ]
-        _fail_with_known_mistakes(call, answer, expected, known, hint)
+    answers, expected = [], []
+    pending = None
+    try:
+        for channels, reduction in cases:
+            x = keras.Input((4, 4, channels))
+            expected.append(keras.Model(x, senet.se_block(x, reduction)).count_params())
+            call = f"se_block_params({channels}, {reduction})"
+            answer = _call(se_block_params, (channels, reduction), "se_block_params", hint)
+            answers.append(_read_answer(answer, "count", call, hint, returned=True))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    hidden = [c // r for c, r in cases]
+    mistakes = [
+        ([2 * c * h for (c, _), h in zip(cases, hidden)], "counts the weights but not the biases of the two Dense layers"),
+        ([2 * c * h + h for (c, _), h in zip(cases, hidden)], "leaves out the biases of the second Dense layer (C of them)"),
+        ([2 * c * h + c for (c, _), h in zip(cases, hidden)], "leaves out the biases of the first Dense layer (C / r of them)"),
+        ([c * h + h for (c, _), h in zip(cases, hidden)], "counts only the first Dense layer; the excitation has two"),
+        ([2 * c * c * r + c * r + c for c, r in cases],
+         "multiplies by the reduction; the hidden layer has C / r units, fewer than C"),
+        ([2 * c * c + 2 * c for c, _ in cases], "leaves out the reduction: the hidden layer has C / r units"),
+    ]
+    _judge_cases(answers, expected, lambda i: f"se_block_params{cases[i]}",
+                 [(values, text, None) for values, text in mistakes], hint, pending=pending)
     _passed(f"se_block_params matches the Keras SE block in all {len(cases)} cases.")
 
 
@@ -58,33 +57,32 @@ def check_se_resnet50_extra(se_resnet50_extra):
     from course_lib.architectures import resnet, senet
 
     hint = (
-        "Every one of the 3 + 4 + 6 + 3 = 16 bottleneck units gets its own SE block, on the "
-        "unit's output channels, 4 * filters (256, 512, 1024, 2048): sum units * se_params(4 * "
-        "filters, reduction) over resnet.RESNET50_STAGES."
+        "every bottleneck unit of ResNet-50 gets its own SE block (resnet.RESNET50_STAGES lists "
+        "each stage's filters and units), on the unit's output channels, 4 times its filters."
     )
     stages = resnet.RESNET50_STAGES
-    for reduction in (16, 8, 4, 32):
-        expected = sum(units * senet.se_params(4 * filters, reduction) for filters, units in stages)
-        call = f"se_resnet50_extra({reduction})"
-        answer = _read_answer(_call(se_resnet50_extra, (reduction,), "se_resnet50_extra", hint), "count", call, hint, returned=True)
-        if answer == expected:
-            continue
-        known = [
-            (sum(senet.se_params(4 * f, reduction) for f, _ in stages),
-             "counts one SE block per stage; every unit has its own"),
-            (sum(n * senet.se_params(f, reduction) for f, n in stages if f % reduction == 0)
-             if all(f % reduction == 0 for f, _ in stages) else None,
-             "uses the bottleneck filters (64 ... 512), but the block sits on the unit's output, "
-             "with 4 * filters channels"),
-            (sum(n * 2 * (4 * f) ** 2 // reduction for f, n in stages),
-             "counts the weights but not the biases"),
-            (sum(n * senet.se_params(4 * f, reduction) for f, n in stages) + 25_636_712,
-             "is the whole SE-ResNet-50; give only what the SE blocks add"),
-        ]
-        matches = [text for value, text in known if value is not None and answer == value]
-        _fail(
-            f"{call} returned {answer:,}; expected {expected:,}"
-            + (f": it {'; or it '.join(matches)}." if matches else "."),
-            hint,
-        )
+    reductions = (16, 8, 4, 32)
+    answers, expected = [], []
+    pending = None
+    try:
+        for reduction in reductions:
+            expected.append(sum(units * senet.se_params(4 * filters, reduction) for filters, units in stages))
+            call = f"se_resnet50_extra({reduction})"
+            answers.append(_read_answer(_call(se_resnet50_extra, (reduction,), "se_resnet50_extra", hint), "count", call,
+                                        hint, returned=True))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    mistakes = [
+        ([sum(senet.se_params(4 * f, r) for f, _ in stages) for r in reductions],
+         "counts one SE block per stage; every unit has its own"),
+        ([sum(n * senet.se_params(f, r) for f, n in stages) if all(f % r == 0 for f, _ in stages) else None
+          for r in reductions],
+         "uses the bottleneck filters (64 ... 512), but the block sits on the unit's output, with "
+         "4 * filters channels"),
+        ([sum(n * 2 * (4 * f) ** 2 // r for f, n in stages) for r in reductions],
+         "counts the weights but not the biases"),
+        ([e + 25_636_712 for e in expected], "is the whole SE-ResNet-50; give only what the SE blocks add"),
+    ]
+    _judge_cases(answers, expected, lambda i: f"se_resnet50_extra({reductions[i]})",
+                 [(values, text, None) for values, text in mistakes], hint, pending=pending)
     _passed("se_resnet50_extra gives what the 16 SE blocks add for reductions 16, 8, 4 and 32.")

@@ -25,8 +25,8 @@ def check_caffe_preprocess(caffe_preprocess):
     keras = import_keras()
     mean_bgr = np.array([103.939, 116.779, 123.68])
     hint = (
-        "Reverse the channels, RGB to BGR, with x[..., ::-1], then subtract the mean pixel in BGR "
-        "order, [103.939, 116.779, 123.68]. No scaling."
+        "Keras's 'caffe' preprocessing turns the channels from RGB into BGR, then subtracts "
+        "ImageNet's mean pixel, written in BGR order; it does not scale the values."
     )
     for x in _photo_batches():
         expected = keras.applications.resnet50.preprocess_input(x.copy()).astype(np.float64)
@@ -36,8 +36,8 @@ def check_caffe_preprocess(caffe_preprocess):
         if not np.array_equal(given, x):
             _fail(
                 f"{case} changed the array it was given.",
-                "Build a new array (x[..., ::-1] - mean does) instead of subtracting in place "
-                "with -=; the caller may still need the original pixels.",
+                "Build a new array instead of changing x in place (with -= or by assigning into "
+                "it); the caller may still need the original pixels.",
             )
         try:
             values = np.asarray(answer, dtype=np.float64)
@@ -64,14 +64,16 @@ def check_unfreeze_top(unfreeze_top):
     """Notebook 18, exercise 2: check a learner's ``unfreeze_top(base, n)`` on frozen MobileNet bases (``alpha=0.25``).
 
     After the call the base must be trainable as a whole, exactly its last ``n`` layers trainable
-    except the ``BatchNormalization`` ones, and the trainable weights those of that choice.
+    except the ``BatchNormalization`` ones, and the trainable weights those of that choice. One
+    case has ``n = 0``, where no layer may train (and ``base.layers[:-n]`` is empty).
     """
     keras = import_keras()
     hint = (
-        "Set base.trainable = True first (a frozen model hides all its weights), then for each "
-        "layer: trainable if it is among base.layers[-n:] and not a BatchNormalization."
+        "make the base trainable as a whole first (a frozen model hides all its weights), then "
+        "give each layer its own flag: trainable only if it is one of the last n layers, no more "
+        "and no fewer, and not a batch normalization."
     )
-    for n in (6, 1, 20):
+    for n in (6, 1, 20, 0):
         base = keras.applications.MobileNet(
             input_shape=(32, 32, 3), alpha=0.25, include_top=False, weights=None, pooling="avg"
         )
@@ -102,15 +104,19 @@ def check_unfreeze_top(unfreeze_top):
             )
         trained = sum(got)
         top = [i for i, flag in enumerate(got) if flag]
+        not_batch_norm = [not isinstance(layer, keras.layers.BatchNormalization) for layer in layers]
+        if n == 0 and top and all(got[i] for i, flag in enumerate(not_batch_norm) if flag):
+            _fail(
+                f"after {case} every layer of the base but the batch normalizations is trainable, "
+                "but with n = 0 no layer should train.",
+                "A slice base.layers[:-n] is empty when n is 0 (-0 is 0), so a loop over it "
+                "freezes nothing: choose the layers by their position instead.",
+            )
         if all(got):
             _fail(f"after {case} every layer of the base is trainable.", hint)
         if top and top[0] in (len(layers) - n - 1, len(layers) - n + 1):
             _fail(f"after {case} the trainable layers start one layer off: {trained} are trainable.",
-                  f"The last n layers are base.layers[-n:], i.e. the indices len(base.layers) - n "
-                  f"to len(base.layers) - 1. " + hint)
-        _fail(
-            f"after {case} layer '{wrong[0].name}' has trainable={wrong[0].trainable}; expected "
-            f"{not wrong[0].trainable}.",
-            hint,
-        )
+                  "Count the last n layers exactly: the first of them is n layers from the end. " + hint)
+        flag = "trainable" if wrong[0].trainable else "frozen"
+        _fail(f"after {case} layer '{wrong[0].name}' is {flag}, which is wrong for it.", hint)
     _passed("unfreeze_top makes the last n layers trainable, batch normalization frozen, for n = 6, 1 and 20.")
