@@ -401,6 +401,87 @@ def show_filter_learning(losses, kernels, titles, fmt="{:.2f}"):
     return fig
 
 
+def _stack(layers, name="layers"):
+    """Return ``layers`` as a list of ``(kernel_size, strides)`` pairs of positive ints."""
+    expected = (
+        f"{name} must be a list of (kernel_size, strides) pairs of ints, first layer first, "
+        f"e.g. [(3, 1), (2, 2)]; received {name}={layers!r:.80}."
+    )
+    if not isinstance(layers, (list, tuple)) or not layers:
+        raise TypeError(expected) if not isinstance(layers, (list, tuple)) else ValueError(expected)
+    if not all(isinstance(layer, (list, tuple)) and len(layer) == 2 and all(map(is_int, layer)) for layer in layers):
+        raise TypeError(expected)
+    if min(min(layer) for layer in layers) < 1:
+        raise ValueError(expected + " Kernel sizes and strides are at least 1.")
+    return [(int(k), int(s)) for k, s in layers]
+
+
+def show_receptive_field(layers, names, inputs=16, cols=2):
+    """Draw, for each layer of a stack, one unit and the input pixels it sees; return the figure.
+
+    A row of ``inputs`` pixels (one axis of the image) lies at the bottom of every panel, and
+    above it the units of each layer (no padding), each drawn over the middle of what it reads.
+    Panel ``l`` follows one unit of layer ``l`` down its connections (unit ``i`` of a layer
+    with kernel ``k`` and stride ``s`` reads units ``i*s`` to ``i*s + k - 1`` of the layer
+    below), colours every unit and pixel it reaches, and counts those pixels in its title.
+    The figure only follows the connections; the recurrence is the lesson's.
+
+    Args:
+        layers: ``(kernel_size, strides)`` pairs of ints, first layer first.
+        names: one label per layer, e.g. ``"conv 3x3"``.
+        inputs: how many input pixels the row holds; every layer must keep at least one unit.
+        cols: panels per row of the figure.
+    """
+    layers = _stack(layers)
+    names = [text(n, f"names[{i}]") for i, n in enumerate(_sequence(names, "names"))]
+    inputs, cols = positive_int(inputs, "inputs"), positive_int(cols, "cols")
+    if len(names) != len(layers):
+        raise ValueError(f"{len(names)} names for {len(layers)} layers: give one name per layer.")
+    centres = [np.arange(inputs, dtype=float)]  # each row's unit positions, in input pixels
+    for number_, (k, s) in enumerate(layers, start=1):
+        units = (len(centres[-1]) - k) // s + 1
+        if units < 1:
+            raise ValueError(
+                f"{inputs} input pixels leave no unit at layer {number_} ({names[number_ - 1]}); "
+                "give more inputs."
+            )
+        centres.append(np.array([centres[-1][i * s : i * s + k].mean() for i in range(units)]))
+    rows_of_panels = -(-len(layers) // cols)
+    fig, axes = plt.subplots(
+        rows_of_panels, cols, figsize=(4.8 * cols, (0.6 + 0.4 * (len(layers) + 1)) * rows_of_panels),
+        squeeze=False,
+    )
+    for top, ax in enumerate(axes.ravel(), start=1):
+        if top > len(layers):
+            ax.set_axis_off()
+            continue
+        reached = {top: {(len(centres[top]) - 1) // 2}}  # the unit in the middle of the top row
+        for row in range(top, 0, -1):
+            k, s = layers[row - 1]
+            reached[row - 1] = {i * s + t for i in reached[row] for t in range(k)}
+        for row in range(1, top + 1):  # the connections of every unit reached
+            k, s = layers[row - 1]
+            for i in reached[row]:
+                for t in range(k):
+                    ax.plot([centres[row][i], centres[row - 1][i * s + t]], [row, row - 1],
+                            color="tab:blue", lw=0.8, alpha=0.4, zorder=1)
+        for row in range(top + 1):
+            on = np.array([i in reached[row] for i in range(len(centres[row]))])
+            colour = "tab:orange" if row == 0 else ("tab:red" if row == top else "tab:blue")
+            marker, size = ("s", 90) if row == 0 else ("o", 45)
+            ax.scatter(centres[row], np.full(len(on), row), s=size, marker=marker, zorder=2,
+                       c=[colour if o else "0.85" for o in on])
+        ax.set_xlim(-1, inputs)
+        ax.set_ylim(-0.6, len(layers) + 0.4)
+        ax.set_yticks(range(top + 1), ["input"] + names[:top])
+        ax.set_xticks([])
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.set_title(f"layer {top}, {names[top - 1]}: one unit sees {len(reached[0])} pixels", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 # --------------------------------------------------------------------------- charts of numbers
 
 

@@ -142,10 +142,82 @@ def test_check_same_pads_rejects_wrong_shapes():
         checks.check_same_pads(lambda n, k, s: 3)
 
 
+_QUIZ_SHAPE, _QUIZ_PARAMS = (32, 32, 10), 760
+
+
+def test_check_conv_layer_quiz_accepts_a_right_answer(capsys):
+    import numpy as np
+
+    checks.check_conv_layer_quiz(_QUIZ_SHAPE, _QUIZ_PARAMS)
+    checks.check_conv_layer_quiz([32, 32, 10], 760.0)
+    checks.check_conv_layer_quiz(np.array(_QUIZ_SHAPE), np.int64(_QUIZ_PARAMS))
+    assert capsys.readouterr().out.count("Correct: the output volume is 32x32x10 and the layer has 760") == 3
+
+
+@pytest.mark.parametrize(
+    ("shape", "match"),
+    [
+        ((28, 28, 10), r"height, 28, is the size without padding"),
+        ((30, 30, 10), r"height, 30, counts the zeros on one side only"),
+        ((31, 31, 10), r"height, 31, misses the \+ 1"),
+        ((36, 36, 10), r"height, 36, is the size of the padded input"),
+        ((32, 32, 3), r"depth is the input's depth[\s\S]*one channel per filter"),
+        ((28, 28, 3), r"depth is the input's depth"),
+        ((32, 32, 30), r"one map per input channel"),
+        ((10, 32, 32), r"puts the channels first[\s\S]*NHWC"),
+        ((None, 32, 32, 10), r"four values: leave out the batch axis"),
+        ((1, 32, 32, 10), r"has 4 value\(s\); a volume has three"),
+        ((32, 32), r"has 2 value\(s\); a volume has three"),
+        ((32, 28, 10), r"height and width differ"),
+        ((33, 33, 10), r"height and width are not the layer's"),
+        ((32, 32, 12), r"depth is not the layer's"),
+        ((32.0, 32.0, 10), r"holds a float[\s\S]*//"),
+        ("32x32x10", r"should be a tuple"),
+        (("32", "32", "10"), r"should be an int"),
+    ],
+)
+def test_check_conv_layer_quiz_names_the_shape_mistake(shape, match):
+    with pytest.raises(AssertionError, match=match) as failure:
+        checks.check_conv_layer_quiz(shape, _QUIZ_PARAMS)
+    assert "(32, 32, 10)" not in str(failure.value) and "32x32x10" not in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        (750, r"750: that counts the weights but not the biases"),
+        (260, r"260: that leaves out the input's depth: a filter has one F x F slice per input channel"),
+        (250, r"250: that leaves out the input's depth and the biases"),
+        (228, r"228: that gives the layer as many filters as the input has channels"),
+        (76, r"76: that counts one filter"),
+        (753, r"753: that gives one bias per input channel"),
+        (778_240, r"778,240: that counts the weights once per position of the output"),
+        (768_010, r"768,010: that counts the weights once per position of the output"),
+        (30_730, r"30,730: that counts a dense layer's weights"),
+        (761, r"761 is not the layer's count"),
+        (760.5, r"a count is a whole number"),
+        ("760", r"should be a number"),
+    ],
+)
+def test_check_conv_layer_quiz_names_the_count_mistake(params, match):
+    with pytest.raises(AssertionError, match=match) as failure:
+        checks.check_conv_layer_quiz(_QUIZ_SHAPE, params)
+    assert "760" not in str(failure.value).replace(repr(params), "")
+
+
+def test_check_conv_layer_quiz_says_only_not_attempted_for_an_untouched_answer():
+    with pytest.raises(AssertionError, match=r"^quiz_output_shape and quiz_params are not attempted yet") as failure:
+        checks.check_conv_layer_quiz(..., ...)
+    assert "Hint" not in str(failure.value)
+    with pytest.raises(AssertionError, match=r"^quiz_params is not attempted yet"):
+        checks.check_conv_layer_quiz(_QUIZ_SHAPE, ...)
+
+
 def right_answers():
     """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
     return {
         "check_out_size": (_out_size_right,),
         "check_fitting_strides": (_fitting_strides_right,),
         "check_same_pads": (_same_pads_right,),
+        "check_conv_layer_quiz": (_QUIZ_SHAPE, _QUIZ_PARAMS),
     }

@@ -85,15 +85,96 @@ def test_check_pooled_shape_rejects_stride_one_default_and_a_crash():
         )
 
 
-def test_check_global_average_pool(capsys):
-    checks.check_global_average_pool(lambda x: x.mean(axis=(1, 2)))
-    assert "Correct" in capsys.readouterr().out
-    with pytest.raises(AssertionError, match="global max pooling"):
-        checks.check_global_average_pool(lambda x: x.max(axis=(1, 2)))
-    with pytest.raises(AssertionError, match="one row per image"):
-        checks.check_global_average_pool(lambda x: x.mean(axis=(1, 2), keepdims=True))
-    with pytest.raises(AssertionError, match="shape"):
-        checks.check_global_average_pool(lambda x: x.mean(axis=(0, 1, 2)))
+def _max_pool_backward_right(x, grad_out):
+    """Loops over the windows; each window's gradient goes to its first largest value."""
+    grad_x = np.zeros_like(x, dtype=float)
+    for i in range(grad_out.shape[0]):
+        for j in range(grad_out.shape[1]):
+            window = x[2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
+            a, b = np.unravel_index(np.argmax(window), window.shape)
+            grad_x[2 * i + a, 2 * j + b] = grad_out[i, j]
+    return grad_x
+
+
+def _max_pool_backward_mask(x, grad_out, share_ties=False):
+    """Vectorised: a mask of each window's maxima times the upsampled gradient; with
+    ``share_ties`` the tied maxima share their window's gradient, else all of them get it."""
+    up = lambda a: np.repeat(np.repeat(a, 2, axis=0), 2, axis=1)  # noqa: E731
+    h, w = x.shape
+    mask = (x == up(x.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3)))).astype(float)
+    if share_ties:
+        mask /= up(mask.reshape(h // 2, 2, w // 2, 2).sum(axis=(1, 3)))
+    return mask * up(grad_out)
+
+
+def _last_maximum(x, grad_out):
+    """The gradient to the last of tied maxima (a loop with >=): right too."""
+    flipped = _max_pool_backward_right(x[::-1, ::-1], grad_out[::-1, ::-1])
+    return flipped[::-1, ::-1]
+
+
+def test_check_max_pool_backward_accepts_loops_and_any_one_of_tied_maxima(capsys):
+    checks.check_max_pool_backward(_max_pool_backward_right)
+    checks.check_max_pool_backward(_last_maximum)
+    checks.check_max_pool_backward(lambda x, g: _max_pool_backward_mask(x, g, share_ties=True))
+    checks.check_max_pool_backward(lambda x, g: _max_pool_backward_right(x, g).astype(np.float32))
+    assert capsys.readouterr().out.count("Correct") == 4
+
+
+def test_check_max_pool_backward_rejects_a_gradient_spread_over_the_window():
+    def average(x, g):
+        return np.repeat(np.repeat(g, 2, axis=0), 2, axis=1) / 4
+
+    with pytest.raises(AssertionError, match=r"evenly over its 4 positions: that is the backward pass of average pooling"):
+        checks.check_max_pool_backward(average)
+    with pytest.raises(AssertionError, match=r"copies each window's gradient to all 4[\s\S]*not the window's maximum"):
+        checks.check_max_pool_backward(lambda x, g: average(x, g) * 4)
+
+
+def test_check_max_pool_backward_rejects_every_tied_maximum_the_minimum_and_no_chain_rule():
+    with pytest.raises(AssertionError, match=r"appears more than once, gives the window's gradient to every one[\s\S]*add up to"):
+        checks.check_max_pool_backward(_max_pool_backward_mask)
+    with pytest.raises(AssertionError, match="at the window's smallest value"):
+        checks.check_max_pool_backward(lambda x, g: _max_pool_backward_right(-x, g))
+    with pytest.raises(AssertionError, match=r"puts 1 at each window's maximum[\s\S]*chain rule"):
+        checks.check_max_pool_backward(lambda x, g: _max_pool_backward_right(x, np.ones_like(g)))
+
+
+def test_check_max_pool_backward_rejects_wrong_shapes():
+    def pooled_gradient(x, g):
+        return g.copy()
+
+    with pytest.raises(AssertionError, match=r"the shape of grad_out; the gradient with respect to x is shaped like x"):
+        checks.check_max_pool_backward(pooled_gradient)
+    with pytest.raises(AssertionError, match=r"returned shape \(4, 3\); it must be shaped like x, \(4, 4\)"):
+        checks.check_max_pool_backward(lambda x, g: _max_pool_backward_right(x, g)[:, :-1])
+    with pytest.raises(AssertionError, match="differs from TensorFlow's gradient"):  # rows and columns swapped
+        checks.check_max_pool_backward(lambda x, g: _max_pool_backward_right(x, g).T)
+
+
+def test_check_max_pool_backward_rejects_a_zero_start_tensorflow_and_the_placeholder():
+    def zero_start(x, g):  # the largest value found from 0 up: misses windows of negatives
+        return _max_pool_backward_right(np.maximum(x, 0) + (x > 0) * 1e-9, g) * (x > 0)
+
+    with pytest.raises(AssertionError, match="differs from TensorFlow's gradient; the first wrong value is at row 0, column 0"):
+        checks.check_max_pool_backward(zero_start)
+
+    def with_tape(x, g):
+        from course_lib.session import import_tensorflow
+
+        tf = import_tensorflow()
+        inputs = tf.constant(x[None, :, :, None])
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            y = tf.nn.max_pool2d(inputs, 2, 2, "VALID")
+        return tape.gradient(y, inputs, output_gradients=g[None, :, :, None]).numpy()[0, :, :, 0]
+
+    with pytest.raises(AssertionError, match=r"asks TensorFlow for the gradient \(tf.GradientTape\)"):
+        checks.check_max_pool_backward(with_tape)
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_max_pool_backward(lambda x, g: (_ for _ in ()).throw(NotImplementedError))
+    with pytest.raises(AssertionError, match="max_pool_backward returned None"):
+        checks.check_max_pool_backward(lambda x, g: None)
 
 
 def right_answers():
@@ -101,5 +182,5 @@ def right_answers():
     return {
         "check_max_pool_2x2": (_max_pool_2x2_right,),
         "check_pooled_shape": (_pooled_shape_right,),
-        "check_global_average_pool": (lambda x: x.mean(axis=(1, 2)),),
+        "check_max_pool_backward": (_max_pool_backward_right,),
     }

@@ -119,9 +119,106 @@ def test_check_softmax_cross_entropy_rejects_the_wrong_class_and_a_crash():
         checks.check_softmax_cross_entropy(lambda z, y: z[len(z)])
 
 
+def _learn_kernel(sign=1.0, average_over="batch", two=2.0, extra_steps=0, restart=False):
+    """A descent like the learner's, right with the defaults, else with one known mistake."""
+    from course_lib.conv import conv2d
+
+    def learn_kernel(images, targets, steps, learning_rate):
+        kernel = np.zeros((3, 3))
+        for _ in range(steps + extra_steps):
+            if restart:
+                kernel = np.zeros((3, 3))
+            grad = np.zeros((3, 3))
+            for image, target in zip(images, targets):
+                error = conv2d(image, kernel) - target
+                outputs = {"batch": targets.size, "image": target.size, "nothing": 1}[average_over]
+                grad += conv2d(image, two * error / outputs)
+            kernel = kernel - sign * learning_rate * grad
+        return kernel
+
+    return learn_kernel
+
+
+def test_check_learn_kernel_accepts_loops_a_batch_and_float32(capsys):
+    from course_lib.conv import conv2d, conv2d_backward
+
+    def with_the_library(images, targets, steps, learning_rate):  # NHWC, conv2d_backward
+        x, kernel = images[..., None].astype(np.float32), np.zeros((3, 3, 1, 1), np.float32)
+        for _ in range(steps):
+            error = conv2d(x, kernel) - targets[..., None]
+            kernel -= learning_rate * conv2d_backward(x, kernel, 2 * error / error.size)[1]
+        return kernel
+
+    checks.check_learn_kernel(_learn_kernel())
+    checks.check_learn_kernel(with_the_library)
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_check_learn_kernel_recovers_sobel_x_in_its_long_run():
+    from course_lib.checks import nb07_how_filters_learn as nb07
+
+    seed, n, h, w, steps, rate = nb07._DESCENTS[-1]
+    images, targets = nb07._descent_problem(seed, n, h, w)
+    assert np.abs(nb07._descent(images, targets, steps, rate)[-1] - nb07._SOBEL_X).max() < 1e-6
+    # and the short run stops far enough from it that one step more or less shows
+    seed, n, h, w, steps, rate = nb07._DESCENTS[0]
+    kernels = nb07._descent(*nb07._descent_problem(seed, n, h, w), 2 * steps + 2, rate)
+    assert min(np.abs(a - b).max() for a, b in zip(kernels, kernels[1:])) > 1e-2
+
+
+def test_check_learn_kernel_rejects_a_step_uphill():
+    with pytest.raises(AssertionError, match="stepped uphill[\\s\\S]*against it"):
+        checks.check_learn_kernel(_learn_kernel(sign=-1.0))
+
+
+def test_check_learn_kernel_rejects_a_gradient_not_averaged():
+    with pytest.raises(AssertionError, match="summed over the outputs, not averaged, so the steps"):
+        checks.check_learn_kernel(_learn_kernel(average_over="nothing"))
+    with pytest.raises(AssertionError, match="not averaged, and lacks the 2"):
+        checks.check_learn_kernel(_learn_kernel(average_over="nothing", two=1.0))
+    with pytest.raises(AssertionError, match="averaged over each image's outputs, then added up over the 3"):
+        checks.check_learn_kernel(_learn_kernel(average_over="image"))
+    with pytest.raises(AssertionError, match="half the right one"):
+        checks.check_learn_kernel(_learn_kernel(two=1.0))
+
+
+def test_check_learn_kernel_rejects_a_kernel_never_updated():
+    def update_dropped(images, targets, steps, learning_rate):
+        kernel = np.zeros((3, 3))
+        for _ in range(steps):
+            kernel - learning_rate * np.ones((3, 3))  # computed, never kept
+        return kernel
+
+    with pytest.raises(AssertionError, match="the starting kernel, all zeros"):
+        checks.check_learn_kernel(update_dropped)
+    with pytest.raises(AssertionError, match="one single step from zeros, not of 4 steps"):
+        checks.check_learn_kernel(_learn_kernel(restart=True))
+
+
+def test_check_learn_kernel_rejects_a_wrong_number_of_steps():
+    with pytest.raises(AssertionError, match="took 5 steps, not 4"):
+        checks.check_learn_kernel(_learn_kernel(extra_steps=1))
+    with pytest.raises(AssertionError, match="took 3 steps, not 4"):
+        checks.check_learn_kernel(_learn_kernel(extra_steps=-1))
+
+
+def test_check_learn_kernel_rejects_divergence_shapes_and_other_kernels():
+    with pytest.raises(AssertionError, match="returned inf or nan: the descent blew up"):
+        checks.check_learn_kernel(lambda images, targets, steps, rate: np.full((3, 3), np.inf))
+    with pytest.raises(AssertionError, match=r"shape \(9,\); expected a 3x3 kernel"):
+        checks.check_learn_kernel(lambda *args: _learn_kernel()(*args).ravel())
+    with pytest.raises(AssertionError, match=r"another kernel than the descent gives, most different at index[\s\S]*higher than that of the zero kernel"):
+        checks.check_learn_kernel(lambda *args: np.ones((3, 3)))
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_learn_kernel(lambda *args: (_ for _ in ()).throw(NotImplementedError))
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_learn_kernel(lambda *args: None)
+
+
 def right_answers():
     """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
     return {
         "check_kernel_gradient": (_kernel_gradient_right,),
         "check_softmax_cross_entropy": (_softmax_cross_entropy_right,),
+        "check_learn_kernel": (_learn_kernel(),),
     }

@@ -1,5 +1,7 @@
 """course_lib.conv against TensorFlow, OpenCV and SciPy, on many shapes, strides and paddings."""
 
+import itertools
+
 import cv2
 import numpy as np
 import pytest
@@ -241,6 +243,141 @@ def test_require_fit_raises_where_tensorflow_drops_rows():
         conv.conv2d(x, np.ones((3, 3)), strides=3, require_fit=True)
     assert conv.conv2d(x, np.ones((3, 3)), strides=2, require_fit=True).shape == (3, 3)
 
+
+
+# --------------------------------------------------------------------------- notebook 04, every small setting
+# Notebook 04 teaches these formulas on a few worked cases; here they meet TensorFlow and Keras on
+# every small setting: each input size n from 1 to 12, kernel size k from 1 to 5, stride s from 1
+# to 4, valid (k <= n) and same padding, 440 settings in all.
+
+SMALL_LAYERS = [(k, s, padding) for k in range(1, 6) for s in range(1, 5) for padding in ("valid", "same")]
+
+
+def _small_sizes(k, padding):
+    return range(k if padding == "valid" else 1, 13)
+
+
+def test_the_small_settings_are_the_440_of_notebook_04():
+    assert sum(len(_small_sizes(k, padding)) for k, _, padding in SMALL_LAYERS) == 440
+
+
+@pytest.mark.parametrize(("k", "s", "padding"), SMALL_LAYERS)
+def test_every_small_setting_agrees_with_tensorflow_and_keras(k, s, padding):
+    """output_size is tf.nn.conv2d's shape (ceil(n / s) for same), same_padding's explicit zeros
+    are TensorFlow's "SAME", and conv2d and a Keras Conv2D give TensorFlow's values."""
+    import keras
+
+    rng = np.random.default_rng(7)
+    layer = keras.layers.Conv2D(1, k, strides=s, padding=padding, use_bias=False)
+    layer.build((None, None, None, 1))
+    kernel = layer.get_weights()[0]
+    for n in _small_sizes(k, padding):
+        x = rng.random((1, n, n, 1), dtype=np.float32)
+        setting = (n, k, s, padding)
+        expected = tf.nn.conv2d(x, kernel, strides=s, padding=padding.upper()).numpy()
+        size = conv.output_size(n, k, s, padding)
+        assert expected.shape == (1, size, size, 1), setting
+        if padding == "same":
+            before, after = conv.same_padding(n, k, s)
+            zeros = [[0, 0], [before, after], [before, after], [0, 0]]
+            explicit = tf.nn.conv2d(x, kernel, strides=s, padding=zeros).numpy()
+            assert size == -(-n // s), setting
+            np.testing.assert_allclose(explicit, expected, atol=1e-5, err_msg=str(setting))
+        np.testing.assert_allclose(conv.conv2d(x, kernel, strides=s, padding=padding), expected, atol=1e-5,
+                                   err_msg=str(setting))
+        np.testing.assert_allclose(layer(x).numpy(), expected, atol=1e-5, err_msg=str(setting))
+
+
+@pytest.mark.parametrize(("k", "s", "padding"), SMALL_LAYERS)
+def test_tensorflow_ignores_the_rows_unused_input_counts_and_sees_the_row_before(k, s, padding):
+    """Editing the input rows and columns that unused_input says no window reaches leaves
+    tf.nn.conv2d's output as it was; editing the last row and column that are seen changes it."""
+    rng = np.random.default_rng(7)
+    ones = np.ones((k, k, 1, 1), dtype=np.float32)  # no edit can cancel out
+    dropping = 0
+    for n in _small_sizes(k, padding):
+        x = rng.random((1, n, n, 1), dtype=np.float32)
+        _, after = conv.padding_widths(n, k, s, padding)
+        hidden = max(conv.unused_input(n, k, s, padding) - after, 0)  # input rows, not zeros
+        batch = np.concatenate([x, x, x])  # 0: as it is, 1: unused rows edited, 2: last seen row edited
+        for image, (first, last) in [(1, (n - hidden, n)), (2, (n - hidden - 1, n - hidden))]:
+            batch[image, first:last, :] += 100.0
+            batch[image, :, first:last] += 100.0
+        y = tf.nn.conv2d(batch, ones, s, padding.upper()).numpy()
+        setting = (n, k, s, padding)
+        assert np.allclose(y[1], y[0]), ("unused rows changed the output", setting)
+        assert not np.allclose(y[2], y[0]), ("the last row before them is not seen", setting)
+        dropping += hidden > 0
+    # Rows go unseen at a stride above 1, without padding or, with same padding, when the kernel is
+    # shorter than the stride (windows then leave gaps); stride 1 sees every row.
+    assert (dropping > 0) == (s > 1 and (padding == "valid" or k < s)), dropping
+
+
+def _rows_seen(i, n, k, s, padding):
+    """The input rows (0 to n - 1) inside the window of output row i: padded rows i * s to
+    i * s + k - 1, less the zeros before (notebook 04, section 5)."""
+    before, _ = conv.padding_widths(n, k, s, padding)
+    first = i * s - before
+    return [row for row in range(first, first + k) if 0 <= row < n]
+
+
+def _probe(n, k, s, padding):
+    """seen[i, j, r, c]: does input pixel (r, c) change unit (i, j) of tf.nn.conv2d? One image per
+    pixel, holding a single 1, and a kernel of ones, so nothing cancels."""
+    probes = np.eye(n * n, dtype=np.float32).reshape(n * n, n, n, 1)
+    ones = np.ones((k, k, 1, 1), dtype=np.float32)
+    out = tf.nn.conv2d(probes, ones, strides=s, padding=padding.upper()).numpy()[..., 0]
+    return (out != 0).reshape(n, n, *out.shape[1:]).transpose(2, 3, 0, 1)
+
+
+@pytest.mark.parametrize("n", [5, 8, 13])
+def test_each_output_unit_sees_the_rows_the_formula_gives(n):
+    """Notebook 04's section 5, for every output unit of 32 layers per input size (96 in all)."""
+    for k, s, padding in itertools.product((1, 2, 3, 5), (1, 2, 3, 5), ("valid", "same")):
+        seen = _probe(n, k, s, padding)
+        for i, j in np.ndindex(seen.shape[:2]):
+            expected = np.zeros((n, n), dtype=bool)
+            expected[np.ix_(_rows_seen(i, n, k, s, padding), _rows_seen(j, n, k, s, padding))] = True
+            assert np.array_equal(seen[i, j], expected), (n, k, s, padding, i, j)
+
+
+def _window_counts(n, k, s, padding):
+    """How many windows cover each input pixel, counted from padding_widths and output_size, as
+    notebook 04's coverage() counts them."""
+    before, after = conv.padding_widths(n, k, s, padding)
+    size = conv.output_size(n, k, s, padding)
+    counts = np.zeros((n + before + after,) * 2, dtype=int)
+    for i, j in np.ndindex(size, size):
+        counts[i * s : i * s + k, j * s : j * s + k] += 1
+    return counts[before : before + n, before : before + n]
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "s", "padding"), list(itertools.product((5, 6, 9), (1, 2, 3), (1, 2, 3), ("valid", "same")))
+)
+def test_window_counts_equal_a_probe_with_conv2d(n, k, s, padding):
+    """The counts of notebook 04's section 1, measured with conv2d: with a kernel of ones, the
+    outputs of the image that is 1 at pixel p add up to the number of windows that contain p."""
+    probes = np.eye(n * n).reshape(n * n, n, n, 1)
+    measured = conv.conv2d(probes, np.ones((k, k, 1, 1)), strides=s, padding=padding).sum(axis=(1, 2, 3))
+    assert np.array_equal(_window_counts(n, k, s, padding), measured.reshape(n, n))
+
+
+def test_same_puts_the_odd_zero_after_in_tensorflow_keras_and_conv2d():
+    """Notebook 04's section 4: 13 rows, a kernel of 6, stride 5: 1 zero before and 2 after."""
+    import keras
+
+    rng = np.random.default_rng(4)
+    x = rng.random((1, 13, 13, 1), dtype=np.float32)
+    kernel = rng.random((6, 6, 1, 1), dtype=np.float32)
+    same = tf.nn.conv2d(x, kernel, strides=5, padding="SAME").numpy()
+    np.testing.assert_allclose(tf_conv2d(x, kernel, 5, ((1, 2), (1, 2))), same, atol=1e-5)
+    assert not np.allclose(tf_conv2d(x, kernel, 5, ((2, 1), (2, 1))), same, atol=1e-5)
+    layer = keras.layers.Conv2D(1, 6, strides=5, padding="same", use_bias=False)
+    layer.build(x.shape)
+    layer.set_weights([kernel])
+    np.testing.assert_allclose(layer(x).numpy(), same, atol=1e-5)
+    np.testing.assert_allclose(conv.conv2d(x, kernel, strides=5, padding="same"), same, atol=1e-5)
 
 # --------------------------------------------------------------------------- errors
 

@@ -93,8 +93,8 @@ def test_a_value_answer_becomes_ellipsis_and_its_check_says_not_attempted():
     from course_lib import checks
 
     with pytest.raises(checks.CheckFailed) as failure:
-        checks.check_gray_kernel(...)
-    assert str(failure.value) == "gray_kernel is not attempted yet: replace ... with your answer."
+        checks.check_horizontal_edge_filter(...)
+    assert str(failure.value) == "kernel is not attempted yet: replace ... with your answer."
     with pytest.raises(checks.CheckFailed, match="^with_bias and without_bias are not attempted yet"):
         checks.check_conv_layer_params(..., ...)
 

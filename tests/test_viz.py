@@ -10,6 +10,35 @@ from course_lib import viz
 matplotlib.use("Agg")
 
 
+# --------------------------------------------------------------------------- 06 counting
+
+
+def test_show_receptive_field_follows_one_unit_per_layer_down_to_the_input():
+    import numpy as np
+
+    from course_lib.counting import receptive_field
+
+    stack = [(3, 1), (3, 1), (2, 2), (3, 1)]
+    fig = viz.show_receptive_field(stack, ["conv", "conv", "pool", "conv"], inputs=16)
+    assert len(fig.axes) == 4
+    for depth, ax in enumerate(fig.axes, start=1):
+        size = receptive_field(stack[:depth]).size  # the figure follows connections; it agrees
+        assert ax.get_title().endswith(f"one unit sees {size} pixels")
+        pixels = ax.collections[0]  # the input row: orange where the unit reaches
+        coloured = [tuple(c) for c in pixels.get_facecolors() if tuple(c) != matplotlib.colors.to_rgba("0.85")]
+        assert len(coloured) == size and len(pixels.get_offsets()) == 16
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["input", "conv", "conv", "pool", "conv"][: depth + 1]
+    assert np.allclose(fig.axes[-1].collections[-1].get_offsets()[:, 0], [4.5, 6.5, 8.5, 10.5])  # 2 pixels apart
+    matplotlib.pyplot.close(fig)
+
+
+def test_show_receptive_field_wants_a_unit_in_every_layer_and_a_name_for_each():
+    with pytest.raises(ValueError, match="leave no unit at layer 2"):
+        viz.show_receptive_field([(3, 1), (5, 2)], ["a", "b"], inputs=6)
+    with pytest.raises(ValueError, match="1 names for 2 layers"):
+        viz.show_receptive_field([(3, 1), (3, 1)], ["a"])
+
+
 # --------------------------------------------------------------------------- 08 a first CNN in Keras
 
 

@@ -38,29 +38,31 @@ from course_lib.checks.nb02_convolution import (
     check_horizontal_edge_filter,
 )
 from course_lib.checks.nb03_channels_and_filters import (
+    check_conv_multi,
     check_conv_output_shape,
     check_conv_params,
-    check_gray_kernel,
 )
 from course_lib.checks.nb04_padding_and_stride import (
     check_out_size,
     check_fitting_strides,
     check_same_pads,
+    check_conv_layer_quiz,
 )
 from course_lib.checks.nb05_pooling import (
     check_max_pool_2x2,
     check_pooled_shape,
-    check_global_average_pool,
+    check_max_pool_backward,
 )
 from course_lib.checks.nb06_counting import (
     check_conv_layer_params,
     check_conv_macs,
-    check_stem_macs,
     check_batch_activation_mb,
+    check_receptive_field_size,
 )
 from course_lib.checks.nb07_how_filters_learn import (
     check_kernel_gradient,
     check_softmax_cross_entropy,
+    check_learn_kernel,
 )
 from course_lib.checks.nb08_first_cnn_in_keras import (
     check_small_cnn,
@@ -125,21 +127,23 @@ __all__ = [
     "check_corr2d",
     "check_convolve",
     "check_horizontal_edge_filter",
+    "check_conv_multi",
     "check_conv_output_shape",
     "check_conv_params",
-    "check_gray_kernel",
     "check_out_size",
     "check_fitting_strides",
     "check_same_pads",
+    "check_conv_layer_quiz",
     "check_max_pool_2x2",
     "check_pooled_shape",
-    "check_global_average_pool",
+    "check_max_pool_backward",
     "check_conv_layer_params",
     "check_conv_macs",
-    "check_stem_macs",
     "check_batch_activation_mb",
+    "check_receptive_field_size",
     "check_kernel_gradient",
     "check_softmax_cross_entropy",
+    "check_learn_kernel",
     "check_small_cnn",
     "check_accuracy",
     "check_restored_epoch",

@@ -26,6 +26,7 @@ import json
 import os
 import stat
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -331,6 +332,69 @@ def _read_answer(answer, kind, name, hint, returned=False, expected=None):
     return int(answer)
 
 
+def _delegates_to(function, names):
+    """True when the learner's ``function`` uses one of ``names``, the library functions that
+    the exercise asks the learner to write (``{"conv2d_macs"}``): an answer that only calls
+    them proves nothing.
+
+    It reads the code, not what the code returns: a name in the function's own code
+    (``conv2d_macs(...)`` or ``counting.conv2d_macs(...)``), in code nested in it (a lambda, an
+    inner ``def``, a comprehension), or in a function of the learner's module that it calls by
+    name; and a library function itself, under any name (``conv_macs = conv2d_macs``, an
+    alias, a closure or a default argument). Call it in a judge on the learner's function as
+    the judge received it: collect reads the code and records the boolean beside the
+    function's calls, as plain data, and the verdict replays it.
+
+    Example:
+        >>> def conv_macs(h_out, w_out, k, c_in, filters):
+        ...     return conv2d_macs(h_out, w_out, k, c_in, filters)
+        >>> _delegates_to(conv_macs, {"conv2d_macs"})
+        True
+        >>> _delegates_to(lambda h_out, w_out, k, c_in, f: h_out * w_out * k * k * c_in * f, {"conv2d_macs"})
+        False
+    """
+    if isinstance(function, _Replayer):
+        return function.next_fact()
+    target = function._function if isinstance(function, _Recorder) else function
+    found = _uses_names(target, set(names), getattr(target, "__module__", None), set())
+    if isinstance(function, _Recorder):
+        function.facts.append(found)
+    return found
+
+
+def _uses_names(value, names, module, seen):
+    """True when ``value`` is one of the library's ``names``, or is a function of ``module``
+    (the learner's) whose code reaches one (see :func:`_delegates_to`); ``seen`` holds the ids
+    of the functions read already."""
+    while isinstance(value, (functools.partial, types.MethodType)):
+        value = value.func if isinstance(value, functools.partial) else value.__func__
+    own_module = getattr(value, "__module__", None) or ""
+    if own_module.startswith("course_lib.") and getattr(value, "__name__", None) in names:
+        return True
+    if not isinstance(value, types.FunctionType) or own_module != module or id(value) in seen:
+        return False
+    seen.add(id(value))
+    codes, used = [value.__code__], set()
+    while codes:  # the function's code and every code object nested in it
+        code = codes.pop()
+        used.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    if used & names:
+        return True
+    reached = [value.__globals__[name] for name in used if name in value.__globals__]
+    reached += [cell.cell_contents for cell in value.__closure__ or () if _cell_is_set(cell)]
+    reached += list(value.__defaults__ or ())
+    return any(_uses_names(v, names, module, seen) for v in reached)
+
+
+def _cell_is_set(cell):
+    try:
+        cell.cell_contents
+    except ValueError:  # a closure variable not assigned yet
+        return False
+    return True
+
+
 # --------------------------------------------------------------------------- the two parts
 
 # Where _passed sends its message: the verdict that is running sets it.
@@ -470,6 +534,7 @@ class _Recorder:
     def __init__(self, function):
         self._function = function
         self.calls = []
+        self.facts = []  # what _delegates_to found in the function's code, in order
 
     def __call__(self, *args, **kwargs):
         before = [np.copy(a) if isinstance(a, np.ndarray) else None for a in args]
@@ -488,8 +553,16 @@ class _Replayer:
     """The learner's function as the verdict hands it to a judge: each call gives back the next
     recorded outcome. The judge is deterministic, so it makes the calls collect recorded."""
 
-    def __init__(self, calls):
+    def __init__(self, calls, facts=()):
         self._calls = iter(calls)
+        self._facts = iter(facts)
+
+    def next_fact(self):
+        """The next boolean that collect's :func:`_delegates_to` recorded."""
+        fact = next(self._facts, None)
+        if not isinstance(fact, bool):
+            raise RuntimeError("the check reads more facts than the collected data records")
+        return fact
 
     def __call__(self, *args, **kwargs):
         outcome = next(self._calls, None)
@@ -547,7 +620,9 @@ def exercise_check(judge):
         return {
             "check": name,
             "answers": [
-                {"calls": r.calls} if r else {"value": _encode(a)}
+                ({"calls": r.calls, "facts": r.facts} if r.facts else {"calls": r.calls})
+                if r
+                else {"value": _encode(a)}
                 for r, a in zip(recorders, answers)
             ],
             "options": {key: _encode(value) for key, value in options.items()},
@@ -559,7 +634,7 @@ def exercise_check(judge):
         if collected["check"] != name:
             raise ValueError(f"collected data of {collected['check']!r} given to {name!r}")
         answers = [
-            _Replayer(a["calls"]) if "calls" in a else _decode(a["value"])
+            _Replayer(a["calls"], a.get("facts", ())) if "calls" in a else _decode(a["value"])
             for a in collected["answers"]
         ]
         options = {key: _decode(value) for key, value in collected["options"].items()}

@@ -3,7 +3,8 @@
 import numpy as np
 
 from course_lib.checks._common import (
-    CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer, _read_shape, _same_array,
+    CheckFailed, exercise_check, _call, _call_array, _delegates_to, _fail, _judge_cases, _passed, _read_answer,
+    _read_shape, _same_array, _shape_problem,
 )
 
 
@@ -27,7 +28,7 @@ _CONV_SHAPE_CASES = [
 
 @exercise_check
 def check_conv_output_shape(conv_output_shape):
-    """Notebook 03, exercise 1: check a learner's ``conv_output_shape(input_shape, kernel_size, filters)``, valid, stride 1.
+    """Notebook 03, exercise 2: check a learner's ``conv_output_shape(input_shape, kernel_size, filters)``, valid, stride 1.
 
     The expected shape is the shape of what ``course_lib.conv.conv2d`` returns for an input of
     zeros and a ``(kh, kw, C, filters)`` kernel, on several layers.
@@ -90,7 +91,7 @@ _CONV_PARAM_CASES = [
 
 @exercise_check
 def check_conv_params(conv_params):
-    """Notebook 03, exercise 2: check a learner's ``conv_params(kernel_size, c_in, filters, use_bias=True)`` against Keras.
+    """Notebook 03, exercise 3: check a learner's ``conv_params(kernel_size, c_in, filters, use_bias=True)`` against Keras.
 
     The expected count is ``count_params()`` of a Keras ``Conv2D(filters, kernel_size,
     use_bias=use_bias)`` built for ``c_in`` input channels. Cases with a bias call the learner's
@@ -155,52 +156,143 @@ def check_conv_params(conv_params):
     )
 
 
-@exercise_check
-def check_gray_kernel(gray_kernel):
-    """Notebook 03, exercise 3: check a ``(1, 1, 3, 1)`` kernel whose 1x1 convolution equals ``course_lib.images.to_gray``.
+# Library functions that compute a whole multi-channel convolution in one call: a learner's
+# conv_multi that calls one of them has not written the sum (course_lib.conv's conv2d and
+# conv2d_loops, tf.nn.conv2d and tf.nn.convolution, keras.layers.Conv2D, keras.ops.conv,
+# scipy.signal's and scipy.ndimage's correlate and convolve, which sum over a third axis too).
+_LIBRARY_CONVOLUTIONS = frozenset(
+    {"conv2d", "conv2d_loops", "conv2d_v2", "Conv2D", "convolution", "convolution_v2", "conv",
+     "correlate", "convolve"}
+)
 
-    The comparison runs ``course_lib.conv.conv2d`` on a real photo and on a seeded random colour
-    image, to 1e-5.
+# (x shape (H, W, C), kernel shape (kh, kw, C, F)): the first has a non-square kernel on a
+# non-square input with C = 3 and F = 2 (so C, F and C x F maps all have different shapes); then
+# more filters than channels, one filter (F = 1), and one channel (C = 1).
+_CONV_MULTI_CASES = [
+    ((6, 5, 3), (3, 2, 3, 2)),
+    ((5, 6, 2), (2, 2, 2, 4)),
+    ((6, 6, 4), (3, 3, 4, 1)),
+    ((5, 4, 1), (2, 3, 1, 3)),
+]
+
+
+def _conv_multi_inputs():
+    """``[(x, kernel, bias)]`` for :data:`_CONV_MULTI_CASES`: seeded values in [-1, 1], and
+    biases of at least 0.5 in size, so that a missing or repeated bias shows."""
+    rng = np.random.default_rng(303)
+    inputs = []
+    for x_shape, kernel_shape in _CONV_MULTI_CASES:
+        x = rng.uniform(-1, 1, x_shape)
+        kernel = rng.uniform(-1, 1, kernel_shape)
+        bias = rng.choice([-1, 1], kernel_shape[-1]) * rng.uniform(0.5, 1.5, kernel_shape[-1])
+        inputs.append((x, kernel, bias))
+    return inputs
+
+
+@exercise_check
+def check_conv_multi(conv_multi):
+    """Notebook 03, exercise 1: check a learner's ``conv_multi(x, kernel, bias)``: the multi-channel cross-correlation, valid, stride 1.
+
+    ``x`` is ``(H, W, C)``, ``kernel`` ``(kh, kw, C, F)`` and ``bias`` ``(F,)``; the answer must
+    equal ``course_lib.conv.conv2d(x, kernel, bias)``, ``(H - kh + 1, W - kw + 1, F)``, on every
+    case of :data:`_CONV_MULTI_CASES`. A function whose code calls a library convolution (see
+    :data:`_LIBRARY_CONVOLUTIONS`) fails: the exercise is to write the sum.
     """
     from course_lib.conv import conv2d
-    from course_lib.images import GRAY_WEIGHTS, load_photo, to_gray
 
     hint = (
-        "to_gray weighs the red, green and blue values with three fixed numbers "
-        "(course_lib.images shows them); a 1x1 kernel holds one weight per input channel, on its "
-        "c_in axis, in the order R, G, B."
+        "each value of output map f is filter f's bias plus the sum of the products of one window "
+        "of x, through all of x's channels, with filter f's weights. The window takes every "
+        "position where it fits entirely inside x, the first one included, and the maps go on "
+        "the last axis, one per filter."
     )
-    try:
-        kernel = np.asarray(gray_kernel, dtype=np.float64)
-    except (TypeError, ValueError):
+    for number, (x, kernel, bias) in enumerate(_conv_multi_inputs()):
+        (h, w, c), (kh, kw, _, f) = x.shape, kernel.shape
+        case = f"conv_multi on an x of shape {x.shape} with a kernel of shape {kernel.shape}"
+        answer = _call_array(
+            conv_multi, (x.copy(), kernel.copy(), bias.copy()), "conv_multi", hint,
+            not_numbers="conv_multi returned {type}, not an array of numbers.",
+        )
+        if number == 0 and _delegates_to(conv_multi, _LIBRARY_CONVOLUTIONS):
+            _fail(
+                "conv_multi calls a library function that computes the whole convolution (conv2d "
+                "or the like): the exercise is to write the sums yourself.",
+                "Use loops, or NumPy products and sums, and no convolution function. " + hint,
+            )
+        expected = conv2d(x, kernel, bias=bias)
+        if answer.shape != expected.shape:
+            _fail_conv_multi_shape(answer.shape, case, (h, w, c), (kh, kw, f), hint)
+        if np.allclose(answer, expected, atol=1e-5, rtol=0):
+            continue
+        flipped = conv2d(x, kernel[::-1, ::-1].copy(), bias=bias)
+        known = [
+            (expected - bias, f"{case} leaves out the bias.", "Add bias[f] to every value of map f."),
+            (
+                expected + (c - 1) * bias,
+                f"{case} adds the bias once per input channel, {c} times in all.",
+                "A filter has one bias, added once to its sum over the window and all the channels.",
+            ),
+            (
+                flipped,
+                f"{case} flips the kernel (a convolution, not a cross-correlation).",
+                "Deep-learning layers do not flip the kernel: weight [u, v] multiplies the value u "
+                "rows below and v columns right of the window's top-left corner.",
+            ),
+            (
+                flipped - bias,
+                f"{case} flips the kernel (a convolution, not a cross-correlation) and leaves out "
+                "the bias.",
+                "Weight [u, v] multiplies the value u rows below and v columns right of the "
+                "window's top-left corner, and bias[f] is added to map f.",
+            ),
+        ]
+        for mistake, problem, mistake_hint in known:
+            if np.allclose(answer, mistake, atol=1e-5, rtol=0):
+                _fail(problem, mistake_hint)
+        i, j, k = np.argwhere(~np.isclose(answer, expected, atol=1e-5, rtol=0))[0]
         _fail(
-            f"gray_kernel should be an array of numbers; received {type(gray_kernel).__name__}.",
+            f"{case} has the right shape but not the right values; the first wrong one is at row "
+            f"{i}, column {j} of map {k}.",
             hint,
         )
-    if kernel.shape != (1, 1, 3, 1):
-        extra = (
-            " conv2d wants (kh, kw, c_in, c_out): a 1x1 filter on 3 channels that gives 1 map."
-            if kernel.size == 3
-            else ""
-        )
-        _fail(f"gray_kernel has shape {kernel.shape}, but the exercise asks for a (1, 1, 3, 1) kernel.{extra}", hint)
-    weights = kernel[0, 0, :, 0]
-    if np.allclose(weights, weights[0]) and not np.allclose(weights, GRAY_WEIGHTS):
+    _passed(
+        f"conv_multi equals conv2d on all {len(_CONV_MULTI_CASES)} cases tried: non-square "
+        "kernels, more filters than channels, one filter and one channel."
+    )
+
+
+def _fail_conv_multi_shape(shape, case, x_shape, kernel_sizes, hint):
+    """Fail conv_multi's answer of the wrong ``shape``, naming the mistake that gives it."""
+    (h, w, c), (kh, kw, f) = x_shape, kernel_sizes
+    rows, cols = h - kh + 1, w - kw + 1
+    said = f"{case} returned an array of shape {shape}"
+    if c > 1 and shape in ((rows, cols, c, f), (rows, cols, c * f)):
         _fail(
-            f"gray_kernel gives every channel the same weight, {weights[0]:.4g}.",
-            "to_gray weighs green most and blue least, as the eye does. " + hint,
+            f"{said}: one map per input channel and filter. The channels are not summed.",
+            "A filter's products are summed over the window AND over the channels: each filter "
+            "gives one map, whatever C is.",
         )
-    if np.allclose(weights, GRAY_WEIGHTS[::-1], atol=1e-6):
+    if c != f and shape == (rows, cols, c):
         _fail(
-            "gray_kernel has the weights in the order B, G, R.",
-            "The course's images are RGB (OpenCV's are BGR): the red weight comes first. " + hint,
+            f"{said}: it keeps the input's {c} channels; the output has one map per filter.",
+            "Sum each filter's products over the channels too, and make one map for each of "
+            "the kernel's F filters (its last axis).",
         )
-    rng = np.random.default_rng(3)
-    for name, x in (
-        ("the chelsea photo", load_photo("chelsea", size=(30, 45))),
-        ("a random colour image", rng.random((6, 5, 3)).astype(np.float32)),
-    ):
-        _same_array(
-            conv2d(x, kernel)[:, :, 0], to_gray(x), f"on {name}, conv2d(x, gray_kernel)", hint
+    if shape == (f, rows, cols):
+        _fail(f"{said}: the maps come first. Keras's layout puts them last, (H', W', F).", hint)
+    if shape == (rows - 1, cols - 1, f):
+        _fail(
+            f"{said}: one position short along each side.",
+            "count the window's first position too: a window as wide as x still fits once.",
         )
-    _passed("a 1x1 convolution with gray_kernel turns a colour image into to_gray's grey levels.")
+    if shape == (rows + 1, cols + 1, f):
+        _fail(
+            f"{said}: one position too many along each side; the last window would run off x.",
+            "the window's last position ends at x's last row or column; it never hangs over the edge.",
+        )
+    if kh != kw and shape == (h - kw + 1, w - kh + 1, f):
+        _fail(
+            f"{said}: the kernel's height and width are swapped.",
+            "The kernel is (kh, kw, C, F): its first axis runs along the rows of x.",
+        )
+    _fail(f"{said}: {_shape_problem(shape, (rows, cols, f))}.", hint)

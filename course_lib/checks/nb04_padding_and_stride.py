@@ -1,5 +1,7 @@
 """Checks for the exercises of notebook 04, ``notebooks/04_padding_and_stride.ipynb``."""
 
+import numpy as np
+
 from course_lib.checks._common import (
     CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer, _read_shape,
 )
@@ -200,4 +202,141 @@ def check_same_pads(same_pads):
     _passed(
         f'same_pads matches TensorFlow\'s "same" padding on {len(cases)} cases, '
         "e.g. (1, 2) for n=13, k=6, s=5."
+    )
+
+
+
+# The layer of cs231n's quiz: ten 5x5 filters at stride 1 with two zeros on each side, on a
+# 32x32x3 input (the notes write it W x H x D; the input is square, so the order does not matter).
+_QUIZ = {"input_shape": (32, 32, 3), "filters": 10, "kernel_size": 5, "strides": 1, "padding": 2}
+
+
+def _quiz_layer():
+    """Return ``(output_shape, params)`` of the quiz's layer as Keras builds it: ``(H, W, C)`` and an int."""
+    from course_lib.session import import_keras
+
+    keras = import_keras()
+    model = keras.Sequential([
+        keras.Input(_QUIZ["input_shape"]),
+        keras.layers.ZeroPadding2D(_QUIZ["padding"]),
+        keras.layers.Conv2D(_QUIZ["filters"], _QUIZ["kernel_size"], strides=_QUIZ["strides"]),
+    ])
+    return tuple(int(v) for v in model.output_shape[1:]), int(model.count_params())
+
+
+def _quiz_slips():
+    """Return the quiz's known slips: ``(side, what it does)`` pairs for the height and width, and
+    ``(count, what it does)`` pairs for the parameters, each computed from the quiz's own numbers."""
+    n, _, d = _QUIZ["input_shape"]
+    k, s, p, f = _QUIZ["kernel_size"], _QUIZ["strides"], _QUIZ["padding"], _QUIZ["filters"]
+    positions = ((n + 2 * p - k) // s + 1) ** 2  # of the output map, where the same filters slide
+    per_position = (
+        "counts the weights once per position of the output: the same filters slide over every position, "
+        "so the map's size does not enter the count"
+    )
+    sides = [
+        ((n - k) // s + 1, "is the size without padding: the zeros add rows before the window slides"),
+        ((n + p - k) // s + 1, "counts the zeros on one side only: P zeros go on each side"),
+        ((n + 2 * p - k) // s, "misses the + 1: the window in its first position is an output too"),
+        (n + 2 * p, "is the size of the padded input: the window takes up F of its rows, so its start stops "
+                    "short of the end"),
+    ]
+    counts = [
+        (k * k * d * f, "counts the weights but not the biases: Conv2D adds one bias per filter"),
+        (k * k * f + f, "leaves out the input's depth: a filter has one F x F slice per input channel"),
+        (k * k * f, "leaves out the input's depth and the biases"),
+        (k * k * d * d + d, "gives the layer as many filters as the input has channels: the number of filters K is "
+                            "the layer's own setting"),
+        (k * k * d + 1, "counts one filter: the layer has K of them, each with its own weights and bias"),
+        (k * k * d * f + d, "gives one bias per input channel: there is one bias per filter"),
+        (positions * (k * k * d * f + f), per_position),
+        (positions * k * k * d * f + f, per_position),
+        (n * n * d * f + f, "counts a dense layer's weights, one per input value and filter: a filter sees only "
+                            "its F x F x D1 window"),
+    ]
+    return sides, counts
+
+
+@exercise_check
+def check_conv_layer_quiz(quiz_output_shape, quiz_params):
+    """Notebook 04, exercise 4: check cs231n's quiz: ten 5x5 filters, stride 1, padding 2, on a 32x32x3 input.
+
+    ``quiz_output_shape`` is the output volume ``(H, W, C)`` (Keras's order, no batch axis) and
+    ``quiz_params`` the layer's parameters, weights and biases. Both are compared with Keras's
+    ``ZeroPadding2D(2)`` then ``Conv2D(10, 5)`` built on a 32x32x3 input. No message names the
+    expected shape or count.
+
+    Example:
+        >>> check_conv_layer_quiz((32, 32, 10), 760)
+        Correct: the output volume is 32x32x10 and the layer has 760 parameters, as Keras builds it.
+    """
+    expected_shape, expected_params = _quiz_layer()
+    _, _, depth = _QUIZ["input_shape"]
+    filters = _QUIZ["filters"]
+    sides, counts = _quiz_slips()
+    shape_hint = (
+        "Use the box above: the height and the width each follow the output-size formula of section 2, "
+        "with the padding on both sides, and the depth is set by the layer, not by its input."
+    )
+    params_hint = (
+        "Use the box above: count the weights of one filter (its height, width and depth), multiply by the "
+        "number of filters, and add the biases."
+    )
+    shape = quiz_output_shape
+    if isinstance(shape, np.ndarray) and shape.ndim == 1:
+        shape = shape.tolist()
+    if not isinstance(shape, (tuple, list)):
+        _fail(
+            f"quiz_output_shape should be a tuple (height, width, channels); received {type(shape).__name__}.",
+            shape_hint,
+        )
+    if len(shape) == 4 and shape[0] is None:
+        _fail(
+            "quiz_output_shape has four values: leave out the batch axis (None) that Keras prints first.",
+            "Give the volume of one image: (height, width, channels).",
+        )
+    if len(shape) != 3:
+        _fail(
+            f"quiz_output_shape has {len(shape)} value(s); a volume has three: (height, width, channels).",
+            shape_hint,
+        )
+    if any(isinstance(v, (float, np.floating)) for v in shape):
+        _fail(
+            "quiz_output_shape holds a float: a size counts whole positions of the window, so it is an int.",
+            "Divide with // (or write the int you worked out): / always gives a float.",
+        )
+    height, width, channels = (
+        _read_answer(v, "int", "each value of quiz_output_shape", shape_hint) for v in shape
+    )
+    if (height, width, channels) != expected_shape:
+        if height == filters and width == channels != height:
+            _fail("quiz_output_shape puts the channels first.",
+                  "Keras's NHWC order puts them last: (height, width, channels).")
+        if channels == depth:
+            _fail(
+                "quiz_output_shape's depth is the input's depth.",
+                "Each filter gives one feature map, whatever the input's depth, so the output has one "
+                "channel per filter (D2 = K in the box).",
+            )
+        if channels == depth * filters:
+            _fail(
+                "quiz_output_shape's depth gives each filter one map per input channel.",
+                "A filter sums over all the input's channels and gives one feature map (D2 = K in the box).",
+            )
+        if height != width:
+            _fail("quiz_output_shape's height and width differ.",
+                  "The input, the kernel, the stride and the padding are the same along both axes.")
+        for side, slip in sides:
+            if height == side != expected_shape[0]:
+                _fail(f"quiz_output_shape's height, {height}, {slip}.", shape_hint)
+        if height != expected_shape[0]:
+            _fail("quiz_output_shape's height and width are not the layer's.", shape_hint)
+        _fail("quiz_output_shape's depth is not the layer's.", shape_hint)
+    params = _read_answer(quiz_params, "count", "quiz_params", params_hint)
+    if params != expected_params:
+        why = next((text for value, text in counts if params == value), None)
+        _fail(f"quiz_params = {params:,}" + (f": that {why}." if why else " is not the layer's count."), params_hint)
+    _passed(
+        f"the output volume is {height}x{width}x{channels} and the layer has {params:,} parameters, "
+        "as Keras builds it."
     )

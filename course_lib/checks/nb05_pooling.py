@@ -3,7 +3,8 @@
 import numpy as np
 
 from course_lib.checks._common import (
-    CheckFailed, exercise_check, _call, _call_array, _fail, _judge_cases, _passed, _read_shape, _same_array,
+    CheckFailed, exercise_check, _call, _call_array, _delegates_to, _fail, _judge_cases, _passed, _read_shape,
+    _same_array,
 )
 
 
@@ -112,36 +113,148 @@ def check_pooled_shape(pooled_shape):
     )
 
 
-@exercise_check
-def check_global_average_pool(global_average_pool):
-    """Notebook 05, exercise 3: check ``global_average_pool(x)``: ``(N, H, W, C)`` to ``(N, C)``, the mean of every map."""
-    from course_lib.pooling import global_pool
+def _backward_cases():
+    """``[(x, grad_out)]`` for 2x2 max pooling's backward pass: x of even sides, some not square,
+    with negative values; every window of the first cases has one largest value, and the last
+    case has windows whose largest value appears two, three and four times."""
+    rng = np.random.default_rng(505)
+    cases = []
+    for shape in [(4, 4), (2, 6), (6, 4)]:
+        # Distinct values: a permutation, centred so that some windows hold only negatives.
+        x = rng.permutation(shape[0] * shape[1]).reshape(shape) - shape[0] * shape[1] * 0.75
+        cases.append((x, rng.integers(-9, 10, (shape[0] // 2, shape[1] // 2)) + 0.5))
+    ties = np.array([[3, 3, -2, -2], [1, 0, -2, -5], [7, 1, 4, 4], [7, 7, 4, 4]], dtype=float)
+    cases.append((ties, np.array([[2.5, -1.5], [1.5, 3.5]])))
+    return cases
 
+
+def _route(x, grad_out, pick):
+    """Each 2x2 window's output gradient put at the position ``pick`` (``np.argmax`` or
+    ``np.argmin``) chooses in it, 0 elsewhere."""
+    h, w = x.shape
+    blocks = x.reshape(h // 2, 2, w // 2, 2).transpose(0, 2, 1, 3).reshape(h // 2, w // 2, 4)
+    chosen = np.eye(4)[pick(blocks, axis=-1)] * grad_out[..., None]
+    return chosen.reshape(h // 2, w // 2, 2, 2).transpose(0, 2, 1, 3).reshape(h, w)
+
+
+def _tf_max_pool_gradient(x, grad_out):
+    """dLoss/dx through ``tf.nn.max_pool2d(x, 2, 2, "VALID")`` for dLoss/dy = ``grad_out``."""
+    from course_lib.session import import_tensorflow
+
+    tf = import_tensorflow()
+    inputs = tf.constant(x[None, :, :, None])
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        pooled = tf.nn.max_pool2d(inputs, ksize=2, strides=2, padding="VALID")
+    grad_pooled = tf.constant(grad_out[None, :, :, None])
+    return tape.gradient(pooled, inputs, output_gradients=grad_pooled).numpy()[0, :, :, 0]
+
+
+@exercise_check
+def check_max_pool_backward(max_pool_backward):
+    """Notebook 05, exercise 3: check ``max_pool_backward(x, grad_out)``: 2x2 max pooling's gradient, routed to each window's arg-max.
+
+    Where every window has one largest value, the answer must equal TensorFlow's gradient
+    through ``tf.nn.max_pool2d`` (``tf.GradientTape``). In a window whose largest value appears
+    more than once the max has no derivative: one of those positions may take the window's
+    gradient (TensorFlow picks one), or they may share it, but the window's gradients must still
+    add up to it.
+    """
     hint = (
-        "average each feature map over its rows and columns only: one number per image and "
-        "channel, so the result has one row per image."
+        "In each 2x2 window only the largest value decides the output: the window's output "
+        "gradient goes to that one position, and the three others get 0. The result is shaped "
+        "like x, (H, W)."
     )
-    rng = np.random.default_rng(55)
-    for shape in [(2, 5, 7, 3), (3, 4, 4, 1), (1, 1, 1, 4), (4, 3, 2, 5)]:
-        x = rng.normal(size=shape).astype(np.float32)
-        expected = global_pool(x)
+    for number, (x, grad_out) in enumerate(_backward_cases()):
+        h, w = x.shape
+        case = f"max_pool_backward on a {h}x{w} x"
         answer = _call_array(
-            global_average_pool, (x.copy(),), "global_average_pool", hint,
-            not_numbers="global_average_pool returned {type}, not an array.",
+            max_pool_backward, (x.copy(), grad_out.copy()), "max_pool_backward", hint,
+            not_numbers="max_pool_backward returned {type}, not an array of numbers.",
         )
-        name = f"global_average_pool on a batch of shape {shape}"
-        maximum = global_pool(x, mode="max")
-        if (
-            answer.shape == expected.shape
-            and np.allclose(answer, maximum)
-            and not np.allclose(answer, expected, atol=1e-5)
-        ):
-            _fail(f"{name} takes the maximum of each map: that is global max pooling.", hint)
-        if answer.size == expected.size and answer.shape != expected.shape:
+        if number == 0 and _delegates_to(max_pool_backward, {"GradientTape"}):
             _fail(
-                f"{name} has shape {answer.shape}, but the result should be (N, C): one row per "
-                "image, one column per channel.",
-                hint,
+                "max_pool_backward asks TensorFlow for the gradient (tf.GradientTape): the exercise "
+                "is to route it yourself.",
+                "Use loops or NumPy: find each window's largest value. " + hint,
             )
-        _same_array(answer, expected, name, hint)
-    _passed("global_average_pool gives one mean per channel and image, (N, H, W, C) -> (N, C).")
+        if answer.shape == grad_out.shape:
+            _fail(
+                f"{case} returned shape {answer.shape}, the shape of grad_out; the gradient with "
+                f"respect to x is shaped like x, {x.shape}.",
+                "Each input value gets its own gradient, 0 for most of them. " + hint,
+            )
+        if answer.shape != x.shape:
+            _fail(f"{case} returned shape {answer.shape}; it must be shaped like x, {x.shape}.", hint)
+        spread = np.repeat(np.repeat(grad_out, 2, axis=0), 2, axis=1)
+        known = [
+            (
+                spread / 4,
+                f"{case} spreads each window's gradient evenly over its 4 positions: that is the "
+                "backward pass of average pooling.",
+                "Average pooling's output depends on all four values; max pooling's only on the "
+                "largest.",
+            ),
+            (
+                spread,
+                f"{case} copies each window's gradient to all 4 of its positions.",
+                "Nudging a value that is not the window's maximum does not change the output: its "
+                "gradient is 0.",
+            ),
+            (
+                _route(x, grad_out, np.argmin),
+                f"{case} puts each window's gradient at the window's smallest value.",
+                "Max pooling's output is the largest value of the window.",
+            ),
+            (
+                _route(x, np.ones_like(grad_out), np.argmax),
+                f"{case} puts 1 at each window's maximum instead of the window's output gradient.",
+                "By the chain rule, dLoss/dx = dLoss/dy times dy/dx, and dy/dx is 1 at the maximum: "
+                "multiply by grad_out.",
+            ),
+            (
+                spread * (x == np.repeat(np.repeat(_block_max(x), 2, axis=0), 2, axis=1)),
+                f"{case}, where a window's largest value appears more than once, gives the "
+                "window's gradient to every one of those positions.",
+                "The window's gradients must add up to its output gradient: give it to one of the "
+                "tied positions (TensorFlow picks one) and 0 to the others.",
+            ),
+        ]
+        if _is_max_pool_gradient(x, grad_out, answer):
+            continue
+        for mistake, problem, mistake_hint in known:
+            if np.allclose(answer, mistake, atol=1e-5, rtol=0):
+                _fail(problem, mistake_hint)
+        wrong = ~np.isclose(answer, _tf_max_pool_gradient(x, grad_out), atol=1e-5, rtol=0)
+        i, j = np.argwhere(wrong)[0]
+        _fail(
+            f"{case} differs from TensorFlow's gradient; the first wrong value is at row {i}, "
+            f"column {j}.",
+            hint,
+        )
+    _passed(
+        "max_pool_backward equals TensorFlow's gradient through max pooling on every array tried, "
+        "and where a window's maximum is tied it still passes on exactly the window's gradient."
+    )
+
+
+def _block_max(x):
+    """The maximum of every 2x2 window of ``x``, ``(H // 2, W // 2)``."""
+    h, w = x.shape
+    return x.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
+
+
+def _is_max_pool_gradient(x, grad_out, answer):
+    """Whether ``answer`` is a right gradient: TensorFlow's, or, where a window's maximum appears
+    more than once, any share of the window's gradient among those positions (a subgradient:
+    shares of the same sign that add up to it) and 0 for the others."""
+    h, w = x.shape
+    expected = _tf_max_pool_gradient(x, grad_out)
+    if np.allclose(answer, expected, atol=1e-5, rtol=0):
+        return True
+    maxima = x == np.repeat(np.repeat(_block_max(x), 2, axis=0), 2, axis=1)
+    if np.any(np.abs(answer[~maxima]) > 1e-5):
+        return False
+    blocks = answer.reshape(h // 2, 2, w // 2, 2).transpose(0, 2, 1, 3).reshape(h // 2, w // 2, 4)
+    same_sign = np.all(blocks * grad_out[..., None] >= 0)
+    return bool(same_sign and np.allclose(blocks.sum(axis=-1), grad_out, atol=1e-5, rtol=0))

@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from course_lib.checks._common import CheckFailed, exercise_check, _call, _direction, _fail, _judge_cases, _passed, _read_answer
+from course_lib.checks._common import (
+    CheckFailed, exercise_check, _call, _delegates_to, _direction, _fail, _judge_cases, _passed, _read_answer,
+)
 
 
 # The layer of exercise 1: the first 128-filter layer of the MNIST CNN in the source notes,
@@ -102,6 +104,11 @@ def check_conv_macs(conv_macs):
         "sum of products, one per weight of its filter, which covers k x k pixels of every input "
         "channel."
     )
+    if _delegates_to(conv_macs, {"conv2d_macs"}):
+        _fail(
+            "conv_macs calls course_lib's conv2d_macs, the function this exercise asks you to write.",
+            "Write the count yourself, from the output size, the kernel and the channels.",
+        )
     answers, expected, calls = [], [], []
     pending = None
     try:
@@ -129,62 +136,14 @@ def check_conv_macs(conv_macs):
     _passed(f"conv_macs agrees with counting.conv2d_macs on all {len(_MACS_CASES)} layers tried.")
 
 
-# The layer of exercise 3: the first layer of ResNet, Conv2D(64, 7, strides=2, padding="same")
-# on a 224 x 224 x 3 image.
-_STEM = {"n": 224, "c_in": 3, "filters": 64, "kernel_size": 7, "strides": 2}
-
-
-@exercise_check
-def check_stem_macs(macs):
-    """Notebook 06, exercise 3: check the MACs of ``Conv2D(64, 7, strides=2, padding="same")`` on one 224 x 224 x 3 image.
-
-    The output size comes from ``course_lib.conv.output_size`` and the count from
-    ``course_lib.counting.conv2d_macs``.
-    """
-    from course_lib.conv import output_size
-    from course_lib.counting import conv2d_macs
-
-    n, k, s = _STEM["n"], _STEM["kernel_size"], _STEM["strides"]
-    c_in, filters = _STEM["c_in"], _STEM["filters"]
-    out = output_size(n, k, s, padding="same")
-    expected = conv2d_macs(out, out, k, c_in, filters)
-    hint = (
-        f"count the output positions first: with stride {s} and 'same' padding, how many positions "
-        f"does the filter take along each side? Each output value of each of the {filters} maps "
-        "then costs one MAC per weight of its filter."
-    )
-    answer = _read_answer(macs, "count", "macs", hint)
-    if answer == expected:
-        _passed(f"{out} x {out} x {filters} outputs x {k} x {k} x {c_in} = {expected:,} MACs.")
-        return
-    if answer == conv2d_macs(n, n, k, c_in, filters):
-        _fail(
-            f"macs = {answer:,}: it counts {n} x {n} positions, the input's size.",
-            f"only output values cost work, and with stride {s} the filter moves {s} pixels at a "
-            "time: count the output positions.",
-        )
-    valid = output_size(n, k, s, padding="valid")
-    if answer == conv2d_macs(valid, valid, k, c_in, filters):
-        _fail(
-            f"macs = {answer:,}: that is the count for 'valid' padding ({valid} x {valid} positions).",
-            "'same' pads the input so that the filter takes one position per stride step, rounded up.",
-        )
-    if answer == 2 * expected:
-        _fail(
-            f"macs = {answer:,}: that is the FLOPs count, two per MAC.",
-            "A MAC is one multiplication and one addition together; count each pair once.",
-        )
-    _fail(f"macs = {answer:,}, which is {_direction(answer, expected)}.", hint)
-
-
-# The layer of exercise 4: the first convolution of the Fashion-MNIST CNN,
+# The layer of exercise 3: the first convolution of the Fashion-MNIST CNN,
 # Conv2D(32, 3, padding="same") on 28 x 28 x 1, for a training batch of 256 float32 images.
 _MEMORY_LAYER = {"input_shape": (28, 28, 1), "filters": 32, "kernel_size": 3, "batch_size": 256}
 
 
 @exercise_check
 def check_batch_activation_mb(megabytes):
-    """Notebook 06, exercise 4: check the megabytes (10**6 bytes) of one layer's output for a whole float32 batch.
+    """Notebook 06, exercise 3: check the megabytes (10**6 bytes) of one layer's output for a whole float32 batch.
 
     The layer is ``Conv2D(32, 3, padding="same")`` on 28 x 28 x 1 images and the batch holds 256
     images; the expected value is that layer's row of ``counting.layer_table(model, batch_size=256)``,
@@ -236,3 +195,101 @@ def check_batch_activation_mb(megabytes):
         if abs(answer - value) <= max(0.01, 1e-6 * value):
             _fail(f"megabytes = {answer:g}: {problem}", slip_hint)
     _fail(f"megabytes = {answer:g}, which is {_direction(answer, expected)}.", hint)
+
+# (what the stack is, the stack as (kernel_size, strides) pairs): strides 1 only, a stride of 2
+# early, pooling, and a 1x1 layer, on which the mistakes below all give other sizes.
+_FIELD_STACKS = [
+    ("three 3x3 convolutions", [(3, 1), (3, 1), (3, 1)]),
+    ("a 7x7 convolution with stride 2, then two 3x3", [(7, 2), (3, 1), (3, 1)]),
+    ("conv 3x3, pool 2x2, conv 3x3, pool 2x2 (the Fashion-MNIST CNN)", [(3, 1), (2, 2), (3, 1), (2, 2)]),
+    ("conv 3x3, pool 3x3 with stride 2, a 1x1 convolution, conv 3x3", [(3, 1), (3, 2), (1, 1), (3, 1)]),
+    ("conv 5x5 with stride 2, conv 3x3 with stride 2, conv 3x3", [(5, 2), (3, 2), (3, 1)]),
+]
+
+
+def _field(stack, start=1, stride_of_current=False, kernels_multiplied=False):
+    """The receptive field of ``stack``: right with the defaults, else one known mistake."""
+    if kernels_multiplied:
+        return int(np.prod([k for k, _ in stack]))
+    size, jump = start, 1
+    for k, s in stack:
+        if stride_of_current:
+            jump *= s
+        size += (k - 1) * jump
+        if not stride_of_current:
+            jump *= s
+    return size
+
+
+# What each known mistake gives (computed on every stack), what it does (a clause that follows
+# "it", as _judge_cases names it) and its hint.
+_FIELD_MISTAKES = [
+    (
+        lambda stack: 1 + sum(k - 1 for k, _ in stack),
+        "adds k - 1 for every layer and ignores the strides",
+        "After a layer with stride s, neighbouring units of that layer are s input pixels apart "
+        "(times the strides below): one more step of the next kernel reaches that much further.",
+    ),
+    (
+        lambda stack: _field(stack, stride_of_current=True),
+        "multiplies k - 1 by the product of the strides up to and including the current layer",
+        "A layer's own stride spaces out its outputs, not its inputs: the steps of its kernel are "
+        "the spacing of the layer below, the product of the strides of the layers before it.",
+    ),
+    (
+        lambda stack: _field(stack, kernels_multiplied=True),
+        "multiplies the kernel sizes",
+        "Stacking widens the field by adding: each layer adds k - 1 steps to the field of the "
+        "layer below, it does not multiply it.",
+    ),
+    (
+        lambda stack: _field(stack, start=0),
+        "is one pixel short on every stack, as if the field started from r_0 = 0",
+        "Before any layer, a unit is one input pixel, so the field starts at r_0 = 1.",
+    ),
+]
+
+
+@exercise_check
+def check_receptive_field_size(receptive_field_size):
+    """Notebook 06, exercise 4: check ``receptive_field_size(layers)``, the receptive field of one unit of the last layer, in input pixels.
+
+    ``layers`` is the stack, first layer first, as ``(kernel_size, strides)`` pairs; the answer
+    is compared with :func:`course_lib.counting.receptive_field` on stacks with strides 1 only,
+    a stride of 2 early, pooling and a 1x1 layer. An answer whose code calls the library's
+    ``receptive_field`` (or ``receptive_field_of``) is refused: the exercise is the recurrence.
+    """
+    from course_lib.counting import receptive_field
+
+    hint = (
+        "walk up the stack from the input, one pixel wide at first. Besides the field, keep the "
+        "spacing, in input pixels, between neighbouring units of the layer you have reached (1 at "
+        "the input): each layer widens the field with the spacing of the layer below it, and only "
+        "then changes the spacing."
+    )
+    if _delegates_to(receptive_field_size, {"receptive_field", "receptive_field_of"}):
+        _fail(
+            "receptive_field_size calls course_lib's receptive_field, which computes the answer "
+            "for you.",
+            "Write the recurrence yourself: a loop over the layers that updates the field and the "
+            "product of the strides.",
+        )
+    answers, calls = [], []
+    pending = None
+    try:
+        for description, stack in _FIELD_STACKS:
+            calls.append(f"receptive_field_size({stack}), for {description},")
+            answer = _call(receptive_field_size, ([tuple(layer) for layer in stack],), "receptive_field_size", hint)
+            answers.append(_read_answer(answer, "count", f"receptive_field_size({stack})", hint, returned=True))
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+    expected = [receptive_field(stack).size for _, stack in _FIELD_STACKS]
+    mistakes = [
+        ([mistake(stack) for _, stack in _FIELD_STACKS], problem, mistake_hint)
+        for mistake, problem, mistake_hint in _FIELD_MISTAKES
+    ]
+    _judge_cases(answers, expected, calls.__getitem__, mistakes, hint, pending=pending)
+    _passed(
+        f"receptive_field_size agrees with counting.receptive_field on all {len(expected)} "
+        "stacks tried: strides 1 only, strides 2 early, pooling and a 1x1 layer."
+    )

@@ -147,3 +147,144 @@ def check_softmax_cross_entropy(softmax_cross_entropy):
         "softmax_cross_entropy agrees with Keras's SparseCategoricalCrossentropy, "
         "also for logits of +-1000."
     )
+
+
+# The Sobel x filter of notebook 02: the kernel that made the targets, and the one the descent
+# should find.
+_SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+
+# (seed, images, height, width, steps, learning_rate): a few steps, where one step more or less
+# shows, and a longer run that ends at Sobel x. Standard normal pixels make the loss a round bowl
+# (curvature about 2 in every direction), so 0.1 and 0.2 are well below the stable limit of 1.
+_DESCENTS = [(21, 3, 10, 12, 4, 0.1), (22, 2, 9, 11, 60, 0.2)]
+
+
+def _descent_problem(seed, n, h, w):
+    """``(images, targets)``: ``n`` seeded ``(h, w)`` images and their Sobel x responses."""
+    from course_lib.conv import conv2d
+
+    images = np.random.default_rng(seed).normal(size=(n, h, w))
+    return images, np.stack([conv2d(image, _SOBEL_X) for image in images])
+
+
+def _descent(images, targets, steps, learning_rate, scale=1.0):
+    """The kernels of plain gradient descent on the MSE from zeros, after 0, 1, ..., ``steps``
+    steps; ``scale`` multiplies the gradient (a known mistake when it is not 1)."""
+    from course_lib.conv import conv2d
+
+    kernel, kernels = np.zeros((3, 3)), [np.zeros((3, 3))]
+    with np.errstate(all="ignore"):  # a mistaken scale may diverge
+        for _ in range(steps):
+            error = np.stack([conv2d(image, kernel) for image in images]) - targets
+            grad_output = 2 * error / error.size
+            grad = sum(conv2d(image, g) for image, g in zip(images, grad_output))
+            kernel = kernel - learning_rate * scale * grad
+            kernels.append(kernel)
+    return kernels
+
+
+def _mse(images, targets, kernel):
+    from course_lib.conv import conv2d
+
+    with np.errstate(all="ignore"):
+        return float(np.mean((np.stack([conv2d(image, kernel) for image in images]) - targets) ** 2))
+
+
+def _same_kernel(answer, expected):
+    """True when ``answer`` is ``expected`` up to float32 rounding."""
+    return bool(np.allclose(answer, expected, rtol=1e-4, atol=1e-6))
+
+
+def _gradient_slips(n, outputs):
+    """``(scale, mistake, hint)``: a gradient ``scale`` times the right one, for ``n`` images
+    with ``outputs`` outputs in all, and what that mistake is."""
+    mean = (
+        "The loss is one mean over all outputs of all images together, so the output gradient is "
+        "divided by their number, the whole batch's."
+    )
+    return [
+        (outputs, "Its gradient is summed over the outputs, not averaged, so the steps are far "
+                  "too long", mean),
+        (outputs / 2, "Its gradient is summed over the outputs, not averaged, and lacks the 2 of "
+                      "the square's derivative", mean),
+        (n, f"Its gradient is averaged over each image's outputs, then added up over the {n} images",
+         mean),
+        (0.5, "Its gradient is half the right one, without the 2 of the square's derivative",
+         "The derivative of a squared error with respect to the prediction is twice the error, "
+         "not the error itself."),
+    ]
+
+
+@exercise_check
+def check_learn_kernel(learn_kernel):
+    """Notebook 07, exercise 3: check ``learn_kernel(images, targets, steps, learning_rate)``: plain gradient descent on a 3x3 kernel from zeros.
+
+    ``images`` is ``(N, H, W)``, ``targets`` is ``(N, H - 2, W - 2)``, made with Sobel x; the
+    answer, the ``(3, 3)`` kernel after ``steps`` steps ``K -= learning_rate * dL/dK`` on the mean
+    squared error, is compared with the same descent computed here with
+    :func:`course_lib.conv.conv2d`, after a few steps and after enough to reach Sobel x.
+    """
+    hint = (
+        "each step predicts every image with the current kernel; the mean squared error's "
+        "gradient at each output is twice that output's error, divided by the number of outputs "
+        "of all the images together; the kernel's gradient adds up, over the images, each image's "
+        "kernel gradient for its output gradient (exercise 1); then the step goes against it, "
+        "scaled by the learning rate."
+    )
+    for seed, n, h, w, steps, rate in _DESCENTS:
+        images, targets = _descent_problem(seed, n, h, w)
+        call = f"learn_kernel(images, targets, steps={steps}, learning_rate={rate}) on {n} images of {h}x{w}"
+        with np.errstate(all="ignore"):  # a diverging descent is the learner's to see
+            answer = _call_array(
+                learn_kernel, (images.copy(), targets.copy(), steps, rate), "learn_kernel", hint,
+                not_numbers="learn_kernel returned a {type}, not an array.",
+            )
+        if answer.size == 9 and answer.squeeze().shape == (3, 3):
+            answer = answer.reshape(3, 3)  # a (3, 3, 1, 1) kernel is the same kernel
+        if answer.shape != (3, 3):
+            _fail(f"{call} returned an array of shape {answer.shape}; expected a 3x3 kernel, (3, 3).", hint)
+        kernels = _descent(images, targets, 2 * steps + 2, rate)
+        if _same_kernel(answer, kernels[steps]):
+            continue
+        if not np.all(np.isfinite(answer)):
+            _fail(
+                f"{call} returned inf or nan: the descent blew up, each step overshooting further.",
+                "At this learning rate the right steps are stable. Check that the output gradient "
+                "is divided by the number of outputs and that each step goes against the gradient.",
+            )
+        if np.allclose(answer, 0):
+            _fail(
+                f"{call} returned the starting kernel, all zeros: the steps never changed it.",
+                "keep each step's result: the kernel must itself become the stepped kernel, in "
+                "place or by assigning the new array back; computing the step alone changes nothing.",
+            )
+        if _same_kernel(answer, _descent(images, targets, steps, -rate)[-1]):
+            _fail(
+                f"{call} stepped uphill: each step adds the gradient, so the loss grows instead of falling.",
+                "The gradient points to where the loss grows fastest; step against it.",
+            )
+        for scale, slip, slip_hint in _gradient_slips(n, targets.size):
+            if _same_kernel(answer, _descent(images, targets, steps, rate, scale)[-1]):
+                _fail(f"{call} gives another kernel than the descent asked for. {slip}.", slip_hint)
+        taken = [k for k in range(1, len(kernels)) if _same_kernel(answer, kernels[k])]
+        if taken and taken[0] == 1 < steps:
+            _fail(
+                f"{call} returned the kernel of one single step from zeros, not of {steps} steps: "
+                "the steps do not build on each other.",
+                "Each step starts from the kernel the previous step left: do not set it back to "
+                "zeros inside the loop, and keep each update.",
+            )
+        if taken:
+            _fail(f"{call} took {taken[0]} steps, not {steps}.", "Take exactly `steps` steps.")
+        worst = np.unravel_index(np.argmax(np.abs(answer - kernels[steps])), (3, 3))
+        loss, start_loss = _mse(images, targets, answer), _mse(images, targets, np.zeros((3, 3)))
+        _fail(
+            f"{call} returned another kernel than the descent gives, most different at index "
+            f"{tuple(map(int, worst))}."
+            + (" Its loss is even higher than that of the zero kernel it started from." if loss > start_loss else ""),
+            hint,
+        )
+    _passed(
+        "learn_kernel takes the same steps as plain gradient descent, and recovers Sobel x from "
+        f"{_DESCENTS[-1][1]} images in {_DESCENTS[-1][4]} steps."
+    )
