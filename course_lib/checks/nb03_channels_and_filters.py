@@ -4,7 +4,7 @@ import numpy as np
 
 from course_lib.checks._common import (
     CheckFailed, exercise_check, _call, _call_array, _delegates_to, _fail, _judge_cases, _passed, _read_answer,
-    _read_shape, _same_array, _shape_problem,
+    _read_shape, _shape_problem,
 )
 
 
