@@ -241,7 +241,7 @@ TABLE = [
            curves="mapping", batch_sizes="sequence"),
     *_rows(viz.show_accuracy_vs_operations, {"names": ["a"], "macs": [1e9], "accuracy": [0.7], "params": [1e6]},
            macs="finite image", names="sequence"),
-    *_rows(viz.plot_history, {"history": HISTORY}, history="history", best_epoch="optional positive int"),
+    *_rows(viz.plot_history, {"history": HISTORY}, history="history", best_epoch="optional positive int", log_loss="flag"),
     *_rows(viz.compare_histories, {"histories": [HISTORY], "labels": ["a"]}, histories="sequence", labels="sequence"),
     *_rows(viz.show_filters, {"kernel": np.ones((3, 3, 2))}, kernel="image", cols="positive int"),
     *_rows(viz.show_feature_maps, {"maps": np.ones((4, 4, 2))}, maps="image", count="positive int"),
