@@ -240,8 +240,9 @@ _LOGGED = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
 def _scripted_run(stoppers):
-    """Return ``(epochs run, epoch whose weights the model ends with)``, both counted from 1, for the
-    EarlyStopping callbacks ``stoppers`` driven through :data:`_SCRIPTED_LOGS` as ``fit`` drives them.
+    """Return ``(epochs run, epoch whose weights the model ends with)``, both counted from 1, for
+    the EarlyStopping callbacks ``stoppers`` driven through :data:`_SCRIPTED_LOGS` as ``fit``
+    drives them.
 
     The model is a tiny compiled classifier whose every weight is set to the epoch's number at the
     end of each epoch, so the weights it is left with name the epoch they come from.
@@ -277,6 +278,19 @@ def _reference_run(patience, monitor="val_loss"):
     return _scripted_run([stopper])
 
 
+def _changed_settings(stopper):
+    """What the settings of ``stopper`` other than the four of the exercise do, where they are
+    not Keras's defaults: one phrase each."""
+    changed = []
+    if stopper.min_delta != 0:
+        changed.append(f"min_delta={abs(stopper.min_delta)} (a smaller improvement does not count)")
+    if stopper.baseline is not None:
+        changed.append(f"baseline={stopper.baseline} (a value to beat before anything counts)")
+    if stopper.start_from_epoch != 0:
+        changed.append(f"start_from_epoch={stopper.start_from_epoch} (epochs it ignores at the start)")
+    return changed
+
+
 @exercise_check
 def check_callbacks(make_callbacks):
     """Notebook 08, exercise 2: check a learner's ``make_callbacks(patience)``: a list of Keras
@@ -303,7 +317,10 @@ def check_callbacks(make_callbacks):
                 "fit(callbacks=...) takes a list of callbacks, even when there is only one.",
             )
         if not isinstance(callbacks, (list, tuple)):
-            _fail(f"{call} returned a {type(callbacks).__name__}; expected a list of Keras callbacks.", hint)
+            _fail(
+                f"{call} returned a {type(callbacks).__name__}; expected a list of Keras callbacks.",
+                hint,
+            )
         stoppers = [c for c in callbacks if isinstance(c, keras.callbacks.EarlyStopping)]
         if not stoppers:
             if any(type(c).__name__ == "type" and "EarlyStopping" in repr(c) for c in callbacks):
@@ -389,15 +406,7 @@ def check_callbacks(make_callbacks):
                 if epochs_run < len(_SCRIPTED_LOGS)
                 else f"did not stop it in {len(_SCRIPTED_LOGS)} epochs"
             )
-            others = [
-                text
-                for changed, text in [
-                    (stopper.min_delta != 0, f"min_delta={abs(stopper.min_delta):g} (a smaller improvement does not count)"),
-                    (stopper.baseline is not None, f"baseline={stopper.baseline!r} (a value to beat before anything counts)"),
-                    (stopper.start_from_epoch != 0, f"start_from_epoch={stopper.start_from_epoch!r} (epochs it ignores at the start)"),
-                ]
-                if changed
-            ]
+            others = _changed_settings(stopper)
             _fail(
                 f"on a scripted run of {len(_SCRIPTED_LOGS)} epochs, the EarlyStopping from {call} "
                 f"{stopped} and left the weights of epoch {restored}; the right callback stops "
@@ -408,7 +417,8 @@ def check_callbacks(make_callbacks):
         runs.append(epochs_run - restored)
     monitors = sorted({stopper.monitor for _, _, stopper in answers})
     _passed(
-        f"make_callbacks({_PATIENCES[0]}) and make_callbacks({_PATIENCES[1]}) give an EarlyStopping "
-        f"that watches {' and '.join(monitors)}; on a scripted run of {len(_SCRIPTED_LOGS)} epochs they "
-        f"stop {runs[0]} and {runs[1]} epochs after the best one and put its weights back."
+        f"make_callbacks({_PATIENCES[0]}) and make_callbacks({_PATIENCES[1]}) give an "
+        f"EarlyStopping that watches {' and '.join(monitors)}; on a scripted run of "
+        f"{len(_SCRIPTED_LOGS)} epochs they stop {runs[0]} and {runs[1]} epochs after the best one "
+        "and put its weights back."
     )
