@@ -642,19 +642,21 @@ def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, sourc
 # --------------------------------------------------------------------------- training curves
 
 
-def plot_history(history, best_epoch=None):
+def plot_history(history, best_epoch=None, log_loss=False):
     """Draw learning curves: loss and accuracy per epoch, training vs validation; return the figure.
 
     ``history`` is what ``model.fit`` returns (or its ``.history`` dict) with keys ``loss`` and
     ``accuracy``, and ``val_loss`` / ``val_accuracy`` when there was validation data. Epochs are
     numbered from 1. ``best_epoch`` (counted from 1), e.g. the one ``EarlyStopping`` restored,
-    is marked with a dashed line.
+    is marked with a dashed line. ``log_loss=True`` draws the loss on a logarithmic axis, where
+    the small losses late in training (notebook 08's over-fitting run) can be told apart.
     """
     from matplotlib.ticker import MaxNLocator
 
     curves = _curves(history, "history")
     if best_epoch is not None:
         positive_int(best_epoch, "best_epoch")
+    log_loss = boolean(log_loss, "log_loss")
     missing = [key for key in ("loss", "accuracy") if key not in curves]
     if missing:
         raise ValueError(
@@ -671,7 +673,9 @@ def plot_history(history, best_epoch=None):
             ax.axvline(best_epoch, color="0.5", linestyle="--", label=f"best epoch ({best_epoch})")
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(key)
+        ax.set_title(key if key == "accuracy" or not log_loss else "loss (logarithmic axis)")
+        if key == "loss" and log_loss:
+            ax.set_yscale("log")
         ax.grid(True, alpha=0.3)
         ax.legend(frameon=False)
     fig.tight_layout()

@@ -152,53 +152,128 @@ def test_check_accuracy_rejects_counts_percentages_errors_and_arrays():
         checks.check_accuracy(lambda p, y: p.max(axis=1).mean())
 
 
-def test_restored_epoch_cases_agree_with_numpy_and_run_their_full_length():
-    for history in nb08._HISTORY_CASES:
-        restored, epochs_run = nb08._restored_by_keras(history["val_loss"])
-        assert restored == int(np.argmin(history["val_loss"])) + 1
-        assert epochs_run == len(history["val_loss"]), "a history longer than EarlyStopping allows"
-        assert len({len(v) for v in history.values()}) == 1
+def _early_stopping(**settings):
+    import keras
+
+    return keras.callbacks.EarlyStopping(**settings)
 
 
-def test_check_restored_epoch_accepts_argmin_and_a_loop(capsys):
-    def loop(history):
-        best, best_epoch = float("inf"), 0
-        for epoch, value in enumerate(history["val_loss"], start=1):
-            if value < best:
-                best, best_epoch = value, epoch
-        return best_epoch
+def _make_callbacks(**fixed):
+    """A make_callbacks(patience) that builds the right EarlyStopping, changed by ``fixed``."""
 
-    checks.check_restored_epoch(lambda h: int(np.argmin(h["val_loss"])) + 1)
-    checks.check_restored_epoch(lambda h: np.argmin(h["val_loss"]) + 1)  # a NumPy integer is fine
-    checks.check_restored_epoch(loop)
-    assert capsys.readouterr().out.count("Correct") == 3
+    def make_callbacks(patience):
+        settings = {"monitor": "val_loss", "patience": patience, "restore_best_weights": True}
+        return [_early_stopping(**{**settings, **fixed})]
+
+    return make_callbacks
 
 
-def test_check_restored_epoch_rejects_zero_based_and_last_epochs():
-    with pytest.raises(AssertionError, match=r"returned 2: it counts the epochs from 0, but Keras and the curves count from 1"):
-        checks.check_restored_epoch(lambda h: int(np.argmin(h["val_loss"])))
-    with pytest.raises(AssertionError, match="it gives the last epoch"):
-        checks.check_restored_epoch(lambda h: len(h["val_loss"]))
+def test_scripted_run_stops_patience_epochs_after_the_best_whichever_validation_number():
+    best = int(np.argmin([logs["val_loss"] for logs in nb08._SCRIPTED_LOGS])) + 1
+    assert best == int(np.argmax([logs["val_accuracy"] for logs in nb08._SCRIPTED_LOGS])) + 1
+    for patience in nb08._PATIENCES:
+        for monitor in ("val_loss", "val_accuracy"):
+            assert nb08._reference_run(patience, monitor) == (best + patience, best)
+        assert best + patience < len(nb08._SCRIPTED_LOGS), "the right callback stops before the end"
+    without_restoring = nb08._scripted_run([_early_stopping(patience=2)])
+    assert without_restoring == (best + 2, best + 2), "without restoring, the last epoch's weights"
 
 
-def test_check_restored_epoch_rejects_other_monitors():
-    with pytest.raises(AssertionError, match="lowest training loss"):
-        checks.check_restored_epoch(lambda h: int(np.argmin(h["loss"])) + 1)
-    with pytest.raises(AssertionError, match="highest val_accuracy"):
-        checks.check_restored_epoch(lambda h: int(np.argmax(h["val_accuracy"])) + 1)
+def test_check_callbacks_accepts_val_loss_val_accuracy_tuples_and_other_callbacks(capsys, tmp_path):
+    import keras
+
+    checks.check_callbacks(_make_callbacks())
+    checks.check_callbacks(_make_callbacks(monitor="val_accuracy"))
+    checks.check_callbacks(_make_callbacks(monitor="val_accuracy", mode="max"))
+    checks.check_callbacks(_make_callbacks(mode="min", verbose=1))
+    checks.check_callbacks(lambda p: (_early_stopping(patience=p, restore_best_weights=True),))
+    checks.check_callbacks(
+        lambda p: [
+            keras.callbacks.ModelCheckpoint(tmp_path / "best.keras", save_best_only=True),
+            _early_stopping(patience=p, restore_best_weights=True),
+        ]
+    )
+    output = capsys.readouterr().out
+    assert output.count("Correct") == 6 and "stop 2 and 5 epochs after the best one" in output
+    assert "early stopping" not in output and "Restoring" not in output, "verbose=1 prints nothing"
 
 
-def test_check_restored_epoch_rejects_the_later_of_a_tie_floats_and_a_crash():
-    def last_minimum(history):
-        losses = np.asarray(history["val_loss"])
-        return int(np.flatnonzero(losses == losses.min())[-1]) + 1
+def test_check_callbacks_rejects_missing_restore_and_training_numbers():
+    with pytest.raises(AssertionError, match=r"leaves restore_best_weights off[\s\S]*last epoch"):
+        checks.check_callbacks(_make_callbacks(restore_best_weights=False))
+    with pytest.raises(AssertionError, match=r"monitors 'loss', the training loss[\s\S]*val_"):
+        checks.check_callbacks(_make_callbacks(monitor="loss"))
+    with pytest.raises(AssertionError, match="monitors 'accuracy', the training accuracy"):
+        checks.check_callbacks(_make_callbacks(monitor="accuracy", mode="max"))
+    with pytest.raises(AssertionError, match="'val_acc', a name fit does not log"):
+        checks.check_callbacks(_make_callbacks(monitor="val_acc"))
 
-    with pytest.raises(AssertionError, match=r"later of two epochs[\s\S]*strictly lower"):
-        checks.check_restored_epoch(last_minimum)
-    with pytest.raises(AssertionError, match="expected a whole number"):
-        checks.check_restored_epoch(lambda h: float(np.argmin(h["val_loss"]) + 1))
-    with pytest.raises(AssertionError, match="raised KeyError"):
-        checks.check_restored_epoch(lambda h: h["val_los"])
+
+def test_check_callbacks_rejects_a_mode_that_points_the_wrong_way():
+    with pytest.raises(AssertionError, match=r"val_accuracy with mode='min'[\s\S]*higher is better"):
+        checks.check_callbacks(_make_callbacks(monitor="val_accuracy", mode="min"))
+    with pytest.raises(AssertionError, match=r"val_loss with mode='max'[\s\S]*lower is better"):
+        checks.check_callbacks(_make_callbacks(mode="max"))
+
+
+def test_check_callbacks_rejects_an_ignored_or_changed_patience():
+    with pytest.raises(AssertionError, match=r"ignores its argument[\s\S]*patience is 0 \(Keras's default\)"):
+        checks.check_callbacks(lambda p: [_early_stopping(restore_best_weights=True)])
+    with pytest.raises(AssertionError, match=r"ignores its argument[\s\S]*patience is 3 for both"):
+        checks.check_callbacks(_make_callbacks(patience=3))
+    with pytest.raises(AssertionError, match=r"make_callbacks\(2\) has patience=3; expected 2"):
+        checks.check_callbacks(lambda p: [_early_stopping(patience=p + 1, restore_best_weights=True)])
+
+
+def test_check_callbacks_names_the_settings_that_move_the_stop():
+    with pytest.raises(AssertionError, match=r"stopped it after epoch 5[\s\S]*min_delta=0.05"):
+        checks.check_callbacks(_make_callbacks(min_delta=0.05))
+    with pytest.raises(AssertionError, match="baseline=0.3"):
+        checks.check_callbacks(_make_callbacks(baseline=0.3))
+    with pytest.raises(AssertionError, match="start_from_epoch=7"):
+        checks.check_callbacks(_make_callbacks(start_from_epoch=7))
+
+
+def test_check_callbacks_rejects_what_is_not_a_list_of_one_early_stopping(tmp_path):
+    import keras
+
+    with pytest.raises(AssertionError, match=r"returned one EarlyStopping, not a list"):
+        checks.check_callbacks(lambda p: _early_stopping(patience=p, restore_best_weights=True))
+    with pytest.raises(AssertionError, match="is empty: it holds no keras.callbacks.EarlyStopping"):
+        checks.check_callbacks(lambda p: [])
+    with pytest.raises(AssertionError, match="holds ModelCheckpoint, but no keras.callbacks.EarlyStopping"):
+        checks.check_callbacks(lambda p: [keras.callbacks.ModelCheckpoint(tmp_path / "m.keras")])
+    with pytest.raises(AssertionError, match="the class EarlyStopping itself"):
+        checks.check_callbacks(lambda p: [keras.callbacks.EarlyStopping])
+    with pytest.raises(AssertionError, match="holds 2 EarlyStopping callbacks"):
+        checks.check_callbacks(lambda p: _make_callbacks()(p) * 2)
+    with pytest.raises(AssertionError, match="returned a dict; expected a list"):
+        checks.check_callbacks(lambda p: {"early_stopping": _make_callbacks()(p)[0]})
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_callbacks(lambda p: None)
+
+
+def test_check_callbacks_cannot_judge_a_subclass():
+    import keras
+
+    class Stopper(keras.callbacks.EarlyStopping):
+        pass
+
+    with pytest.raises(AssertionError, match=r"holds Stopper, but no[\s\S]*cannot judge a subclass"):
+        checks.check_callbacks(lambda p: [Stopper(patience=p, restore_best_weights=True)])
+
+
+def test_an_early_stopping_reaches_the_verdict_as_its_settings_only():
+    from course_lib.checks import _common
+
+    stopper = _early_stopping(monitor="val_accuracy", patience=np.int64(4), min_delta=-0.01,
+                              restore_best_weights=True, verbose=1)
+    data = _common._encode([stopper])
+    copy = _common._decode(data)[0]
+    assert copy is not stopper and type(copy) is type(stopper)
+    assert (copy.monitor, copy.patience, copy.min_delta, copy.restore_best_weights, copy.verbose) == (
+        "val_accuracy", 4, 0.01, True, 0,
+    )
 
 
 def right_answers():
@@ -207,5 +282,5 @@ def right_answers():
     return {
         "check_small_cnn": (lambda: keras.Sequential(layers),),
         "check_accuracy": (_accuracy_right,),
-        "check_restored_epoch": (lambda history: int(np.argmin(history["val_loss"])) + 1,),
+        "check_callbacks": (_make_callbacks(),),
     }

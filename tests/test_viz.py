@@ -121,6 +121,14 @@ def test_plot_history_draws_training_and_validation_curves_from_epoch_1():
     matplotlib.pyplot.close(fig)
 
 
+def test_plot_history_can_draw_the_loss_on_a_logarithmic_axis():
+    fig = viz.plot_history(HISTORY, best_epoch=3, log_loss=True)
+    loss, accuracy = fig.axes
+    assert (loss.get_yscale(), accuracy.get_yscale()) == ("log", "linear")
+    assert loss.get_title() == "loss (logarithmic axis)"
+    matplotlib.pyplot.close(fig)
+
+
 def test_plot_history_without_validation_and_without_accuracy():
     fig = viz.plot_history({"loss": [1.0, 0.5], "accuracy": [0.5, 0.7]})
     assert [len(ax.get_lines()) for ax in fig.axes] == [1, 1]

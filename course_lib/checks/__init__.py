@@ -67,7 +67,7 @@ from course_lib.checks.nb07_how_filters_learn import (
 from course_lib.checks.nb08_first_cnn_in_keras import (
     check_small_cnn,
     check_accuracy,
-    check_restored_epoch,
+    check_callbacks,
 )
 from course_lib.checks.nb09_deeper_cnns_and_augmentation import (
     check_block_output_shapes,
@@ -146,7 +146,7 @@ __all__ = [
     "check_learn_kernel",
     "check_small_cnn",
     "check_accuracy",
-    "check_restored_epoch",
+    "check_callbacks",
     "check_block_output_shapes",
     "check_inverted_dropout",
     "check_translate",

@@ -429,6 +429,21 @@ def _is_keras_model(value):
     return model_class is not None and isinstance(value, model_class)
 
 
+def _is_early_stopping(value):
+    """True for a ``keras.callbacks.EarlyStopping`` itself (a subclass may run code of its own)."""
+    keras = sys.modules.get("keras")
+    early_stopping = getattr(getattr(keras, "callbacks", None), "EarlyStopping", None)
+    return early_stopping is not None and type(value) is early_stopping
+
+
+#: What decides when an ``EarlyStopping`` stops and which weights it leaves: collect keeps these
+#: settings, and the verdict builds a fresh, equal callback from them (``verbose`` is left out, so
+#: that the verdict's copy prints nothing).
+_EARLY_STOPPING_SETTINGS = (
+    "monitor", "mode", "patience", "min_delta", "baseline", "restore_best_weights", "start_from_epoch",
+)
+
+
 def _numbers(value):
     """``value`` as a numeric or boolean NumPy array, or None when it does not read as one."""
     try:
@@ -440,7 +455,11 @@ def _numbers(value):
 
 def _encode(value):
     """A learner's ``value`` as plain data: JSON types and numeric arrays, each tagged with the
-    Python type it had, so that :func:`_decode` gives the verdict a value of the same kind."""
+    Python type it had, so that :func:`_decode` gives the verdict a value of the same kind.
+
+    A Keras model is kept as its JSON configuration and a ``keras.callbacks.EarlyStopping`` as
+    its settings (:data:`_EARLY_STOPPING_SETTINGS`); any other object as its type name, its repr
+    and, where it reads as one, its numeric array."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return {"python": value}
     if value is Ellipsis:  # the learners' edition's placeholder of a value answer
@@ -455,6 +474,10 @@ def _encode(value):
         return {"numpy_scalar": value.dtype.str, "value": value.item()}
     if _is_keras_model(value):
         return {"keras_model": value.to_json()}
+    if _is_early_stopping(value):
+        settings = {name: getattr(value, name) for name in _EARLY_STOPPING_SETTINGS}
+        settings["min_delta"] = abs(settings["min_delta"])  # Keras negates it once it knows the mode
+        return {"keras_early_stopping": {name: _encode(item) for name, item in settings.items()}}
     return {"object": type(value).__name__, "repr": repr(value), "numbers": _numbers(value)}
 
 
@@ -477,6 +500,10 @@ def _decode(data):
     if kind == "keras_model":
         # Keras rebuilds the model from its config in safe mode: no code from the learner runs.
         return import_keras().models.model_from_json(content)
+    if kind == "keras_early_stopping":
+        # Only the named settings, as plain data, reach the constructor: no code of the learner's.
+        settings = {name: _decode(content[name]) for name in _EARLY_STOPPING_SETTINGS}
+        return import_keras().callbacks.EarlyStopping(**settings)
     return _opaque(content, data["repr"], data["numbers"])
 
 

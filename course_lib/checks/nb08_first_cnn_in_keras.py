@@ -4,7 +4,7 @@ import numpy as np
 
 from course_lib.session import import_keras
 from course_lib.checks._common import (
-    CheckFailed, exercise_check, _call, _call_array, _fail, _judge_cases, _passed, _read_answer,
+    CheckFailed, exercise_check, _call, _call_array, _fail, _judge_cases, _passed,
 )
 
 
@@ -253,101 +253,207 @@ def check_accuracy(accuracy):
     )
 
 
-# History dicts as fit returns them, each consistent with EarlyStopping(patience=2): the first
-# stops early, the second runs to its last epoch, the third has a tie for the lowest val_loss,
-# the fourth improves again after a bad epoch. Training loss and val_accuracy peak elsewhere.
-_HISTORY_CASES = [
-    {
-        "loss": [1.0, 0.6, 0.4, 0.3, 0.2],
-        "accuracy": [0.7, 0.82, 0.9, 0.93, 0.96],
-        "val_loss": [0.9, 0.5, 0.3, 0.35, 0.32],
-        "val_accuracy": [0.7, 0.8, 0.9, 0.92, 0.91],
-    },
-    {
-        "loss": [1.1, 0.7, 0.5, 0.4],
-        "accuracy": [0.6, 0.8, 0.86, 0.9],
-        "val_loss": [0.8, 0.6, 0.5, 0.45],
-        "val_accuracy": [0.75, 0.82, 0.86, 0.85],
-    },
-    {
-        "loss": [0.9, 0.5, 0.35, 0.3],
-        "accuracy": [0.7, 0.85, 0.9, 0.92],
-        "val_loss": [0.7, 0.4, 0.5, 0.4],
-        "val_accuracy": [0.76, 0.86, 0.84, 0.87],
-    },
-    {
-        "loss": [1.5, 0.9, 0.6, 0.5, 0.42, 0.36, 0.3],
-        "accuracy": [0.5, 0.7, 0.8, 0.84, 0.87, 0.9, 0.92],
-        "val_loss": [1.2, 0.8, 0.6, 0.62, 0.55, 0.58, 0.57],
-        "val_accuracy": [0.6, 0.74, 0.8, 0.81, 0.83, 0.85, 0.84],
-    },
+# The logs of a scripted training run, one dict per epoch, as fit would hand them to its callbacks:
+# the validation loss falls to its lowest at epoch 6 (after a wobble at epoch 5, so that patience 0
+# or 1 stops early), then rises; val_accuracy peaks at the same epoch, so both validation numbers
+# name the same best epoch; the training loss falls and the training accuracy rises to the end.
+_SCRIPTED_LOGS = [
+    {"loss": loss, "accuracy": accuracy, "val_loss": val_loss, "val_accuracy": val_accuracy}
+    for loss, accuracy, val_loss, val_accuracy in zip(
+        [1.2, 0.8, 0.55, 0.42, 0.33, 0.26, 0.2, 0.16, 0.12, 0.09, 0.07, 0.05],
+        [0.6, 0.74, 0.82, 0.86, 0.89, 0.91, 0.93, 0.95, 0.96, 0.97, 0.98, 0.99],
+        [0.9, 0.6, 0.45, 0.4, 0.42, 0.38, 0.41, 0.43, 0.44, 0.47, 0.5, 0.52],
+        [0.7, 0.8, 0.86, 0.88, 0.87, 0.9, 0.89, 0.89, 0.88, 0.87, 0.86, 0.85],
+    )
 ]
 
+# The patience values the check asks make_callbacks for: two, so that a fixed number shows.
+_PATIENCES = (2, 5)
 
-def _restored_by_keras(val_loss, patience=2):
-    """Return ``(restored epoch counted from 1, epochs run)`` by feeding ``val_loss`` to EarlyStopping."""
+# What fit's logs hold with a validation split and metrics=["accuracy"].
+_LOGGED = ("loss", "accuracy", "val_loss", "val_accuracy")
+
+
+def _scripted_run(stoppers):
+    """Return ``(epochs run, epoch whose weights the model ends with)``, both counted from 1, for
+    the EarlyStopping callbacks ``stoppers`` driven through :data:`_SCRIPTED_LOGS` as ``fit``
+    drives them.
+
+    The model is a tiny compiled classifier whose every weight is set to the epoch's number at the
+    end of each epoch, so the weights it is left with name the epoch they come from.
+    """
     keras = import_keras()
-    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
-    model.stop_training = False  # fit sets it; the callback reads and writes it
-    callback = keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)
-    callback.set_model(model)
-    callback.on_train_begin()
-    epochs_run = len(val_loss)
-    for epoch, value in enumerate(val_loss):
-        callback.on_epoch_end(epoch, {"val_loss": value})
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # Build the compiled metrics, so that mode="auto" can learn that accuracy should go up.
+    model.compute_metrics(None, np.zeros(1), np.array([[0.5, 0.5]]), None)
+    model.stop_training = False  # fit sets it; the callbacks read and write it
+    for stopper in stoppers:
+        stopper.set_model(model)
+        stopper.on_train_begin()
+    epochs_run = len(_SCRIPTED_LOGS)
+    for epoch, logs in enumerate(_SCRIPTED_LOGS):
+        model.set_weights([np.full_like(w, epoch + 1) for w in model.get_weights()])
+        for stopper in stoppers:
+            stopper.on_epoch_end(epoch, dict(logs))
         if model.stop_training:
             epochs_run = epoch + 1
             break
-    return callback.best_epoch + 1, epochs_run
+    for stopper in stoppers:
+        stopper.on_train_end()
+    return epochs_run, int(round(float(model.get_weights()[0].reshape(-1)[0])))
+
+
+def _reference_run(patience, monitor="val_loss"):
+    """``(epochs run, epoch restored)`` of the right callback on the scripted run."""
+    keras = import_keras()
+    stopper = keras.callbacks.EarlyStopping(
+        monitor=monitor, patience=patience, restore_best_weights=True
+    )
+    return _scripted_run([stopper])
+
+
+def _changed_settings(stopper):
+    """What the settings of ``stopper`` other than the four of the exercise do, where they are
+    not Keras's defaults: one phrase each."""
+    changed = []
+    if stopper.min_delta != 0:
+        changed.append(f"min_delta={abs(stopper.min_delta)} (a smaller improvement does not count)")
+    if stopper.baseline is not None:
+        changed.append(f"baseline={stopper.baseline} (a value to beat before anything counts)")
+    if stopper.start_from_epoch != 0:
+        changed.append(f"start_from_epoch={stopper.start_from_epoch} (epochs it ignores at the start)")
+    return changed
 
 
 @exercise_check
-def check_restored_epoch(restored_epoch):
-    """Notebook 08, exercise 2: check a learner's ``restored_epoch(history)``: the epoch, counted from 1, whose weights
-    ``EarlyStopping(restore_best_weights=True)`` (monitoring ``val_loss``) puts back.
+def check_callbacks(make_callbacks):
+    """Notebook 08, exercise 2: check a learner's ``make_callbacks(patience)``: a list of Keras
+    callbacks that stops training once the validation loss has gone ``patience`` epochs without a
+    new low and puts back the weights of the best epoch.
 
-    The expected epoch comes from a real ``keras.callbacks.EarlyStopping`` fed each history's
-    ``val_loss``, one epoch at a time.
+    The callbacks are read (an ``EarlyStopping`` that monitors ``val_loss``, or ``val_accuracy``
+    with a mode that makes higher better, with the given ``patience`` and
+    ``restore_best_weights``), then driven through a scripted run whose logs the check chose, where
+    the right callback's stop and restored epoch are known from Keras's own ``EarlyStopping``.
     """
+    keras = import_keras()
     hint = (
-        "EarlyStopping watches val_loss (its default monitor) and keeps the weights of the epoch "
-        "with the lowest value; a later epoch must be strictly lower to replace it. Keras counts "
-        "epochs from 1."
+        "Read the four settings of EarlyStopping described above the exercise: which number it "
+        "watches, which way is better, how long it waits, and what it leaves in the model."
     )
-    answers, expected = [], []
-    pending = None
-    try:
-        for history in _HISTORY_CASES:
-            expected.append(_restored_by_keras(history["val_loss"])[0])
-            answer = _call(
-                restored_epoch, ({k: list(v) for k, v in history.items()},), "restored_epoch", hint
+    answers = []
+    for patience in _PATIENCES:
+        call = f"make_callbacks({patience})"
+        callbacks = _call(make_callbacks, (patience,), "make_callbacks", hint)
+        if isinstance(callbacks, keras.callbacks.Callback):
+            _fail(
+                f"{call} returned one {type(callbacks).__name__}, not a list.",
+                "fit(callbacks=...) takes a list of callbacks, even when there is only one.",
             )
-            answers.append(
-                _read_answer(answer, "int", "restored_epoch", hint, returned=True, expected="a whole number (an int)")
+        if not isinstance(callbacks, (list, tuple)):
+            _fail(
+                f"{call} returned a {type(callbacks).__name__}; expected a list of Keras callbacks.",
+                hint,
             )
-    except CheckFailed as failure:  # judged after the cases before it
-        pending = failure
-    val_loss = [np.asarray(h["val_loss"]) for h in _HISTORY_CASES]
-    mistakes = [
-        ([e - 1 for e in expected],
-         "counts the epochs from 0, but Keras and the curves count from 1", None),
-        ([len(v) for v in val_loss], "gives the last epoch, but restore_best_weights goes back to the best one", None),
-        ([int(np.argmin(h["loss"])) + 1 for h in _HISTORY_CASES],
-         "picks the lowest training loss, but EarlyStopping watches val_loss", None),
-        ([int(np.argmax(h["val_accuracy"])) + 1 for h in _HISTORY_CASES],
-         "picks the highest val_accuracy, but EarlyStopping's default monitor is val_loss", None),
-        ([int(np.flatnonzero(v == v.min())[-1]) + 1 for v in val_loss],
-         "picks the later of two epochs with the same lowest val_loss, but only a strictly lower "
-         "loss counts as an improvement, so the first is kept", None),
-    ]
-    _judge_cases(
-        answers, expected,
-        lambda i: f"restored_epoch for val_loss = {_HISTORY_CASES[i]['val_loss']}",
-        mistakes, hint,
-        direction=lambda a, b: "not the epoch EarlyStopping restores",
-        pending=pending,
-    )
+        stoppers = [c for c in callbacks if isinstance(c, keras.callbacks.EarlyStopping)]
+        if not stoppers:
+            if any(type(c).__name__ == "type" and "EarlyStopping" in repr(c) for c in callbacks):
+                _fail(
+                    f"the list from {call} holds the class EarlyStopping itself, not a callback "
+                    "made from it.",
+                    "Call the class, with its settings, to make the callback that fit runs.",
+                )
+            held = ", ".join(type(c).__name__ for c in callbacks)
+            _fail(
+                f"the list from {call} "
+                + (f"holds {held}, but no" if held else "is empty: it holds no")
+                + " keras.callbacks.EarlyStopping.",
+                "The callback that stops training when a number stops improving is "
+                "keras.callbacks.EarlyStopping (Keras's own class: the check cannot judge a "
+                "subclass).",
+            )
+        if len(stoppers) > 1:
+            _fail(
+                f"the list from {call} holds {len(stoppers)} EarlyStopping callbacks; one is enough.",
+                "One EarlyStopping does all of it: give it all the settings.",
+            )
+        answers.append((patience, call, stoppers[0]))
+
+    for patience, call, stopper in answers:
+        monitor, mode = stopper.monitor, stopper.mode
+        if monitor in ("loss", "accuracy"):
+            what = "training loss" if monitor == "loss" else "training accuracy"
+            _fail(
+                f"the EarlyStopping from {call} monitors {monitor!r}, the {what}: it keeps "
+                "improving while the model learns its own training images by heart, so it does "
+                "not notice over-fitting.",
+                "Judge the model on the images it does not learn from: the validation split's "
+                "numbers are logged under names that start with val_.",
+            )
+        if monitor not in _LOGGED:
+            _fail(
+                f"the EarlyStopping from {call} monitors {monitor!r}, a name fit does not log: with "
+                "a validation split and metrics=['accuracy'], its logs hold "
+                f"{', '.join(_LOGGED)}.",
+                hint,
+            )
+        better = "lower" if monitor == "val_loss" else "higher"
+        if (better, mode) in (("lower", "max"), ("higher", "min")):
+            _fail(
+                f"the EarlyStopping from {call} watches {monitor} with mode={mode!r}: it counts a "
+                f"{'rising loss' if better == 'lower' else 'falling accuracy'} as an improvement.",
+                f"For {monitor}, {better} is better: choose the mode that says so, or leave mode "
+                "at 'auto' and let Keras tell from the name.",
+            )
+        if not stopper.restore_best_weights:
+            _fail(
+                f"the EarlyStopping from {call} leaves restore_best_weights off (Keras's default): "
+                "it stops training, but the model keeps the weights of its last epoch, patience "
+                "epochs past the best one.",
+                "EarlyStopping puts the best epoch's weights back only when one of its settings "
+                "asks it to.",
+            )
+
+    given = [stopper.patience for _, _, stopper in answers]
+    if given[0] == given[1]:
+        default = " (Keras's default)" if given[0] == 0 else ""
+        _fail(
+            f"make_callbacks ignores its argument: EarlyStopping's patience is {given[0]!r}{default} "
+            f"for both {answers[0][1]} and {answers[1][1]}.",
+            "Pass make_callbacks's patience on to EarlyStopping.",
+        )
+    for (patience, call, stopper), value in zip(answers, given):
+        if value != patience:
+            _fail(
+                f"the EarlyStopping from {call} has patience={value!r}; expected {patience}, "
+                "the argument.",
+                "Pass make_callbacks's patience on to EarlyStopping unchanged.",
+            )
+
+    runs = []
+    for patience, call, stopper in answers:
+        epochs_run, restored = _scripted_run([stopper])
+        expected = _reference_run(patience)
+        if (epochs_run, restored) != expected:
+            stopped = (
+                f"stopped it after epoch {epochs_run}"
+                if epochs_run < len(_SCRIPTED_LOGS)
+                else f"did not stop it in {len(_SCRIPTED_LOGS)} epochs"
+            )
+            others = _changed_settings(stopper)
+            _fail(
+                f"on a scripted run of {len(_SCRIPTED_LOGS)} epochs, the EarlyStopping from {call} "
+                f"{stopped} and left the weights of epoch {restored}; the right callback stops "
+                f"{patience} epochs after the best epoch and puts that epoch's weights back"
+                + (f". Its other settings move the stop: {'; '.join(others)}." if others else "."),
+                "Leave EarlyStopping's other settings at their defaults.",
+            )
+        runs.append(epochs_run - restored)
+    monitors = sorted({stopper.monitor for _, _, stopper in answers})
     _passed(
-        f"restored_epoch picks the epoch EarlyStopping restores in all {len(_HISTORY_CASES)} "
-        "histories."
+        f"make_callbacks({_PATIENCES[0]}) and make_callbacks({_PATIENCES[1]}) give an "
+        f"EarlyStopping that watches {' and '.join(monitors)}; on a scripted run of "
+        f"{len(_SCRIPTED_LOGS)} epochs they stop {runs[0]} and {runs[1]} epochs after the best one "
+        "and put its weights back."
     )
