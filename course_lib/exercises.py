@@ -200,8 +200,9 @@ RAISES_EXCEPTION = "raises-exception"
 def learners_edition(notebook):
     """Return a copy of an instructor's notebook dict for learners.
 
-    Solution regions become their :func:`placeholder`; the answer and check cells lose their
-    outputs (they showed the solution working), and each check cell is tagged
+    Solution regions become their :func:`placeholder`; every code cell loses its outputs, as in
+    nbgrader's release (a stored output further down could give an exercise's answer away before
+    the learner has tried: 04's section 7 prints the layer of its quiz), and each check cell is tagged
     :data:`RAISES_EXCEPTION`, so that Run All runs the whole lesson and every unsolved exercise
     says so in red under its check, without halting the run. Speaker-notes cells
     (:func:`course_lib.notebook_files.is_speaker_notes`, the rule the slides use) are dropped,
@@ -209,12 +210,12 @@ def learners_edition(notebook):
     exactly as they are.
     """
     edition = copy.deepcopy(_notebook(notebook))
+    for cell in edition["cells"]:
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
     for answer, check in find_exercises(edition):
         cell = edition["cells"][answer]
         cell["source"] = strip_solution(cell_source(cell))
-        for index in (answer, check):
-            edition["cells"][index]["outputs"] = []
-            edition["cells"][index]["execution_count"] = None
         metadata = edition["cells"][check].setdefault("metadata", {})
         metadata["tags"] = [*metadata.get("tags", []), RAISES_EXCEPTION]
     edition["cells"] = [cell for cell in edition["cells"] if not is_speaker_notes(cell)]

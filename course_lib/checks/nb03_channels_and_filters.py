@@ -201,7 +201,7 @@ def check_conv_multi(conv_multi):
     from course_lib.conv import conv2d
 
     hint = (
-        "each value of output map f is filter f's bias plus the sum of the products of one window "
+        "Each value of output map f is filter f's bias plus the sum of the products of one window "
         "of x, through all of x's channels, with filter f's weights. The window takes every "
         "position where it fits entirely inside x, the first one included, and the maps go on "
         "the last axis, one per filter."

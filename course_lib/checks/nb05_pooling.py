@@ -233,8 +233,8 @@ def check_max_pool_backward(max_pool_backward):
             hint,
         )
     _passed(
-        "max_pool_backward equals TensorFlow's gradient through max pooling on every array tried, "
-        "and where a window's maximum is tied it still passes on exactly the window's gradient."
+        "max_pool_backward equals TensorFlow's gradient through max pooling on every array without "
+        "ties, and where a window's maximum is tied it passes exactly the window's gradient to the tied positions."
     )
 
 
