@@ -192,6 +192,216 @@ def is_untouched(source):
     return PLACEHOLDER[1] in lines or any(re.fullmatch(r"\w+ = \.\.\.", line) for line in lines)
 
 
+class _Names(ast.NodeVisitor):
+    """The global names one cell binds, changes and reads.
+
+    ``bound``: names the cell's top level assigns, defines or imports. ``changed``: names whose
+    object the cell changes in place (``x[0] = 1``, ``model.trainable = False``,
+    ``model.fit(...)``). ``read``: names the cell reads from the notebook's namespace, anywhere in
+    it, function bodies included (a function reads its globals when it is called), but not a
+    function's own arguments and locals.
+    """
+
+    def __init__(self):
+        self.bound, self.changed, self.read = set(), set(), set()
+        self._locals = []  # one set per enclosing function, lambda or comprehension
+
+    def _bind(self, name):
+        (self._locals[-1] if self._locals else self.bound).add(name)
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load):
+            if not any(node.id in scope for scope in self._locals):
+                self.read.add(node.id)
+        else:
+            self._bind(node.id)
+
+    def _base_name(self, node):
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    def _changes(self, target):
+        name = self._base_name(target) if isinstance(target, (ast.Attribute, ast.Subscript)) else None
+        if name and not self._locals:
+            self.changed.add(name)
+
+    def visit_Assign(self, node):
+        for target in node.targets:
+            self._changes(target)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node):
+        self._changes(node.target)
+        self.generic_visit(node)
+
+    def visit_Call(self, node):
+        if isinstance(node.func, ast.Attribute) and not self._locals:
+            name = self._base_name(node.func.value)
+            if name and name not in self.imported:
+                self.changed.add(name)  # a method may change its object
+        self.generic_visit(node)
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            name = alias.asname or alias.name.split(".")[0]
+            self._bind(name)
+            self.imported.add(name)
+
+    visit_ImportFrom = visit_Import
+
+    def _scope(self, node, arguments, body):
+        if not self._locals and hasattr(node, "name"):
+            self.bound.add(node.name)
+        for decorator in getattr(node, "decorator_list", []):
+            self.visit(decorator)
+        for default in arguments.defaults + [d for d in arguments.kw_defaults if d is not None]:
+            self.visit(default)
+        names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+        names |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+        for inner in ast.walk(ast.Module(body=body if isinstance(body, list) else [ast.Expr(body)], type_ignores=[])):
+            if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
+                names.add(inner.id)
+        self._locals.append(names)
+        for statement in body if isinstance(body, list) else [body]:
+            self.visit(statement)
+        self._locals.pop()
+
+    def visit_FunctionDef(self, node):
+        self._scope(node, node.args, node.body)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node):
+        self._scope(node, node.args, node.body)
+
+    def visit_ClassDef(self, node):
+        self._bind(node.name)
+        for item in node.bases + node.keywords + node.decorator_list:
+            self.visit(item)
+        self._locals.append(set())
+        for statement in node.body:
+            self.visit(statement)
+        self._locals.pop()
+
+    def _comprehension(self, node):
+        self._locals.append({n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)})
+        self.generic_visit(node)
+        self._locals.pop()
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+
+def cell_names(source):
+    """Return ``(bound, changed, read)``: the global names a cell's ``source`` binds, changes in
+    place and reads (see :class:`_Names`); IPython's ``%`` and ``!`` lines are skipped.
+
+    Example:
+        >>> bound, changed, read = cell_names("def f(x):\\n    return x + scale\\nmodel.fit(data)")
+        >>> sorted(bound), sorted(changed), sorted(read)
+        (['f'], ['model'], ['data', 'model', 'scale'])
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"source must be a cell's source text (a str); received source={source!r:.80}.")
+    bound, changed, read = set(), set(), set()
+    for names in _statement_names(source):
+        bound |= names[0]
+        changed |= names[1]
+        read |= names[2]
+    return bound, changed, read
+
+
+def _without_magics(source):
+    """A cell's ``source`` with IPython's ``%`` and ``!`` lines blanked, so that ast can read it."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
+def _statement_names(source):
+    """``(bound, changed, read)`` for each top-level statement of a cell's ``source``, in order."""
+    imported, found = set(), []
+    for statement in ast.parse(_without_magics(source)).body:
+        visitor = _Names()
+        visitor.imported = imported
+        visitor.visit(statement)
+        found.append((visitor.bound, visitor.changed, visitor.read))
+    return found
+
+
+def answer_readers(notebook):
+    """Return ``[(cell index, sorted names), ...]``: the lesson cells (neither answer nor check)
+    that read a name an earlier answer cell binds or changes, with no lesson cell binding it again
+    in between. In the learners' edition those names hold a placeholder, so such a cell would fail
+    there or give another result: the exercise would be given away, or the lesson broken.
+
+    Example:
+        >>> nb = {"cells": [
+        ...     {"cell_type": "code", "source": "# BEGIN SOLUTION\\nk = 2\\n# END SOLUTION"},
+        ...     {"cell_type": "code", "source": "checks.check_k(k)"},
+        ...     {"cell_type": "code", "source": "print(k * 3)"},
+        ...     {"cell_type": "code", "source": "k = 5\\nprint(k)"}]}
+        >>> answer_readers(nb)
+        [(2, ['k'])]
+    """
+    cells = _notebook(notebook)["cells"]
+    exercise_cells = find_exercises(notebook)
+    answers = {answer for answer, _ in exercise_cells}
+    checks = {check for _, check in exercise_cells}
+    code = [(index, cell_source(cell)) for index, cell in enumerate(cells) if cell.get("cell_type") == "code"]
+    modules = {  # a module's method (np.zeros) does not change the module
+        alias.asname or alias.name.split(".")[0]
+        for _, source in code
+        for node in ast.walk(ast.parse(_without_magics(source)))
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    from_answers, readers = set(), []
+    for index, source in code:
+        if index in checks:
+            continue
+        cell = cells[index]
+        if index in answers:
+            bound, changed, _ = cell_names(cell_source(cell))
+            from_answers |= bound | (changed - modules)
+            continue
+        reading = set()
+        for bound, _, read in _statement_names(cell_source(cell)):  # a statement may bind a name anew
+            reading |= read & from_answers
+            from_answers -= bound
+        if reading:
+            readers.append((index, sorted(reading)))
+    return readers
+
+
+def cells_the_checks_need(notebook):
+    """Return the sorted indices of the code cells a run needs to reach every check: the first
+    cell (the set-up), every answer and check cell, and, again and again, the cell that last
+    bound a name one of those reads before it.
+
+    Example:
+        >>> nb = {"cells": [
+        ...     {"cell_type": "code", "source": "import numpy as np"},
+        ...     {"cell_type": "code", "source": "size = 3"},
+        ...     {"cell_type": "code", "source": "train_for_minutes()"},
+        ...     {"cell_type": "code", "source": "# BEGIN SOLUTION\\nx = np.ones(size)\\n# END SOLUTION"},
+        ...     {"cell_type": "code", "source": "checks.check_x(x)"}]}
+        >>> cells_the_checks_need(nb)
+        [0, 1, 3, 4]
+    """
+    cells = _notebook(notebook)["cells"]
+    code = [index for index, cell in enumerate(cells) if cell.get("cell_type") == "code"]
+    names = {index: cell_names(cell_source(cells[index])) for index in code}
+    needed = set(code[:1]) | {index for pair in find_exercises(notebook) for index in pair}
+    todo = sorted(needed)
+    while todo:
+        index = todo.pop()
+        for name in names[index][2]:
+            binder = next((earlier for earlier in reversed(code) if earlier < index and name in names[earlier][0]), None)
+            if binder is not None and binder not in needed:
+                needed.add(binder)
+                todo.append(binder)
+    return sorted(needed)
+
+
 #: The cell tag with which JupyterLab's Run All goes on past a cell's error (nbclient honours it
 #: too): the learners' edition puts it on every check cell, whose error says what is missing.
 RAISES_EXCEPTION = "raises-exception"

@@ -1,9 +1,8 @@
 """The learners' edition: generated, reproducible, and every exercise in it is real.
 
-"Real" means: run top to bottom, the learners' edition fails at every check cell, and fails
-nowhere but in exercise and check cells (no later cell depends on a solution). That run is each
-notebook's second in ``make test``, so it takes yet another summation order
-(``summation_orders.for_second_run``): the lesson's assertions about trained models must hold there too.
+"Real" means: no lesson cell reads an answer (so none depends on a solution, which the learners'
+edition replaces by a placeholder: read from the cells' code), and the learners' edition, run as
+far as its checks need, fails at every check cell and nowhere else.
 """
 
 from pathlib import Path
@@ -12,7 +11,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-import summation_orders
 from course_lib import exercises
 from course_lib.notebook_files import NOTES_MARKER, course_notebooks, is_speaker_notes
 
@@ -59,17 +57,24 @@ def test_speaker_notes_are_dropped_and_nothing_else(path):
     assert [c.id for c in learners.cells] == kept_ids
 
 
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_no_lesson_cell_reads_an_answer(path):
+    """In the learners' edition an answer holds its placeholder, so a lesson cell that reads it
+    would fail there, or give the exercise away: none does (read from the cells' code)."""
+    assert exercises.answer_readers(nbformat.read(path, as_version=4)) == []
+
+
 # Each notebook run is a unit of its own for make test's workers (conftest.py).
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
-def test_every_exercise_is_real(path, monkeypatch):
-    _, variables = summation_orders.for_second_run(path)
-    for name in summation_orders.VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
+def test_every_exercise_is_real(path):
+    """Run the learners' edition as far as its checks need (the set-up, the exercises and the
+    cells they read; a lesson cell that reads no answer runs as nbval runs it): every check fails,
+    and no other cell does."""
     instructor = nbformat.read(path, as_version=4)
     found = exercises.find_exercises(instructor)
+    needed = {instructor.cells[i].id: i for i in exercises.cells_the_checks_need(instructor)}
     learners = exercises.learners_edition(instructor)
+    learners.cells = [c for c in learners.cells if c.id in needed]
     NotebookClient(
         learners,
         timeout=300,
@@ -77,16 +82,51 @@ def test_every_exercise_is_real(path, monkeypatch):
         allow_errors=True,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     ).execute()
-    position = {c.id: i for i, c in enumerate(instructor.cells)}  # speaker notes are not in the edition
-    failing = {
-        position[c.id] for c in learners.cells if any(o.output_type == "error" for o in c.get("outputs", []))
-    }
+    failing = {needed[c.id] for c in learners.cells if any(o.output_type == "error" for o in c.get("outputs", []))}
     exercise_cells = {i for pair in found for i in pair}
     assert failing <= exercise_cells, (
         f"cells that fail without the solutions: {sorted(failing - exercise_cells)}"
     )
     passing_checks = [check for _, check in found if check not in failing]
     assert not passing_checks, f"check cells that pass with no solution: {passing_checks}"
+
+
+def _exercise_notebook(*sources):
+    cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+@pytest.mark.parametrize(
+    "lesson, read",
+    [
+        ("print(scale(2))", ["scale"]),  # calls the exercise's function
+        ("def twice(x):\n    return 2 * scale(x)", ["scale"]),  # reads it when called
+        ("layer.count_params()", ["layer"]),  # the answer changed this object
+        ("[scale(v) for v in range(3)]", ["scale"]),
+    ],
+)
+def test_a_lesson_cell_that_reads_an_answer_is_found(lesson, read):
+    notebook = _exercise_notebook(
+        "layer = make_layer()",
+        "def scale(x):\n    # BEGIN SOLUTION\n    return 3 * x\n    # END SOLUTION\nlayer.trainable = False",
+        "checks.check_scale(scale)",
+        lesson,
+    )
+    assert exercises.answer_readers(notebook) == [(3, read)]
+
+
+@pytest.mark.parametrize(
+    "lesson",
+    ["scale = lambda x: x\nprint(scale(2))", "def f(scale):\n    return scale", "[x for x in range(3)]", "np.ones(3)"],
+)
+def test_a_lesson_cell_that_reads_no_answer_passes(lesson):
+    notebook = _exercise_notebook(
+        "import numpy as np",
+        "def scale(x):\n    # BEGIN SOLUTION\n    return np.asarray(x) * 3\n    # END SOLUTION",
+        "checks.check_scale(scale)",
+        lesson,
+    )
+    assert exercises.answer_readers(notebook) == []
 
 
 def test_a_value_answer_becomes_ellipsis_and_its_check_says_not_attempted():

@@ -37,7 +37,6 @@ print(repr(float(tf.matmul(a, b)[0, 0])), repr(float(tf.nn.conv2d(x, w, 1, "SAME
 
 def test_notebook_numbers_choose_the_order():
     assert summation_orders.for_nbval("04_padding_and_stride.ipynb") == summation_orders.ORDERS[1]
-    assert summation_orders.for_second_run("04_padding_and_stride.ipynb") == summation_orders.SECOND_RUN_ORDERS[0]
     with pytest.raises(ValueError, match="is not a lesson's file name"):
         summation_orders.for_nbval("welcome.ipynb")
 

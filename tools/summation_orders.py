@@ -12,8 +12,7 @@ A pytest plugin (loaded by ``conftest.py``): nbval starts each notebook's kernel
 environment of the test process, so the variables are set just before a notebook's first cell.
 Every notebook is compared under oneDNN capped at SSE4.1 (the cap that reproduced the
 failures of another CPU) with its thread counts rotating over the three ways they can differ;
-the learners'-edition test runs each notebook once more under :func:`for_second_run`, a
-different order again, where the lesson's assertions must still hold.
+``tools/try_five_ways.py`` also tries the :data:`OTHER_ORDERS` when an assertion is written.
 
 ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` are never touched: some machines set them
 because older OpenBLAS builds compute wrong results on their processors.
@@ -40,26 +39,20 @@ ORDERS = (
      {"ONEDNN_MAX_CPU_ISA": "SSE41", **_ONE_TENSORFLOW_THREAD, **_ONE_NUMPY_THREAD}),
 )
 
-#: The learners'-edition run: another instruction set again, so a notebook's assertions
-#: meet a third summation order (after the stored run's and nbval's).
-SECOND_RUN_ORDERS = (
+#: Other instruction sets again, which tools/try_five_ways.py tries an assertion under.
+OTHER_ORDERS = (
     ("oneDNN capped at AVX, TensorFlow and NumPy on 1 thread",
      {"ONEDNN_MAX_CPU_ISA": "AVX", **_ONE_TENSORFLOW_THREAD, **_ONE_NUMPY_THREAD}),
     ("oneDNN capped at AVX2, TensorFlow on 1 thread, NumPy on 2",
      {"ONEDNN_MAX_CPU_ISA": "AVX2", **_ONE_TENSORFLOW_THREAD, **_TWO_NUMPY_THREADS}),
 )
 
-VARIABLES = sorted({name for _, order in ORDERS + SECOND_RUN_ORDERS for name in order})
+VARIABLES = sorted({name for _, order in ORDERS + OTHER_ORDERS for name in order})
 
 
 def for_nbval(path):
     """Return ``(description, variables)`` of the order notebook ``path`` is compared under."""
     return ORDERS[int(notebook_number(path)) % len(ORDERS)]
-
-
-def for_second_run(path):
-    """Return ``(description, variables)`` for the notebook's second, learners'-edition run."""
-    return SECOND_RUN_ORDERS[int(notebook_number(path)) % len(SECOND_RUN_ORDERS)]
 
 
 def apply(variables, environ=os.environ):

@@ -28,7 +28,7 @@ WAYS = (
     (summation_orders.ORDERS[0][0], summation_orders.ORDERS[0][1], 0),
     ("seed + 1", {}, 1),
     (f"seed + 2, {summation_orders.ORDERS[2][0]}", summation_orders.ORDERS[2][1], 2),
-    (f"seed + 3, {summation_orders.SECOND_RUN_ORDERS[1][0]}", summation_orders.SECOND_RUN_ORDERS[1][1], 3),
+    (f"seed + 3, {summation_orders.OTHER_ORDERS[1][0]}", summation_orders.OTHER_ORDERS[1][1], 3),
 )
 
 
