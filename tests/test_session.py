@@ -11,14 +11,17 @@ from course_lib import session
 
 
 def test_import_is_cheap_and_does_not_import_tensorflow():
+    # CPU time, not wall time: make test runs more workers than cores, and a worker may wait
+    # for a core (1.1 s of wall time was seen with 4 workers). About 0.2 s here; TensorFlow
+    # alone would take seconds.
     code = (
-        "import sys, time; t = time.perf_counter(); import course_lib, course_lib.conv, course_lib.checks; "
-        "print('tensorflow' in sys.modules, time.perf_counter() - t)"
+        "import sys, time; t = time.process_time(); import course_lib, course_lib.conv, course_lib.checks; "
+        "print('tensorflow' in sys.modules, time.process_time() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     imported, seconds = out.split()
     assert imported == "False"
-    assert float(seconds) < 0.5
+    assert float(seconds) < 1.0
 
 
 def test_setup_seeds_numpy_and_keras():
