@@ -64,19 +64,21 @@ def test_check_unfreeze_top_accepts_the_recipe(capsys):
     assert capsys.readouterr().out.count("Correct") == 2
 
 
-def test_check_unfreeze_top_rejects_a_negative_slice_at_n_0():
+def _negative_slice(base, n):
+    """The lesson's recipe with ``base.layers[:-n]``, which is empty at n = 0: nothing is frozen."""
     import keras
 
-    def negative_slice(base, n):  # base.layers[:-0] is empty: with n = 0 nothing is frozen
-        base.trainable = True
-        for layer in base.layers[:-n]:
+    base.trainable = True
+    for layer in base.layers[:-n]:
+        layer.trainable = False
+    for layer in base.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
             layer.trainable = False
-        for layer in base.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.trainable = False
 
+
+def test_check_unfreeze_top_rejects_a_negative_slice_at_n_0():
     with pytest.raises(AssertionError, match=r"unfreeze_top\(base, 0\) every layer[\s\S]*base.layers\[:-n\] is empty"):
-        checks.check_unfreeze_top(negative_slice)
+        checks.check_unfreeze_top(_negative_slice)
 
 
 def test_check_unfreeze_top_rejects_a_frozen_base_and_trainable_batch_norm():

@@ -323,19 +323,11 @@ def _wrong_models():
     import keras
 
     from test_checks_08_first_cnn_in_keras import _small_cnn_layers
-    from test_checks_18_comparing_architectures import _unfreeze_right
+    from test_checks_18_comparing_architectures import _negative_slice, _unfreeze_right
 
     def model(**kwargs):
         _, layers = _small_cnn_layers(**kwargs)
         return lambda: keras.Sequential(layers)
-
-    def slices(base, n):
-        base.trainable = True
-        for layer in base.layers[:-n]:
-            layer.trainable = False
-        for layer in base.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.trainable = False
 
     def keeps_batch_norm(base, n):
         base.trainable = True
@@ -353,7 +345,7 @@ def _wrong_models():
         "check_unfreeze_top": [
             ("one layer too many", (lambda base, n: _unfreeze_right(base, n + 1),)),
             ("one layer too few", (lambda base, n: _unfreeze_right(base, max(n - 1, 0)),)),
-            ("base.layers[:-n]", (slices,)),
+            ("base.layers[:-n]", (_negative_slice,)),
             ("batch norm trainable", (keeps_batch_norm,)),
         ],
     }
