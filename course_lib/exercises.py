@@ -238,15 +238,15 @@ class _Names(ast.NodeVisitor):
     def visit_Call(self, node):
         if isinstance(node.func, ast.Attribute) and not self._locals:
             name = self._base_name(node.func.value)
-            if name and name not in self.imported:
-                self.changed.add(name)  # a method may change its object
+            if name:
+                self.changed.add(name)  # a method may change its object (a module's does not:
+                # answer_readers leaves out the notebook's imported names)
         self.generic_visit(node)
 
     def visit_Import(self, node):
         for alias in node.names:
             name = alias.asname or alias.name.split(".")[0]
             self._bind(name)
-            self.imported.add(name)
 
     visit_ImportFrom = visit_Import
 
@@ -318,10 +318,9 @@ def _without_magics(source):
 
 def _statement_names(source):
     """``(bound, changed, read)`` for each top-level statement of a cell's ``source``, in order."""
-    imported, found = set(), []
+    found = []
     for statement in ast.parse(_without_magics(source)).body:
         visitor = _Names()
-        visitor.imported = imported
         visitor.visit(statement)
         found.append((visitor.bound, visitor.changed, visitor.read))
     return found
