@@ -30,14 +30,6 @@ for _name, _value in QUIET_ENVIRONMENT.items():
 NOTEBOOK_BUDGET_S = float(os.environ.get("NOTEBOOK_BUDGET_S", "30"))
 NOTEBOOK_LIMIT_S = float(os.environ.get("NOTEBOOK_LIMIT_S", str(2 * NOTEBOOK_BUDGET_S)))
 _notebook_seconds = defaultdict(float)
-_sharing = {"workers": 1}  # xdist's worker count, set by pytest_configure
-
-
-def pytest_configure(config):
-    workers = getattr(config.option, "numprocesses", None)
-    _sharing["workers"] = workers if isinstance(workers, int) and workers > 0 else 1
-
-
 def _notebook_of(nodeid):
     path = nodeid.split("::")[0]
     return path if path.endswith(".ipynb") else None
@@ -91,17 +83,23 @@ def pytest_runtest_logreport(report):
         _notebook_seconds[notebook] += report.duration
 
 
-def _bounds():
+def _workers(config):
+    """xdist's worker count for this run (1 without xdist)."""
+    workers = getattr(config.option, "numprocesses", None)
+    return workers if isinstance(workers, int) and workers > 0 else 1
+
+
+def _bounds(config):
     """The budget and the limit of this run, stretched by the sharing factor."""
-    factor = sharing_factor(_sharing["workers"], os.cpu_count())
+    factor = sharing_factor(_workers(config), os.cpu_count())
     return factor, NOTEBOOK_BUDGET_S * factor, NOTEBOOK_LIMIT_S * factor
 
 
 def pytest_terminal_summary(terminalreporter):
     if not _notebook_seconds:
         return
-    factor, budget, limit = _bounds()
-    shared = f"; {_sharing['workers']} workers on {os.cpu_count()} cores: x {factor:g}" if factor > 1 else ""
+    factor, budget, limit = _bounds(terminalreporter.config)
+    shared = f"; {_workers(terminalreporter.config)} workers on {os.cpu_count()} cores: x {factor:g}" if factor > 1 else ""
     terminalreporter.section(
         f"notebook run times (budget {NOTEBOOK_BUDGET_S:.0f} s each, failing above {NOTEBOOK_LIMIT_S:.0f} s{shared})"
     )
@@ -113,7 +111,7 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    _, _, limit = _bounds()
+    _, _, limit = _bounds(session.config)
     slow = [name for name, seconds in _notebook_seconds.items() if seconds > limit]
     if slow and exitstatus == 0:
         session.exitstatus = 1
