@@ -49,34 +49,92 @@ def test_check_stacked_3x3_rejects_other_answers():
         checks.check_stacked_3x3(lambda n, c: (_ for _ in ()).throw(NotImplementedError))
 
 
-def _first_dense_params(side):
-    return (side // 32) ** 2 * 512 * 4096 + 4096
+def _vgg_block(x, filters, convs):
+    import keras
+
+    for _ in range(convs):
+        x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+    return keras.layers.MaxPooling2D(2, strides=2)(x)
 
 
-def test_check_first_dense_params_accepts_the_right_count(capsys):
-    checks.check_first_dense_params(_first_dense_params)
-    checks.check_first_dense_params(lambda side: np.int64(_first_dense_params(side)))
-    assert capsys.readouterr().out.count("Correct") == 2
+def _block(padding="same", activation="relu", pooling="max", convs=None, bias=True, relu_layer=False):
+    """A VGG block with one part changed: the near misses a learner may write."""
+    import keras
+
+    L = keras.layers
+
+    def block(x, filters, n):
+        for _ in range(convs or n):
+            x = L.Conv2D(filters, 3, padding=padding, use_bias=bias,
+                         activation=None if relu_layer else activation)(x)
+            if relu_layer:
+                x = L.ReLU()(x)
+        return (L.MaxPooling2D(2) if pooling == "max" else L.AveragePooling2D(2))(x) if pooling else x
+
+    return block
 
 
-def test_check_first_dense_params_rejects_wrong_counts():
-    with pytest.raises(AssertionError, match="forgets the 4,096 biases"):
-        checks.check_first_dense_params(lambda side: (side // 32) ** 2 * 512 * 4096)
-    with pytest.raises(AssertionError, match="does not round down"):
-        checks.check_first_dense_params(lambda side: (side / 32) ** 2 * 512 * 4096 + 4096)
-    with pytest.raises(AssertionError, match="four times; VGG16 has five"):
-        checks.check_first_dense_params(lambda side: (side // 16) ** 2 * 512 * 4096 + 4096)
-    with pytest.raises(AssertionError, match="forgets the 512 channels"):
-        checks.check_first_dense_params(lambda side: (side // 32) ** 2 * 4096 + 4096)
-    with pytest.raises(AssertionError, match="whatever the side"):
-        checks.check_first_dense_params(lambda side: 7 * 7 * 512 * 4096 + 4096)
-    with pytest.raises(AssertionError, match="a count is a whole number"):
-        checks.check_first_dense_params(lambda side: _first_dense_params(side) + 0.5)
+def test_check_vgg_block_accepts_the_block_written_in_other_ways(capsys):
+    checks.check_vgg_block(_vgg_block)
+    checks.check_vgg_block(_block(relu_layer=True))  # ReLU as a layer of its own
+
+    def sequential(x, filters, convs):  # a Sequential of the same layers, applied to x
+        import keras
+
+        layers = [keras.layers.Conv2D(filters, (3, 3), strides=1, padding="same", activation="relu")
+                  for _ in range(convs)]
+        return keras.Sequential(layers + [keras.layers.MaxPool2D(pool_size=2, strides=2)])(x)
+
+    checks.check_vgg_block(sequential)
+    assert capsys.readouterr().out.count("Correct") == 3
+
+
+@pytest.mark.parametrize("wrong, named", [
+    (_block(padding="valid"), "uses \"valid\" padding"),
+    (_block(activation=None), "leaves out the ReLU"),
+    (_block(pooling=None), "leaves out the max pooling"),
+    (_block(pooling="average"), "pools with the average"),
+    (_block(convs=2), "always builds two convolutions"),
+])
+def test_check_vgg_block_names_a_near_miss(wrong, named):
+    with pytest.raises(AssertionError, match=named):
+        checks.check_vgg_block(wrong)
+
+
+def test_check_vgg_block_rejects_other_blocks_without_naming_a_mistake():
+    with pytest.raises(AssertionError, match=r"parameters, too few\.\nHint"):
+        checks.check_vgg_block(_block(bias=False))
+    with pytest.raises(AssertionError, match=r"more channels than the block should give\.\nHint"):
+        checks.check_vgg_block(lambda x, f, n: _vgg_block(x, 2 * f, n))
+    with pytest.raises(AssertionError, match="returned NoneType; expected the block's output tensor"):
+        checks.check_vgg_block(lambda x, f, n: None)
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_vgg_block(lambda x, f, n: (_ for _ in ()).throw(NotImplementedError))
+
+
+def test_check_vgg_block_rejects_the_library_block():
+    from course_lib.architectures import vgg
+
+    with pytest.raises(AssertionError, match="uses the library's vgg_block"):
+        checks.check_vgg_block(lambda x, f, n: vgg.vgg_block(x, f, n, "block"))
 
 
 def right_answers():
     """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
     return {
         "check_stacked_3x3": (_stacked_3x3,),
-        "check_first_dense_params": (lambda side: np.int64(_first_dense_params(side)),),
+        "check_vgg_block": (_vgg_block,),
+    }
+
+
+def wrong_answers():
+    """Check name -> near misses ``[(description, answer tuple)]`` (tests/test_every_check.py tries them)."""
+    return {
+        "check_vgg_block": [
+            ("valid padding", (_block(padding="valid"),)),
+            ("no ReLU", (_block(activation=None),)),
+            ("no pooling", (_block(pooling=None),)),
+            ("no biases", (_block(bias=False),)),
+            ("ignores convs", (_block(convs=2),)),
+        ],
     }

@@ -89,7 +89,7 @@ from course_lib.checks.nb12_alexnet import (
 )
 from course_lib.checks.nb13_vgg import (
     check_stacked_3x3,
-    check_first_dense_params,
+    check_vgg_block,
 )
 from course_lib.checks.nb14_googlenet import (
     check_module_params,
@@ -158,7 +158,7 @@ __all__ = [
     "check_lrn",
     "check_dropout",
     "check_stacked_3x3",
-    "check_first_dense_params",
+    "check_vgg_block",
     "check_module_params",
     "check_aux_head_params",
     "check_residual_unit_params",

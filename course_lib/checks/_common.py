@@ -252,12 +252,20 @@ def _same_array(answer, expected, name, hint, atol=1e-5):
         )
 
 
-def _run(function, args, name, hint):
+def _run(function, args, name, hint, probe=None):
     """Call the learner's ``function`` and return what it returns, None included; a crash or
-    the placeholder fails the check."""
+    the placeholder fails the check.
+
+    With ``probe``, return ``probe(function, *args)`` instead: a function of the check's that
+    uses the learner's and returns plain data (what a block the learner's code builds computes,
+    :func:`course_lib.checks._blocks.block_facts`). It runs where the learner's code is, and the
+    verdict reads what it returned there.
+    """
     if not callable(function):
         _fail(f"{name} should be a function; received {type(function).__name__}.", hint)
     try:
+        if probe is not None:
+            return function.probe(probe, *args)
         return function(*args)
     except NotImplementedError:
         _fail_not_attempted(name)
@@ -341,7 +349,8 @@ def _delegates_to(function, names):
     (``conv2d_macs(...)`` or ``counting.conv2d_macs(...)``), in code nested in it (a lambda, an
     inner ``def``, a comprehension), or in a function of the learner's module that it calls by
     name; and a library function itself, under any name (``conv_macs = conv2d_macs``, an
-    alias, a closure or a default argument). Call it in a judge on the learner's function as
+    alias, a closure or a default argument); for a class of the learner's (a Keras layer), its
+    bases and the code of its methods. Call it in a judge on the learner's function as
     the judge received it: collect reads the code and records the boolean beside the
     function's calls, as plain data, and the verdict replays it.
 
@@ -366,11 +375,18 @@ def _uses_names(value, names, module, seen):
     """True when ``value`` is one of the library's ``names``, or is a function of ``module``
     (the learner's) whose code reaches one (see :func:`_delegates_to`); ``seen`` holds the ids
     of the functions read already."""
-    while isinstance(value, (functools.partial, types.MethodType)):
-        value = value.func if isinstance(value, functools.partial) else value.__func__
+    while isinstance(value, (functools.partial, types.MethodType, staticmethod, classmethod, property)):
+        value = (value.func if isinstance(value, functools.partial)
+                 else value.fget if isinstance(value, property) else value.__func__)
     own_module = getattr(value, "__module__", None) or ""
     if own_module.startswith("course_lib.") and getattr(value, "__name__", None) in names:
         return True
+    if isinstance(value, type) and own_module == module and id(value) not in seen:
+        # A class of the learner's (a Keras layer): its bases, and the code of its methods.
+        seen.add(id(value))
+        members = [member for base in value.__mro__[:-1] if base.__module__ == module
+                   for member in vars(base).values()]
+        return any(_uses_names(v, names, module, seen) for v in list(value.__mro__[1:]) + members)
     if not isinstance(value, types.FunctionType) or own_module != module or id(value) in seen:
         return False
     seen.add(id(value))
@@ -564,9 +580,16 @@ class _Recorder:
         self.facts = []  # what _delegates_to found in the function's code, in order
 
     def __call__(self, *args, **kwargs):
+        return self._record(self._function, args, kwargs)
+
+    def probe(self, probe, *args):
+        """Record ``probe(learner's function, *args)`` as if it were a call (see :func:`_run`)."""
+        return self._record(functools.partial(probe, self._function), args, {})
+
+    def _record(self, function, args, kwargs):
         before = [np.copy(a) if isinstance(a, np.ndarray) else None for a in args]
         try:
-            outcome = {"status": "returned", "value": _encode(self._function(*args, **kwargs))}
+            outcome = {"status": "returned", "value": _encode(function(*args, **kwargs))}
         except NotImplementedError:
             outcome = {"status": "not_attempted"}
         except Exception as error:  # noqa: BLE001 - the learner's bug is data for the verdict
@@ -590,6 +613,10 @@ class _Replayer:
         if not isinstance(fact, bool):
             raise RuntimeError("the check reads more facts than the collected data records")
         return fact
+
+    def probe(self, probe, *args):
+        """The next recorded outcome, as :meth:`_Recorder.probe` recorded it."""
+        return self(*args)
 
     def __call__(self, *args, **kwargs):
         outcome = next(self._calls, None)

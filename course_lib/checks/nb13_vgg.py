@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from course_lib.session import import_keras
 from course_lib.checks._common import CheckFailed, exercise_check, _call, _judge_cases, _passed, _read_answer
 
 
@@ -58,44 +59,50 @@ def check_stacked_3x3(stacked_3x3):
     _passed(f"stacked_3x3 agrees with receptive_field and conv2d_params on all {len(cases)} stacks.")
 
 
-@exercise_check
-def check_first_dense_params(first_dense_params):
-    """Notebook 13, exercise 2: check a learner's ``first_dense_params(side)``: the parameters of VGG16's ``fc1`` on a
-    ``side x side`` input.
+def _vgg_like(x, filters, convs, padding="same", activation="relu", pooling="max", pool_every=False, fixed_convs=None):
+    """The VGG block and its near misses: ``convs`` 3x3 convolutions then a 2x2 pooling, with
+    the named part changed."""
+    keras = import_keras()
+    L = keras.layers
+    pool = L.MaxPooling2D if pooling == "max" else L.AveragePooling2D
+    for _ in range(fixed_convs or convs):
+        x = L.Conv2D(filters, 3, padding=padding, activation=activation)(x)
+        if pool_every:
+            x = pool(2, strides=2)(x)
+    return x if pool_every or pooling is None else pool(2, strides=2)(x)
 
-    Five 2x2 poolings leave ``side // 32`` pixels per side (floor), times 512 channels, all
-    connected to 4,096 units with biases. The expected value is recomputed with
-    :func:`course_lib.counting.dense_params` and, for 224, checked against the VGG16 builder's layer.
+
+@exercise_check
+def check_vgg_block(vgg_block):
+    """Notebook 13, exercise 2: check a learner's ``vgg_block(x, filters, convs)``: ``convs``
+    3x3 convolutions with ``filters`` filters (stride 1, "same" padding, ReLU), then a 2x2 max
+    pooling with stride 2.
+
+    The block is compared with :func:`course_lib.architectures.vgg.vgg_block` by
+    :func:`course_lib.checks._blocks.judge_block`: output shape, parameter count and outputs
+    with the same weights, on three inputs (one of odd size, one block of three convolutions).
     """
-    from course_lib.counting import dense_params
+    from course_lib.architectures.vgg import vgg_block as library_block
+    from course_lib.checks._blocks import block_facts, judge_block
 
     hint = (
-        "follow the side through VGG16's five 2x2 poolings (each halves it, dropping an odd last "
-        "row); fc1 connects every value of the last 512-channel map, flattened, to its 4,096 "
-        "units, each unit with a bias."
+        "every convolution of the block is 3x3 with stride 1 and \"same\" padding, so it keeps the "
+        "height and width, and is followed by a ReLU; use convs of them, then one max pooling that "
+        "halves the height and width."
     )
-    sides = (224, 32, 64, 100, 256, 320, 383)
-    answers, expected = [], []
-    pending = None
-    try:
-        for side in sides:
-            final = side // 32
-            expected.append(dense_params(final * final * 512, 4096))
-            answer = _call(first_dense_params, (side,), "first_dense_params", hint)
-            answers.append(_read_answer(answer, "count", "first_dense_params", hint))
-    except CheckFailed as failure:  # judged after the cases before it
-        pending = failure
-    finals = [side // 32 for side in sides]
+    cases = [((10, 10, 3), (4, 2)), ((12, 12, 5), (3, 3)), ((11, 11, 2), (4, 1))]
+
+    def near_miss(**change):
+        return lambda shape, args: block_facts(lambda x, f, c: _vgg_like(x, f, c, **change), shape, args)
+
     mistakes = [
-        ([dense_params(f * f * 512, 4096, use_bias=False) for f in finals], "forgets the 4,096 biases", None),
-        ([(side / 32) ** 2 * 512 * 4096 + 4096 if side % 32 else None for side in sides],
-         "does not round down: a pooling of an odd side drops the last row", None),
-        ([dense_params((side // 16) ** 2 * 512, 4096) for side in sides], "halves the side four times; VGG16 has five poolings", None),
-        ([dense_params(f * f, 4096) for f in finals], "forgets the 512 channels of the last feature map", None),
-        ([dense_params(f * 512, 4096) for f in finals], "uses one side of the map instead of side x side positions", None),
-        ([dense_params(7 * 7 * 512, 4096)] * len(sides),
-         "gives the count for 224x224 whatever the side: the map shrinks or grows with the input", None),
+        (near_miss(padding="valid"), "uses \"valid\" padding, which shrinks the map by 2 at every convolution"),
+        (near_miss(activation=None), "leaves out the ReLU after each convolution"),
+        (near_miss(pooling=None), "leaves out the max pooling at the end of the block"),
+        (near_miss(pool_every=True), "pools after every convolution; VGG pools once, at the end of the block"),
+        (near_miss(pooling="average"), "pools with the average; VGG's pooling takes the maximum"),
+        (near_miss(fixed_convs=2), "always builds two convolutions; use the convs argument"),
     ]
-    _judge_cases(answers, expected, lambda i: f"first_dense_params({sides[i]})", mistakes, hint,
-                 same=lambda a, b: bool(np.isclose(a, b, rtol=0, atol=1e-6)), pending=pending)
-    _passed(f"first_dense_params is right for sides {', '.join(map(str, sides))}.")
+    judge_block(vgg_block, "vgg_block", cases,
+                lambda shape, args: block_facts(lambda x, f, c: library_block(x, f, c, name="block"), shape, args),
+                mistakes, hint, library_names={"vgg_block"})
