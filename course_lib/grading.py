@@ -64,6 +64,7 @@ from course_lib.sandbox import (
     prepare_scratch,
     sandbox_problem,
 )
+from course_lib.progress import LIVE_VARIABLE
 from course_lib.session import QUIET_ENVIRONMENT
 from course_lib.validation import boolean, instance_of, number, text
 
@@ -235,6 +236,7 @@ def run(notebook_path, cell_timeout, notebook_timeout, sandboxed=True, limits=Li
         HOME=str(inside),
         MPLCONFIGDIR=str(inside / ".matplotlib"),
         KERAS_HOME=str(inside / ".keras"),
+        **{LIVE_VARIABLE: "0"},  # nobody watches a graded run: fits print their summary only
         **{COLLECT_INTO_VARIABLE: str(inside / "collected")},
     )
     command = [

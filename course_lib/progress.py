@@ -1,0 +1,150 @@
+"""Live progress for long training runs, and a one-line summary that stays (issue 13, point 13).
+
+A learner who runs a cell that trains for half a minute sees a bar move, epoch by epoch and
+batch by batch; when the fit ends, the bar gives way to one line::
+
+    fit: 6 of 6 epochs · best val_accuracy 0.973 (epoch 5)
+
+The bar draws only where someone watches: in a notebook front end (an IPython kernel), unless
+``COURSE_LIVE_PROGRESS=0``. Where nobody does (``make test``, ``tools/execute_notebooks.py``,
+a plain Python process), only the summary is printed, so a stored notebook holds the summary
+and never the bar. Its numbers come from training, so they differ from one CPU to another:
+``tests/nbval_sanitize.cfg`` reads them as ``N``, ``K`` and ``VALUE``, and nbval compares the
+rest of the line.
+
+Use it as a Keras callback, with ``verbose=0`` (Keras's own bar writes control characters that
+a stored notebook keeps)::
+
+    history = model.fit(x, y, epochs=6, verbose=0, callbacks=[progress.bar()])
+"""
+
+import html
+import os
+import sys
+import time
+
+#: Set to ``0`` to print only the summary, also in a notebook front end.
+LIVE_VARIABLE = "COURSE_LIVE_PROGRESS"
+
+#: The least time between two redraws of the bar, in seconds.
+_REDRAW_EVERY = 0.25
+
+
+def is_live():
+    """True where a learner watches the kernel: an IPython kernel, and ``COURSE_LIVE_PROGRESS``
+    not ``0``.
+
+    Example:
+        >>> is_live()  # a doctest runs in no kernel
+        False
+    """
+    if os.environ.get(LIVE_VARIABLE, "1") == "0":
+        return False
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def summary_line(history, planned_epochs):
+    """The line a fit leaves: epochs run of ``planned_epochs``, and the best value of the metric
+    that matters most (validation accuracy, else accuracy, else validation loss, else loss;
+    the largest accuracy or the smallest loss) with the epoch (from 1) that reached it.
+
+    Args:
+        history: ``{metric name: [value per epoch]}``, as ``model.fit(...).history``.
+        planned_epochs: the epochs the fit was asked for.
+
+    Example:
+        >>> summary_line({"loss": [0.9, 0.5], "val_accuracy": [0.81, 0.874]}, 5)
+        'fit: 2 of 5 epochs · best val_accuracy 0.874 (epoch 2)'
+        >>> summary_line({"loss": [0.9, 0.5, 0.6]}, 3)
+        'fit: 3 of 3 epochs · best loss 0.500 (epoch 2)'
+    """
+    runs = [len(values) for values in history.values()]
+    epochs_run = max(runs, default=0)
+    line = f"fit: {epochs_run} of {planned_epochs} epochs"
+    for name in ("val_accuracy", "accuracy", "val_loss", "loss"):
+        values = history.get(name)
+        if values:
+            pick = max if name.endswith("accuracy") else min
+            best = pick(range(len(values)), key=lambda i: values[i])
+            return f"{line} · best {name} {values[best]:.3f} (epoch {best + 1})"
+    return line
+
+
+def _bar_bundle(fraction, text):
+    """An HTML progress bar ``fraction`` of the way with ``text`` beside it, and ``text`` alone
+    for a front end without HTML."""
+    return {"text/plain": text,
+            "text/html": f'<progress value="{fraction:.4f}" max="1" style="width: 24em"></progress> '
+                         f"<code>{html.escape(text)}</code>"}
+
+
+class _Bar:
+    """One bar in the cell's output: drawn, redrawn at most every :data:`_REDRAW_EVERY` seconds,
+    and replaced by the summary at the end. Where :func:`is_live` is false, it draws nothing and
+    prints the summary."""
+
+    def __init__(self):
+        self._handle, self._drawn = None, 0.0
+        if is_live():
+            from IPython.display import display
+
+            self._handle = display(_bar_bundle(0.0, "starting"), raw=True, display_id=True)
+
+    def draw(self, fraction, text, force=False):
+        now = time.monotonic()
+        if self._handle is not None and (force or now - self._drawn >= _REDRAW_EVERY):
+            self._handle.update(_bar_bundle(fraction, text), raw=True)
+            self._drawn = now
+
+    def finish(self, line):
+        if self._handle is None:
+            print(line)
+        else:
+            self._handle.update({"text/plain": line, "text/html": f"<code>{html.escape(line)}</code>"}, raw=True)
+
+
+def bar():
+    """A Keras callback that shows a live bar while ``fit`` runs and leaves :func:`summary_line`.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+        >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        >>> _ = model.fit(np.eye(2), np.arange(2), epochs=2, verbose=0, callbacks=[bar()])  # doctest: +ELLIPSIS
+        fit: 2 of 2 epochs · best accuracy ... (epoch ...)
+    """
+    from course_lib.session import import_keras
+
+    keras = import_keras()
+
+    class ProgressBar(keras.callbacks.Callback):
+        """The bar of one ``fit`` (see :mod:`course_lib.progress`)."""
+
+        def on_train_begin(self, logs=None):
+            self._bar, self._history, self._started = _Bar(), {}, time.monotonic()
+            self._epochs, self._steps = self.params.get("epochs") or 1, self.params.get("steps")
+            self._epoch = 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            within = (batch + 1) / self._steps if self._steps else 0.0
+            text = f"epoch {self._epoch + 1}/{self._epochs}" + (f" · batch {batch + 1}/{self._steps}" if self._steps else "")
+            if logs and "loss" in logs:
+                text += f" · loss {float(logs['loss']):.4f}"
+            self._bar.draw((self._epoch + min(within, 1.0)) / self._epochs, text)
+
+        def on_epoch_end(self, epoch, logs=None):
+            for name, value in (logs or {}).items():
+                self._history.setdefault(name, []).append(float(value))
+            seconds = time.monotonic() - self._started
+            text = f"epoch {epoch + 1}/{self._epochs} done · {seconds:.0f} s"
+            self._bar.draw((epoch + 1) / self._epochs, text, force=True)
+
+        def on_train_end(self, logs=None):
+            self._bar.finish(summary_line(self._history, self._epochs))
+
+    return ProgressBar()
