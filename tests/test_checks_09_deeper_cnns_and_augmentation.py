@@ -159,10 +159,72 @@ def test_check_translate_rejects_a_wrong_zero_shift_and_a_stub():
         checks.check_translate(lambda x, dy, dx: (_ for _ in ()).throw(NotImplementedError))
 
 
+def _batch_norm_right(x, gamma, beta, epsilon):
+    mean, var = x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2))
+    return gamma * (x - mean) / np.sqrt(var + epsilon) + beta
+
+
+def _statistics(axes, ddof=0, epsilon=True, outside=False):
+    """Batch normalization with its statistics (or epsilon) taken another way."""
+
+    def batch_norm(x, gamma, beta, eps):
+        mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True, ddof=ddof)
+        eps = eps if epsilon else 0.0
+        return gamma * (x - mean) / (np.sqrt(var) + eps if outside else np.sqrt(var + eps)) + beta
+
+    return batch_norm
+
+
+def test_check_batch_norm_accepts_the_formula_written_other_ways(capsys):
+    checks.check_batch_norm(_batch_norm_right)
+
+    def with_keepdims_and_loops(x, gamma, beta, epsilon):
+        out = np.empty_like(x)
+        for c in range(x.shape[-1]):
+            channel = x[..., c]
+            out[..., c] = gamma[c] * (channel - channel.mean()) / np.sqrt(channel.var() + epsilon) + beta[c]
+        return out
+
+    checks.check_batch_norm(with_keepdims_and_loops)
+    checks.check_batch_norm(lambda x, g, b, e: (g * (x - x.mean((0, 1, 2))) / np.sqrt(x.var((0, 1, 2)) + e) + b).tolist())
+    assert capsys.readouterr().out.count("Correct") == 3
+
+
+@pytest.mark.parametrize("wrong, named", [
+    (_statistics(None), "one mean and one variance for the whole batch"),
+    (_statistics(0), "over the batch axis only"),
+    (_statistics((1, 2)), "statistics of each image on its own"),
+    (_statistics((0, 1, 2), ddof=1), "divides the variance by n - 1"),
+    (_statistics((0, 1, 2), outside=True), "adds epsilon to the standard deviation"),
+    (_statistics((0, 1, 2), epsilon=False), "leaves out epsilon"),
+    (lambda x, g, b, e: _batch_norm_right(x, b, g, e), "swaps gamma and beta"),
+    (lambda x, g, b, e: _batch_norm_right(x, np.ones_like(g), np.zeros_like(b), e), "leaves out gamma and beta"),
+])
+def test_check_batch_norm_names_the_mistake(wrong, named):
+    with pytest.raises(AssertionError, match=named):
+        checks.check_batch_norm(wrong)
+
+
+def test_check_batch_norm_rejects_other_answers():
+    with pytest.raises(AssertionError, match="differs from the right result"):
+        checks.check_batch_norm(lambda x, g, b, e: _batch_norm_right(x, g, b, e) + (x > 2))
+    with pytest.raises(AssertionError, match="changed its input x"):
+        checks.check_batch_norm(lambda x, g, b, e: x.__isub__(x.mean((0, 1, 2))))
+    with pytest.raises(AssertionError, match=r"returned shape \(2,\)"):
+        checks.check_batch_norm(lambda x, g, b, e: x.mean((0, 1, 2)))
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.check_batch_norm(lambda x, g, b, e: None)
+    with pytest.raises(AssertionError, match="calls a library's batch normalization"):
+        checks.check_batch_norm(lambda x, g, b, e: __import__("keras").layers.BatchNormalization()(x))
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_batch_norm(lambda x, g, b, e: (_ for _ in ()).throw(NotImplementedError))
+
+
 def right_answers():
     """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
     return {
         "check_block_output_shapes": (_block_output_shapes_right,),
         "check_inverted_dropout": (_inverted_dropout_right,),
+        "check_batch_norm": (_batch_norm_right,),
         "check_translate": (_translate_right,),
     }

@@ -72,6 +72,7 @@ from course_lib.checks.nb08_first_cnn_in_keras import (
 from course_lib.checks.nb09_deeper_cnns_and_augmentation import (
     check_block_output_shapes,
     check_inverted_dropout,
+    check_batch_norm,
     check_translate,
 )
 from course_lib.checks.nb10_seeing_what_a_cnn_learned import (
@@ -149,6 +150,7 @@ __all__ = [
     "check_callbacks",
     "check_block_output_shapes",
     "check_inverted_dropout",
+    "check_batch_norm",
     "check_translate",
     "check_maps_shape",
     "check_most_exciting_image",

@@ -3,8 +3,10 @@
 import numpy as np
 
 from course_lib.checks._common import (
-    CheckFailed, exercise_check, _call, _call_array, _fail, _judge_cases, _passed, _read_shape, _same_array,
+    CheckFailed, exercise_check, _call, _call_array, _delegates_to, _fail, _judge_cases, _passed, _read_shape,
+    _same_array, _shape_problem,
 )
+from course_lib.session import import_keras
 
 
 # (size, filters, blocks): the MNIST CNN of the source notes first, then stacks where a pooling
@@ -197,7 +199,7 @@ def _keras_translation(x, dy, dx):
 
 @exercise_check
 def check_translate(translate):
-    """Notebook 09, exercise 3: check ``translate(x, dy, dx)``: a batch ``(N, H, W, C)`` moved ``dy`` rows down and ``dx``
+    """Notebook 09, exercise 4: check ``translate(x, dy, dx)``: a batch ``(N, H, W, C)`` moved ``dy`` rows down and ``dx``
     columns right (negative: up, left), zeros where nothing moved in.
 
     The expected batch comes from ``keras.layers.RandomTranslation`` with fixed factors
@@ -235,3 +237,106 @@ def check_translate(translate):
                 )
         _same_array(answer, expected, f"translate(x, {dy}, {dx}) {where}", hint, atol=1e-6)
     _passed("translate matches keras.layers.RandomTranslation with fixed factors on every case.")
+
+
+def _batch_norm_cases():
+    """``(x, gamma, beta, epsilon)`` per case: batches of maps whose channels have other means
+    and spreads, one map of 1x1 positions (a dense layer's output), and one whose spread is
+    small beside epsilon, where leaving epsilon out shows."""
+    rng = np.random.default_rng(11)
+
+    def case(shape, epsilon, spread=2.0):
+        channels = shape[-1]
+        x = rng.normal(rng.uniform(-3, 3, channels), spread * rng.uniform(0.5, 1.5, channels), shape)
+        return x, rng.uniform(0.5, 2.0, channels), rng.normal(0.0, 1.0, channels), epsilon
+
+    return [case((4, 3, 3, 2), 1e-3), case((2, 5, 4, 3), 1e-3), case((8, 1, 1, 4), 1e-3), case((3, 2, 2, 2), 0.1, spread=0.1)]
+
+
+def _keras_batch_norm(x, gamma, beta, epsilon):
+    """What ``keras.layers.BatchNormalization(epsilon=epsilon)`` gives in training mode."""
+    keras = import_keras()
+    layer = keras.layers.BatchNormalization(epsilon=epsilon)
+    layer.build(x.shape)
+    layer.set_weights([gamma, beta, np.zeros_like(gamma), np.ones_like(gamma)])
+    return np.asarray(layer(x.astype("float32"), training=True), dtype=np.float64)
+
+
+@exercise_check
+def check_batch_norm(batch_norm):
+    """Notebook 09, exercise 3: check ``batch_norm(x, gamma, beta, epsilon)``, batch
+    normalization in training mode on an NHWC batch.
+
+    Each channel's values are normalised with the mean and the (biased) variance of that channel
+    over the batch, the rows and the columns, then scaled by ``gamma`` and shifted by ``beta``:
+    ``gamma * (x - mean) / sqrt(var + epsilon) + beta``. The expected output is Keras's
+    ``BatchNormalization`` in training mode, given the same ``gamma``, ``beta`` and ``epsilon``.
+    """
+    hint = (
+        "compute one mean and one variance for each channel, over the batch, the rows and the "
+        "columns (every axis but the last); normalise with them and epsilon as the formula "
+        "above says, then scale by gamma and shift by beta."
+    )
+    cases = _batch_norm_cases()
+    if _delegates_to(batch_norm, {"BatchNormalization", "batch_normalization"}):
+        _fail("batch_norm calls a library's batch normalization; the exercise is to write its arithmetic "
+              "with NumPy.", hint)
+    answers, expected = [], []
+    pending = None
+    try:
+        for x, gamma, beta, epsilon in cases:
+            expected.append(_keras_batch_norm(x, gamma, beta, epsilon))
+            given = x.copy()
+            answer = _call_array(batch_norm, (given, gamma, beta, epsilon), "batch_norm", hint,
+                                 not_numbers="batch_norm returned a {type}, not an array.")
+            if not np.array_equal(given, x):
+                _fail("batch_norm changed its input x.", "return a new array and leave x as it was.")
+            if answer.shape != x.shape:
+                _fail(f"batch_norm on x of shape {x.shape} returned shape {answer.shape}: "
+                      f"{_shape_problem(answer.shape, x.shape)}.", hint)
+            answers.append(answer)
+    except CheckFailed as failure:  # judged after the cases before it
+        pending = failure
+
+    def normalised(x, gamma, beta, epsilon, axes=(0, 1, 2), ddof=0, outside=False, root=False, swap=False,
+                   scale=True, keep_epsilon=True):
+        epsilon = epsilon if keep_epsilon else 0.0
+        mean = x.mean(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True, ddof=ddof)
+        if root:
+            var = np.sqrt(var)
+        x_hat = (x - mean) / (np.sqrt(var) + epsilon if outside else np.sqrt(var + epsilon))
+        if not scale:
+            return x_hat
+        return beta * x_hat + gamma if swap else gamma * x_hat + beta
+
+    mistakes = [
+        (dict(axes=None), "uses one mean and one variance for the whole batch; batch normalization keeps one "
+                          "per channel"),
+        (dict(axes=0), "takes the statistics over the batch axis only, one per position and channel; a "
+                       "convolution's channel shares them over the rows and columns too"),
+        (dict(axes=(1, 2)), "takes the statistics of each image on its own; batch normalization pools the "
+                            "whole batch"),
+        (dict(ddof=1), "divides the variance by n - 1; Keras normalises with the variance of the batch, "
+                       "divided by n"),
+        (dict(outside=True), "adds epsilon to the standard deviation; it goes under the square root, "
+                             "added to the variance"),
+        (dict(keep_epsilon=False), "leaves out epsilon, the small number added to the variance so that a "
+                                   "channel that hardly varies is not divided by almost zero"),
+        (dict(root=True), "takes the square root twice: divide by the square root of the variance"),
+        (dict(swap=True), "swaps gamma and beta: gamma scales, beta shifts"),
+        (dict(scale=False), "leaves out gamma and beta: the normalised values are scaled by gamma and "
+                            "shifted by beta"),
+    ]
+    same = lambda a, b: a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-4))  # noqa: E731
+    for index, (answer, right) in enumerate(zip(answers, expected)):
+        if same(answer, right):
+            continue
+        shape = cases[index][0].shape
+        for change, text in mistakes:
+            if all(same(a, normalised(*case, **change)) for a, case in zip(answers, cases)):
+                _fail(f"batch_norm on x of shape {shape}: it {text}.", hint)
+        _same_array(answer, right, f"batch_norm on x of shape {shape}", hint, atol=1e-4)
+    if pending is not None:
+        raise pending
+    _passed(f"batch_norm agrees with Keras's BatchNormalization in training mode on all {len(cases)} batches.")
