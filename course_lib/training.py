@@ -8,6 +8,9 @@
   stand-ins if they cannot be), more epochs, and every visible GPU
   (``tf.distribute.MirroredStrategy`` when there are several).
 
+The fast profile downloads nothing: ImageNet weights (:func:`imagenet_weights`) are used there
+only when Keras's cache already holds them; the full profile downloads them once.
+
 Start JupyterLab with ``COURSE_PROFILE=full make lab`` to use it.
 
 :func:`fit_curves` trains a model with Adam and returns its loss and accuracy per epoch, like
@@ -15,11 +18,12 @@ Start JupyterLab with ``COURSE_PROFILE=full make lab`` to use it.
 """
 
 import os
+from pathlib import Path
 
 import numpy as np
 
 from course_lib import datasets
-from course_lib.validation import number, numeric_array, one_of, positive_int, whole_number
+from course_lib.validation import boolean, number, numeric_array, one_of, positive_int, whole_number
 
 PROFILES = ("fast", "full")
 
@@ -72,6 +76,66 @@ def epochs(fast, full, profile=None):
     """
     fast, full = positive_int(fast, "fast"), positive_int(full, "full")
     return {"fast": fast, "full": full}[_profile_or_current(profile)]
+
+
+# keras.applications builder -> the files its ImageNet weights are cached in, under keras_home()/models:
+# (without the classifier, with it), at the default width and a 224x224 input. These are the names
+# the builders ask keras.utils.get_file for (tests/test_training.py checks them against Keras).
+IMAGENET_WEIGHT_FILES = {
+    "MobileNet": ("mobilenet_1_0_224_tf_no_top.h5", "mobilenet_1_0_224_tf.h5"),
+    "ResNet50": (
+        "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",
+        "resnet50_weights_tf_dim_ordering_tf_kernels.h5",
+    ),
+}
+
+
+def imagenet_weights(application, include_top=False, profile=None):
+    """Return ``weights=`` for a ``keras.applications`` builder: a cached file, ``"imagenet"`` or ``None``.
+
+    Offline first, as for the data sets. In either profile, a weights file that Keras's cache
+    (``datasets.keras_home() / "models"``) already holds is returned as a path, which the builder
+    reads without touching the network. Only the full profile returns ``"imagenet"``, which makes
+    Keras download the file once into that cache, and only when the download host answers. Otherwise
+    ``None``: the builder draws random weights. Every outcome prints one line that says which
+    weights the model gets, and, for random ones, how to get ImageNet's.
+
+    Args:
+        application: the builder's name in ``keras.applications``, one of
+            :data:`IMAGENET_WEIGHT_FILES` (``"MobileNet"``, ``"ResNet50"``).
+        include_top: ``True`` for the weights with the 1,000-class classifier.
+        profile: ``"fast"`` or ``"full"``; by default the current one (``COURSE_PROFILE``).
+
+    Notebook 18 builds its ImageNet feature extractor with
+    ``keras.applications.MobileNet(weights=imagenet_weights("MobileNet"), include_top=False, ...)``.
+    """
+    one_of(application, "application", tuple(IMAGENET_WEIGHT_FILES))
+    include_top = boolean(include_top, "include_top")
+    profile = _profile_or_current(profile)
+    file_name = IMAGENET_WEIGHT_FILES[application][include_top]
+    folder = datasets.keras_home() / "models"
+    shown = _home_relative(folder)
+    if (folder / file_name).is_file():
+        print(f"{application}: ImageNet weights, read from Keras's cache ({shown}/{file_name}).")
+        return str(folder / file_name)
+    if profile == "full" and datasets.online():
+        print(f"{application}: ImageNet weights, which Keras downloads once into its cache ({shown}).")
+        return "imagenet"
+    why = "the fast profile downloads nothing" if profile == "fast" else "the download host does not answer"
+    print(
+        f"{application}: random weights (weights=None), since {shown} holds no {file_name} and {why}; "
+        f"to get ImageNet's, run with COURSE_PROFILE=full on a machine that is online, or copy that "
+        f"file into {shown}."
+    )
+    return None
+
+
+def _home_relative(path):
+    """``path`` written from ``~`` when it lies in the home folder, as a learner would type it."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def distribution_strategy():

@@ -73,3 +73,76 @@ def test_fit_curves_same_seed_same_curve_and_learning():
         training.fit_curves(model, x, y, epochs=0)
     with pytest.raises(TypeError, match="batch_size must be an int; received batch_size=32.0"):
         training.fit_curves(model, x, y, batch_size=32.0)
+
+
+# --------------------------------------------------------------------------- ImageNet weights (notebook 18)
+
+
+class DownloadAsked(Exception):
+    """Raised by the stand-in for keras.utils.get_file: a builder asked Keras to fetch a file."""
+
+
+@pytest.fixture
+def no_downloads(monkeypatch, tmp_path):
+    """An empty Keras cache, a network that answers, and a get_file that fails if called at all."""
+    from keras.src.utils import file_utils  # keras.applications call get_file through this module
+
+    asked = []
+
+    def get_file(fname=None, origin=None, **kwargs):
+        asked.append(fname)
+        raise DownloadAsked(fname)
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(datasets, "online", lambda timeout=3.0: True)
+    monkeypatch.setattr(file_utils, "get_file", get_file)
+    monkeypatch.setattr(keras.utils, "get_file", get_file)
+    return asked
+
+
+def test_the_fast_profile_never_asks_keras_to_download(no_downloads, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    monkeypatch.setattr(datasets, "online", lambda timeout=3.0: pytest.fail("the fast profile asks no host"))
+    weights = training.imagenet_weights("MobileNet")
+    assert weights is None
+    base = keras.applications.MobileNet(weights=weights, include_top=False, input_shape=(224, 224, 3), pooling="avg")
+    assert no_downloads == [] and base.output_shape == (None, 1024)
+    message = capsys.readouterr().out
+    assert message.count("\n") == 1 and message.startswith("MobileNet: random weights (weights=None)")
+    assert "COURSE_PROFILE=full" in message and "mobilenet_1_0_224_tf_no_top.h5" in message
+
+
+@pytest.mark.parametrize("profile", ["fast", "full"])
+def test_weights_in_the_cache_are_read_without_network(no_downloads, monkeypatch, tmp_path, capsys, profile):
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    monkeypatch.setattr(datasets, "online", lambda timeout=3.0: pytest.fail("the cache must be used first"))
+    cached = tmp_path / "models" / "mobilenet_1_0_224_tf_no_top.h5"
+    cached.parent.mkdir()
+    cached.touch()
+    weights = training.imagenet_weights("MobileNet")
+    assert weights == str(cached)
+    read = []
+    monkeypatch.setattr(keras.Model, "load_weights", lambda model, path, **kwargs: read.append(path))
+    keras.applications.MobileNet(weights=weights, include_top=False, input_shape=(224, 224, 3), pooling="avg")
+    assert read == [str(cached)] and no_downloads == []
+    assert capsys.readouterr().out.startswith("MobileNet: ImageNet weights, read from Keras's cache")
+
+
+def test_only_the_full_profile_downloads_and_only_online(no_downloads, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert training.imagenet_weights("ResNet50", include_top=True) == "imagenet"
+    assert "which Keras downloads once into its cache" in capsys.readouterr().out
+    monkeypatch.setattr(datasets, "online", lambda timeout=3.0: False)
+    assert training.imagenet_weights("ResNet50", include_top=True) is None
+    message = capsys.readouterr().out
+    assert message.count("\n") == 1 and "random weights" in message and "does not answer" in message
+    with pytest.raises(ValueError, match="application must be one of 'MobileNet', 'ResNet50'"):
+        training.imagenet_weights("VGG16")
+
+
+@pytest.mark.parametrize("application", sorted(training.IMAGENET_WEIGHT_FILES))
+@pytest.mark.parametrize("include_top", [False, True])
+def test_the_cached_file_names_are_the_ones_keras_asks_for(no_downloads, application, include_top):
+    with keras.StatelessScope(initialize_variables=False), pytest.raises(DownloadAsked):
+        getattr(keras.applications, application)(weights="imagenet", include_top=include_top, input_shape=(224, 224, 3))
+    assert no_downloads == [training.IMAGENET_WEIGHT_FILES[application][include_top]]
