@@ -81,7 +81,8 @@ def lenet5(input_shape=(32, 32, 1), classes=10, activation="tanh"):
             in the middle of a unit's window (pad 28x28 digits by 2 on each side).
         classes: the units of the softmax ``output``.
         activation: of the hidden layers. ``"tanh"`` (the default) is the paper's choice, a
-            scaled tanh; ReLU came into use later (AlexNet, 2012) and ``"relu"`` works too.
+            scaled tanh. ReLU had been tried a few years before, and AlexNet (2012) made it the
+            standard; ``"relu"`` works too.
 
     At 32x32x1 and 10 classes the model has 61,706 parameters (the paper's 60,000, plus the 900
     that every C3 map reading all six S2 maps adds, minus 44 from plain pooling, plus 850 in the

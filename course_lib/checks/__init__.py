@@ -82,7 +82,7 @@ from course_lib.checks.nb10_seeing_what_a_cnn_learned import (
 )
 from course_lib.checks.nb11_lenet import (
     check_partial_params,
-    check_flatten_length,
+    check_lenet5_sequential,
 )
 from course_lib.checks.nb12_alexnet import (
     check_lrn,
@@ -156,7 +156,7 @@ __all__ = [
     "check_most_exciting_image",
     "check_class_activation_map",
     "check_partial_params",
-    "check_flatten_length",
+    "check_lenet5_sequential",
     "check_lrn",
     "check_dropout",
     "check_stacked_3x3",

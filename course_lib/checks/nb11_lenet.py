@@ -1,18 +1,23 @@
 """Checks for the exercises of notebook 11, ``notebooks/11_lenet.ipynb``."""
 
-from course_lib.checks._common import CheckFailed, exercise_check, _call, _judge_cases, _passed, _read_answer
+import functools
+
+from course_lib.checks._common import CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer, _run
+from course_lib.session import import_keras
 
 
 def _partial_tables():
-    """``(table, kernel_size, what the messages call it)`` cases: LeNet-5's C3, a full table,
-    and two small irregular ones."""
+    """``(table, kernel_size, what the messages call it)`` cases: LeNet-5's C3, a full table of
+    another size (so that a count hard-coded for C3 is not told about a table that reads like
+    C3's), and three small irregular ones, the last with fewer maps per row than inputs."""
     from course_lib.architectures import lenet
 
     return [
         (lenet.C3_TABLE, 5, "LeNet-5's C3 table"),
-        (tuple(tuple(range(6)) for _ in range(16)), 5, "a full table (16 maps, each reading all 6 inputs)"),
+        (tuple(tuple(range(3)) for _ in range(4)), 3, "a full table (4 maps, each reading all 3 inputs)"),
         (((0,), (1, 2), (0, 1, 2)), 3, "the table ((0,), (1, 2), (0, 1, 2))"),
         (((0, 3), (1,), (2, 3), (0, 1, 2, 3), (1, 2)), 7, "the table ((0, 3), (1,), (2, 3), (0, 1, 2, 3), (1, 2))"),
+        (((0, 1), (2, 3), (4,)), 5, "the table ((0, 1), (2, 3), (4,))"),
     ]
 
 
@@ -39,11 +44,22 @@ def check_partial_params(partial_params):
             answers.append(_read_answer(answer, "count", f"partial_params({what}, {k})", hint))
     except CheckFailed as failure:  # judged after the cases before it
         pending = failure
+    every_input = [len(table) * (k * k * (1 + max(map(max, table))) + 1) for table, k, _ in cases]
     mistakes = [
         ([e - len(table) for e, (table, _, _) in zip(expected, cases)],
          "leaves out the biases: each output map has one", None),
+        ([e - len(table) + 1 for e, (table, _, _) in zip(expected, cases)],
+         "gives the whole layer one bias; each output map has its own", None),
+        ([sum(len(inputs) * (k * k + 1) for inputs in table) for table, k, _ in cases],
+         "adds a bias for every input map a row lists; each output map has one bias, however many maps it reads",
+         None),
         ([sum(k * len(inputs) + 1 for inputs in table) for table, k, _ in cases],
          "counts kernel_size weights per input map; a kernel_size x kernel_size filter has its square", None),
+        ([len(table) * (k * k * 6 + 1) for table, k, _ in cases],
+         "gives every output map all six S2 maps, as a plain Conv2D on S2 would; each map reads only "
+         "the maps its row of the table lists", None),
+        (every_input, "gives every output map every input map, as a plain Conv2D would; each map reads "
+                      "only the maps its row of the table lists", None),
         ([len(table) * (k * k * max(map(len, table)) + 1) for table, k, _ in cases],
          "gives every output map as many inputs as the longest row of the table", None),
     ]
@@ -54,41 +70,105 @@ def check_partial_params(partial_params):
     _passed("partial_params gives 1,516 for LeNet-5's C3 and the right count for every table tried.")
 
 
+def _lenet_like(input_shape, classes, pooling="average", activation="tanh", padding="valid", c5="dense",
+                f6=True, flatten=True, softmax=True, fixed_classes=None):
+    """The modern LeNet-5 (:func:`course_lib.architectures.lenet.lenet5`) and its near misses,
+    as a ``keras.Sequential``, with the named part changed."""
+    keras = import_keras()
+    L = keras.layers
+    pool = L.AveragePooling2D if pooling == "average" else L.MaxPooling2D
+    layers = [keras.Input(tuple(input_shape)),
+              L.Conv2D(6, 5, padding=padding, activation=activation), pool(2),
+              L.Conv2D(16, 5, padding=padding, activation=activation), pool(2)]
+    if c5 == "conv":  # the paper's C5, a 5x5 convolution that slides on a larger S4
+        layers += [L.Conv2D(120, 5, activation=activation), L.Flatten()]
+    else:
+        layers += [L.Flatten()] if flatten else []
+        layers += [L.Dense(120, activation=activation)] if c5 else []
+    layers += [L.Dense(84, activation=activation)] if f6 else []
+    layers += [L.Dense(fixed_classes or classes, activation="softmax" if softmax else None)]
+    return keras.Sequential(layers)
+
+
+@functools.cache
+def _facts(change, input_shape, args):
+    """:func:`course_lib.checks._blocks.block_facts` of the library's LeNet-5 (``change`` None)
+    or of the near miss ``_lenet_like(..., **dict(change))``: the same for every learner, so
+    they are built once per process (collect and the verdict of one check both need them)."""
+    from course_lib.architectures.lenet import lenet5
+    from course_lib.checks._blocks import block_facts
+
+    model = lenet5 if change is None else functools.partial(_lenet_like, **dict(change))
+    return block_facts(model, input_shape, args, kind="model")
+
+
+def _model_input(lenet5_sequential, input_shape, classes):
+    """What the model ``lenet5_sequential`` returns expects, before it is called: whether it
+    holds its weights (a ``keras.Sequential`` without ``keras.Input`` does not) and the shape of
+    its input, as plain data; None when it is not a Keras model, which
+    :func:`course_lib.checks._blocks.block_facts` then reports."""
+    model = lenet5_sequential(input_shape, classes)
+    if not isinstance(model, import_keras().Model):
+        return None
+    inputs = model.inputs if model.weights else None
+    shape = [None if side is None else int(side) for side in inputs[0].shape[1:]] if inputs else None
+    return {"built": bool(model.weights), "input_shape": shape}
+
+
 @exercise_check
-def check_flatten_length(flatten_length):
-    """Notebook 11, exercise 2: check a learner's ``flatten_length(side)``: the values LeNet-5's ``flatten`` layer passes on.
+def check_lenet5_sequential(lenet5_sequential):
+    """Notebook 11, exercise 2: check a learner's ``lenet5_sequential(input_shape, classes)``:
+    LeNet-5 as it is built today, a Keras model of ``input_shape`` with ``classes`` outputs.
 
-    The expected value follows each layer of :func:`course_lib.architectures.lenet.lenet5` with
-    :func:`course_lib.conv.output_size` (5x5 convolution, 2x2 pooling with stride 2, twice).
+    The model is compared with :func:`course_lib.architectures.lenet.lenet5` by
+    :func:`course_lib.checks._blocks.judge_block`: output shape, parameter count and outputs
+    with the same weights, on three inputs (32x32x1 with 10 classes; one of odd side with 3
+    channels; one that is not square), so that the paper's C5 convolution, which slides on a
+    larger S4, is told from the dense C5 of the modern form.
     """
-    import math
+    from course_lib.architectures.lenet import scaled_tanh
+    from course_lib.checks._blocks import judge_block
 
-    from course_lib.conv import output_size
-
+    name = "lenet5_sequential"
     hint = (
-        "follow the layers: a 5x5 convolution without padding loses a border of pixels, a 2x2 "
-        "pooling halves the side and drops an odd last row; twice each. Flatten then passes on "
-        "every value of every map of S4."
+        "start the list of layers with a keras.Input of shape input_shape. Both convolutions are 5x5 without "
+        "padding and squash with tanh, both poolings are 2x2 averages; then flatten, and three dense "
+        "layers: C5 and F6 with the units the lesson's table gives and tanh, and one of classes units "
+        "with a softmax."
     )
-    sides = (32, 28, 33, 64, 100, 16)
-    answers, expected, last = [], [], []
-    pending = None
-    try:
-        for side in sides:
-            s = side
-            for kernel, stride in ((5, 1), (2, 2), (5, 1), (2, 2)):
-                s = output_size(s, kernel, stride)
-            last.append(s)
-            expected.append(s * s * 16)
-            answers.append(_read_answer(_call(flatten_length, (side,), "flatten_length", hint), "count",
-                                        f"flatten_length({side})", hint))
-    except CheckFailed as failure:  # judged after the cases before it
-        pending = failure
-    rounded_up = [math.ceil((math.ceil((side - 4) / 2) - 4) / 2) for side in sides]
+    cases = [((32, 32, 1), ((32, 32, 1), 10)), ((37, 37, 3), ((37, 37, 3), 5)), ((48, 40, 2), ((48, 40, 2), 7))]
+    for input_shape, args in cases:
+        expects = _run(lenet5_sequential, args, name, hint, probe=_model_input)
+        if expects is not None and not expects["built"]:
+            _fail(f"{name}{args} returned a model that has no weights yet: Keras does not know the size of "
+                  "its input, so it cannot create them.",
+                  "make a keras.Input of shape input_shape the first entry of the Sequential's list of layers.")
+        if expects is not None and expects["input_shape"] is not None and tuple(expects["input_shape"]) != input_shape:
+            _fail(f"{name}{args} returned a model whose input has shape {tuple(expects['input_shape'])}, not "
+                  f"{input_shape}: it does not use its input_shape argument.",
+                  "give input_shape to the keras.Input at the head of the Sequential's list of layers.")
+
+    def near_miss(**change):
+        return lambda shape, args: _facts(tuple(sorted(change.items())), shape, args)
+
     mistakes = [
-        (last, "is the side of the last map; flatten passes side x side values of each map", None),
-        ([s * s for s in last], "counts one map; S4 has 16 of them", None),
-        ([16 * s * s for s in rounded_up], "rounds the pooled sides up; a 2x2 pooling drops an odd last row", None),
+        (near_miss(pooling="max"), "pools with the maximum; LeNet-5's subsampling takes the average"),
+        (near_miss(activation="relu"), "squashes with ReLU; LeNet-5 uses tanh"),
+        (near_miss(activation=scaled_tanh), "squashes with the paper's scaled tanh; the modern form uses "
+                                            "the plain tanh"),
+        (near_miss(activation=None), "leaves out the tanh after the convolutions and the hidden dense layers"),
+        (near_miss(padding="same"), "pads its convolutions (\"same\"); LeNet-5's take 4 rows and 4 columns off"),
+        (near_miss(c5="conv"), "makes C5 a 5x5 convolution, as the paper does; on an input larger than 32x32 it "
+                               "slides over S4, where the modern form's dense C5 reads all of it"),
+        (near_miss(c5=None), "leaves out C5, the first dense layer after flatten"),
+        (near_miss(f6=False), "leaves out F6, the dense layer between C5 and the output"),
+        (near_miss(c5=None, f6=False), "leaves out C5 and F6: the output comes right after flatten"),
+        (near_miss(flatten=False), "leaves out Flatten, so the dense layers act on every position of S4 apart"),
+        (near_miss(softmax=False), "ends without the softmax, so it gives scores, not probabilities"),
+        (near_miss(fixed_classes=10), "always ends with 10 units; use classes"),
     ]
-    _judge_cases(answers, expected, lambda i: f"flatten_length({sides[i]})", mistakes, hint, pending=pending)
-    _passed("flatten_length matches LeNet-5's flatten layer for inputs from 16x16 to 100x100.")
+    judge_block(lenet5_sequential, name, cases,
+                lambda shape, args: _facts(None, shape, args),
+                mistakes, hint, library_names={"lenet5"}, kind="model",
+                passed=f"{name} builds the same model as lenet.lenet5 in all {len(cases)} cases: the same output "
+                       "shape, the same parameter count, and the same outputs once both hold the same weights.")
