@@ -23,6 +23,8 @@ import os
 import sys
 import time
 
+from course_lib.validation import instance_of, positive_int
+
 #: Set to ``0`` to print only the summary, also in a notebook front end.
 LIVE_VARIABLE = "COURSE_LIVE_PROGRESS"
 
@@ -60,6 +62,8 @@ def summary_line(history, planned_epochs):
         >>> summary_line({"loss": [0.9, 0.5, 0.6]}, 3)
         'fit: 3 of 3 epochs · best loss 0.500 (epoch 2)'
     """
+    instance_of(history, "history", dict, "a dict of metric name -> one value per epoch, as model.fit(...).history")
+    planned_epochs = positive_int(planned_epochs, "planned_epochs")
     runs = [len(values) for values in history.values()]
     epochs_run = max(runs, default=0)
     line = f"fit: {epochs_run} of {planned_epochs} epochs"
