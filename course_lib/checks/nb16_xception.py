@@ -91,8 +91,8 @@ def check_separable_block(separable_block):
 
     The block is compared with :func:`course_lib.architectures.xception.separable_block` by
     :func:`course_lib.checks._blocks.judge_block`: output shape, parameter count and outputs with
-    the same weights, on three inputs whose channels differ from the filters (and from each
-    other). A ``DepthwiseConv2D`` then a 1x1 ``Conv2D``, both without bias, computes the same as
+    the same weights, on three inputs (channels 3, 4 and 6 to 5, 4 and 9 filters; one input not
+    square). A ``DepthwiseConv2D`` then a 1x1 ``Conv2D``, both without bias, computes the same as
     ``SeparableConv2D`` and passes: their kernels have the same shapes, so they get the same values.
     """
     from course_lib.architectures.xception import separable_block as library_block
