@@ -639,6 +639,64 @@ def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, sourc
     return fig
 
 
+def show_scale(values, labels, xlabel, details=None, minor=(), title=None):
+    """Draw named points on one horizontal scale (logarithmic, base 2); return the figure.
+
+    ``values`` are the points' positions (numbers > 0) and ``labels`` their names, written
+    above them; ``details`` (optional) holds one more text per point, written under the scale
+    (e.g. a kernel's shape). ``minor`` holds other positions on the same scale, drawn as small
+    grey dots: the settings between the named ones. Every position is a tick. Notebook 16 puts a
+    regular convolution, an Inception module and a depthwise separable convolution on the scale
+    of how many channels each spatial filter sees.
+
+    Example:
+        >>> fig = show_scale([1, 16, 48], ["depthwise", "3 segments", "regular"], "channels", minor=[2, 4])
+        >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+        ['1', '2', '4', '16', '48']
+        >>> plt.close(fig)
+    """
+    values = numeric_array(values, "values", ndim=1, finite=True).astype(float)
+    labels, details = _sequence(labels, "labels"), _optional_labels(details, "details")
+    xlabel = text(xlabel, "xlabel")
+    minor = np.asarray([], dtype=float) if minor is None or not len(minor) else numeric_array(
+        minor, "minor", ndim=1, finite=True).astype(float)
+    if len(labels) != len(values) or (details is not None and len(details) != len(values)):
+        raise ValueError(
+            f"one label (and detail) per value: {len(values)} values, {len(labels)} labels"
+            + ("" if details is None else f", {len(details)} details") + "."
+        )
+    every = np.concatenate([values, minor])
+    if np.any(every <= 0):
+        raise ValueError(f"a logarithmic scale needs positions > 0; received {every[every <= 0][0]:g}.")
+    lines = 0 if details is None else max(str(d).count("\n") + 1 for d in details)
+    fig, ax = plt.subplots(figsize=(7.5, 2.0 + 0.2 * lines + (0.3 if title else 0)))
+    ax.set_xscale("log", base=2)
+    ax.set_xlim(every.min() / 1.8, every.max() * 1.8)
+    ax.set_ylim(-1, 0.6)  # the labels above the scale take less room than the details under it
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.spines["bottom"].set_position(("data", 0))
+    ax.set_yticks([])
+    ticks = sorted(set(every.tolist()))
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_label_coords(0.5, 0.0)  # under everything, not under the ticks at the middle
+    if minor.size:
+        ax.scatter(minor, np.zeros_like(minor), s=22, color="0.6", zorder=3, clip_on=False)
+    for i, (value, label) in enumerate(zip(values, labels)):
+        ax.scatter([value], [0], s=110, color=f"C{i}", edgecolors="0.2", zorder=4, clip_on=False)
+        ax.annotate(label, (value, 0), xytext=(0, 12), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=9.5, weight="bold", color=f"C{i}")
+        if details is not None:
+            ax.annotate(details[i], (value, 0), xytext=(0, -24), textcoords="offset points",
+                        ha="center", va="top", fontsize=8.5)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
 # --------------------------------------------------------------------------- training curves
 
 

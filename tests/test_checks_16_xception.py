@@ -33,6 +33,95 @@ def test_check_pointwise_conv_rejects_wrong_shapes_none_and_a_stub():
         checks.check_pointwise_conv(lambda m, k, b: (_ for _ in ()).throw(NotImplementedError))
 
 
+def _separable_block(x, filters):
+    import keras
+
+    x = keras.layers.Activation("relu")(x)
+    x = keras.layers.SeparableConv2D(filters, 3, padding="same", use_bias=False)(x)
+    return keras.layers.BatchNormalization()(x)
+
+
+def _block(relu="before", conv="separable", batch_norm=True, bias=False, filters=None):
+    """A separable block with one part changed: the near misses a learner may write."""
+    import keras
+
+    L = keras.layers
+
+    def block(x, f):
+        f = filters or f
+        if relu == "before":
+            x = L.ReLU()(x)
+        if conv == "separable":
+            x = L.SeparableConv2D(f, 3, padding="same", use_bias=bias)(x)
+        elif conv == "two layers":
+            x = L.Conv2D(f, 1, use_bias=bias)(L.DepthwiseConv2D(3, padding="same", use_bias=bias)(x))
+        elif conv == "depthwise only":
+            x = L.DepthwiseConv2D(3, padding="same", use_bias=bias)(x)
+        elif conv == "pointwise first":
+            x = L.DepthwiseConv2D(3, padding="same", use_bias=bias)(L.Conv2D(f, 1, use_bias=bias)(x))
+        elif conv == "ReLU between":
+            x = L.Conv2D(f, 1, use_bias=bias)(L.ReLU()(L.DepthwiseConv2D(3, padding="same", use_bias=bias)(x)))
+        else:
+            x = L.Conv2D(f, 3, padding="same", use_bias=bias)(x)
+        if batch_norm:
+            x = L.BatchNormalization()(x)
+        return L.ReLU()(x) if relu == "after" else x
+
+    return block
+
+
+def test_check_separable_block_accepts_the_block_written_in_other_ways(capsys):
+    import keras
+
+    checks.check_separable_block(_separable_block)
+    checks.check_separable_block(_block(conv="two layers"))  # depthwise, then a 1x1 convolution
+
+    def with_ops(x, filters):  # keras.ops.relu on the tensor, a Sequential of the rest
+        L = keras.layers
+        return keras.Sequential([
+            L.SeparableConv2D(filters, (3, 3), strides=1, padding="same", use_bias=False, name="sep"),
+            L.BatchNormalization(momentum=0.9, name="sep_bn"),
+        ])(keras.ops.relu(x))
+
+    checks.check_separable_block(with_ops)
+    assert capsys.readouterr().out.count("Correct") == 3
+
+
+@pytest.mark.parametrize("wrong, named", [
+    (_block(relu="after"), "puts the ReLU after the batch normalization"),
+    (_block(relu=None), "leaves out the ReLU"),
+    (_block(conv="regular"), "uses a regular 3x3 Conv2D"),
+    (_block(batch_norm=False), "leaves out the batch normalization"),
+    (_block(bias=True), "gives the convolution a bias"),
+    (_block(conv="two layers", bias=True), "gives the convolution a bias"),
+])
+def test_check_separable_block_names_a_near_miss(wrong, named):
+    with pytest.raises(AssertionError, match=named):
+        checks.check_separable_block(wrong)
+
+
+def test_check_separable_block_rejects_other_blocks_without_naming_a_mistake():
+    with pytest.raises(AssertionError, match=r"fewer channels than the block should give\.\nHint"):
+        checks.check_separable_block(_block(conv="depthwise only"))
+    with pytest.raises(AssertionError, match=r"it has 80 parameters, too many\.\nHint"):
+        checks.check_separable_block(_block(conv="pointwise first"))  # 1x1 on 3 channels, then 3x3 on 5
+    with pytest.raises(AssertionError, match=r"with the same weights it computes other outputs.*\.\nHint"):
+        checks.check_separable_block(_block(conv="ReLU between"))
+    with pytest.raises(AssertionError, match=r"more channels than the block should give\.\nHint"):
+        checks.check_separable_block(_block(filters=16))
+    with pytest.raises(AssertionError, match="returned NoneType; expected the block's output tensor"):
+        checks.check_separable_block(lambda x, f: None)
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_separable_block(lambda x, f: (_ for _ in ()).throw(NotImplementedError))
+
+
+def test_check_separable_block_rejects_the_library_block():
+    from course_lib.architectures import xception
+
+    with pytest.raises(AssertionError, match="uses the library's separable_block"):
+        checks.check_separable_block(lambda x, f: xception.separable_block(x, f, "block"))
+
+
 def _middle_block_counts():
     from course_lib import counting
 
@@ -76,5 +165,20 @@ def right_answers():
     separable, regular, _ = _middle_block_counts()
     return {
         "check_pointwise_conv": (lambda m, k, b: m @ k + b,),
+        "check_separable_block": (_separable_block,),
         "check_middle_block_params": (float(separable), np.int64(regular)),
+    }
+
+
+def wrong_answers():
+    """Check name -> near misses ``[(description, answer tuple)]`` (tests/test_every_check.py tries them)."""
+    return {
+        "check_separable_block": [
+            ("ReLU after", (_block(relu="after"),)),
+            ("no ReLU", (_block(relu=None),)),
+            ("regular convolution", (_block(conv="regular"),)),
+            ("no batch norm", (_block(batch_norm=False),)),
+            ("biases", (_block(bias=True),)),
+            ("two layers with biases", (_block(conv="two layers", bias=True),)),
+        ],
     }

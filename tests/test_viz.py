@@ -240,6 +240,31 @@ def test_draw_block_diagram_rejects_skips_that_do_not_go_down_and_no_boxes():
         viz.draw_block_diagram([])
 
 
+def test_show_scale_puts_named_points_and_minor_dots_on_one_log_axis():
+    import numpy as np
+
+    fig = viz.show_scale([1, 16, 48], ["one", "a segment", "all"], "channels seen",
+                         details=["k (3, 3, 1)", "k (3, 3, 16)", "k (3, 3, 48)"], minor=[2, 4, 8], title="t")
+    (ax,) = fig.axes
+    assert ax.get_xscale() == "log" and ax.get_title() == "t" and ax.get_xlabel() == "channels seen"
+    dots = [c.get_offsets()[:, 0].tolist() for c in ax.collections]
+    assert dots == [[2, 4, 8], [1], [16], [48]]  # the minor dots first, small, then one per named point
+    assert ax.collections[0].get_sizes()[0] < ax.collections[1].get_sizes()[0]
+    assert np.all(np.concatenate([c.get_offsets()[:, 1] for c in ax.collections]) == 0)
+    assert [t.get_text() for t in ax.texts] == ["one", "k (3, 3, 1)", "a segment", "k (3, 3, 16)", "all", "k (3, 3, 48)"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "4", "8", "16", "48"]
+    matplotlib.pyplot.close("all")
+
+
+def test_show_scale_wants_a_label_per_point_and_positions_above_zero():
+    with pytest.raises(ValueError, match="2 values, 1 labels"):
+        viz.show_scale([1, 2], ["a"], "x")
+    with pytest.raises(ValueError, match="2 values, 2 labels, 1 details"):
+        viz.show_scale([1, 2], ["a", "b"], "x", details=["d"])
+    with pytest.raises(ValueError, match="positions > 0; received 0"):
+        viz.show_scale([1, 2], ["a", "b"], "x", minor=[0])
+
+
 def test_show_accuracy_vs_operations_draws_one_labelled_bubble_per_model():
     fig = viz.show_accuracy_vs_operations(
         ["small", "big"], [1e9, 8e9], [0.7, 0.79], [4e6, 100e6], title="t", source="published"

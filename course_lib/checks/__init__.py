@@ -102,6 +102,7 @@ from course_lib.checks.nb15_resnet import (
 )
 from course_lib.checks.nb16_xception import (
     check_pointwise_conv,
+    check_separable_block,
     check_middle_block_params,
 )
 from course_lib.checks.nb17_senet import (
@@ -166,6 +167,7 @@ __all__ = [
     "check_residual_unit_params",
     "check_bottleneck_macs",
     "check_pointwise_conv",
+    "check_separable_block",
     "check_middle_block_params",
     "check_se_block_params",
     "check_se_resnet50_extra",

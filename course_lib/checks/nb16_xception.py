@@ -60,6 +60,71 @@ def check_pointwise_conv(pointwise_conv):
     _passed(f"pointwise_conv agrees with a Keras 1x1 Conv2D on all {len(_pointwise_cases())} cases.")
 
 
+def _separable_like(x, filters, relu="before", conv="separable", batch_norm=True, bias=False):
+    """Xception's separable block and its near misses: ReLU, a 3x3 separable convolution
+    ("same" padding, no bias) and batch normalization, with the named part changed.
+
+    ``conv`` is ``"separable"`` (one ``SeparableConv2D``), ``"two layers"`` (``DepthwiseConv2D``
+    then a 1x1 ``Conv2D``, each with ``bias``) or ``"regular"`` (a 3x3 ``Conv2D``).
+    """
+    keras = import_keras()
+    L = keras.layers
+    if relu == "before":
+        x = L.ReLU()(x)
+    if conv == "separable":
+        x = L.SeparableConv2D(filters, 3, padding="same", use_bias=bias)(x)
+    elif conv == "two layers":
+        x = L.DepthwiseConv2D(3, padding="same", use_bias=bias)(x)
+        x = L.Conv2D(filters, 1, use_bias=bias)(x)
+    else:
+        x = L.Conv2D(filters, 3, padding="same", use_bias=bias)(x)
+    if batch_norm:
+        x = L.BatchNormalization()(x)
+    return L.ReLU()(x) if relu == "after" else x
+
+
+@exercise_check
+def check_separable_block(separable_block):
+    """Notebook 16, exercise 2: check a learner's ``separable_block(x, filters)``: a ReLU, a 3x3
+    depthwise separable convolution with ``filters`` filters ("same" padding, no bias), then batch
+    normalization, as in Xception's entry and middle flows.
+
+    The block is compared with :func:`course_lib.architectures.xception.separable_block` by
+    :func:`course_lib.checks._blocks.judge_block`: output shape, parameter count and outputs with
+    the same weights, on three inputs (channels 3, 4 and 6 to 5, 4 and 9 filters; one input not
+    square). A ``DepthwiseConv2D`` then a 1x1 ``Conv2D``, both without bias, computes the same as
+    ``SeparableConv2D`` and passes: their kernels have the same shapes, so they get the same values.
+    """
+    from course_lib.architectures.xception import separable_block as library_block
+    from course_lib.checks._blocks import block_facts, judge_block
+
+    hint = (
+        "the block is three steps, in this order: a ReLU on the block's input; a 3x3 depthwise "
+        "separable convolution with \"same\" padding and no bias (one layer, or the depthwise and "
+        "the pointwise layers of section 2); then a batch normalization."
+    )
+    cases = [((8, 8, 3), (5,)), ((6, 6, 4), (4,)), ((7, 5, 6), (9,))]
+
+    def near_miss(**change):
+        return lambda shape, args: block_facts(lambda x, f: _separable_like(x, f, **change), shape, args)
+
+    bias = ("gives the convolution a bias; the batch normalization after it adds a shift of its own, so "
+            "Xception leaves the bias out (use_bias=False)")
+    mistakes = [
+        (near_miss(relu="after"), "puts the ReLU after the batch normalization; in the entry and middle flows "
+                                  "it comes first, before the convolution"),
+        (near_miss(relu=None), "leaves out the ReLU"),
+        (near_miss(conv="regular"), "uses a regular 3x3 Conv2D, which mixes space and channels in one step; "
+                                    "the block's convolution is depthwise separable"),
+        (near_miss(batch_norm=False), "leaves out the batch normalization after the convolution"),
+        (near_miss(bias=True), bias),
+        (near_miss(conv="two layers", bias=True), bias),
+    ]
+    judge_block(separable_block, "separable_block", cases,
+                lambda shape, args: block_facts(lambda x, f: library_block(x, f, name="block"), shape, args),
+                mistakes, hint, library_names={"separable_block"})
+
+
 # One middle-flow block of Xception: three (ReLU, 3x3 convolution of 728 filters, batch
 # normalization) on 19 x 19 x 728 maps, and an identity shortcut.
 _MIDDLE_BLOCK = {"input_shape": (19, 19, 728), "filters": 728, "kernel_size": 3, "convolutions": 3}
@@ -67,7 +132,7 @@ _MIDDLE_BLOCK = {"input_shape": (19, 19, 728), "filters": 728, "kernel_size": 3,
 
 @exercise_check
 def check_middle_block_params(block_separable, block_regular):
-    """Notebook 16, exercise 2: check the parameters of one Xception middle-flow block, and of the same block with ``Conv2D``.
+    """Notebook 16, exercise 3: check the parameters of one Xception middle-flow block, and of the same block with ``Conv2D``.
 
     ``block_separable`` is recomputed by building ``xception.middle_block`` in Keras and
     ``block_regular`` by building three ``ReLU, Conv2D(728, 3, padding="same", use_bias=False),
