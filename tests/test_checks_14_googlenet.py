@@ -18,7 +18,7 @@ def _inception_module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj):
 
 
 def _module(order=(0, 1, 2, 3), padding=("same", "same"), pool="max", pool_strides=1, pool_padding="same",
-            projection=True, relu=("branch", "reduce"), relu_layers=False, bottlenecks=True):
+            projection=True, relu=("branch", "reduce", "proj"), relu_layers=False, bottlenecks=True):
     """An inception module with one part changed: the near misses a learner may write."""
     import keras
 
@@ -34,7 +34,7 @@ def _module(order=(0, 1, 2, 3), padding=("same", "same"), pool="max", pool_strid
         reduce5 = conv(f5_reduce, 1, x, "reduce") if bottlenecks else x
         pooled = (L.MaxPooling2D if pool == "max" else L.AveragePooling2D)(3, strides=pool_strides, padding=pool_padding)(x)
         branches = [conv(f1, 1, x), conv(f3, 3, reduce3, padding=padding[0]), conv(f5, 5, reduce5, padding=padding[1]),
-                    conv(pool_proj, 1, pooled) if projection else pooled]
+                    conv(pool_proj, 1, pooled, "proj") if projection else pooled]
         return L.concatenate([branches[i] for i in order])
 
     return module
@@ -66,7 +66,8 @@ def test_check_inception_module_accepts_the_module_written_in_other_ways(capsys)
     (_module(projection=False), "leaves out the 1x1 convolution after the pooling"),
     (_module(bottlenecks=False), "leaves out the two 1x1 reduce layers"),
     (_module(relu=()), "leaves out the ReLU after the convolutions"),
-    (_module(relu=("branch",)), "leaves out the ReLU after the two 1x1 reduce layers"),
+    (_module(relu=("branch", "proj")), "leaves out the ReLU after the two 1x1 reduce layers"),
+    (_module(relu=("branch", "reduce")), r"leaves out the ReLU after the 1x1 convolution of the pooling branch \(pool_proj\)"),
     (_module(pool="average"), "pools with the average"),
     (_module(padding=("valid", "valid")), "uses \"valid\" padding"),
     (_module(padding=("valid", "valid"), pool_padding="valid"), "uses \"valid\" padding"),

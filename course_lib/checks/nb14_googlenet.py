@@ -14,10 +14,11 @@ _BRANCHES = ("1x1", "3x3", "5x5", "pooling")
 
 
 def _module_like(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, padding3="same", padding5="same", pool="max",
-                 pool_strides=1, pool_padding="same", projection=True, relu=("branch", "reduce")):
+                 pool_strides=1, pool_padding="same", projection=True, relu=("branch", "reduce", "proj")):
     """The inception module and its near misses: the four branches, concatenated in the paper's
     order, with the named part changed (``pool_strides=None`` is Keras's default: the pool size;
-    ``relu`` lists the convolutions, ``"branch"`` or ``"reduce"``, that keep their ReLU)."""
+    ``relu`` lists the convolutions that keep their ReLU: ``"branch"``, the 1x1, 3x3 and 5x5
+    ones that give a branch's output; ``"reduce"``, the two 1x1 reduce layers; ``"proj"``, pool_proj)."""
     keras = import_keras()
     L = keras.layers
 
@@ -28,7 +29,7 @@ def _module_like(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, padding3="same"
     branch_3x3 = conv(f3, 3, conv(f3_reduce, 1, x, "reduce"), padding=padding3)
     branch_5x5 = conv(f5, 5, conv(f5_reduce, 1, x, "reduce"), padding=padding5)
     pooled = (L.MaxPooling2D if pool == "max" else L.AveragePooling2D)(3, strides=pool_strides, padding=pool_padding)(x)
-    branch_pool = conv(pool_proj, 1, pooled) if projection else pooled
+    branch_pool = conv(pool_proj, 1, pooled, "proj") if projection else pooled
     return L.Concatenate(axis=-1)([branch_1x1, branch_3x3, branch_5x5, branch_pool])
 
 
@@ -76,10 +77,9 @@ def check_inception_module(inception_module):
 
     name = "inception_module"
     hint = (
-        "every branch reads the same input x and keeps its height and width: stride 1 and \"same\" "
-        "padding everywhere, the 3x3 max pooling included; every convolution, the 1x1 ones too, is "
-        "followed by a ReLU; and the four outputs are concatenated along the channels in the "
-        "paper's order: 1x1, 3x3, 5x5, pooling."
+        "compare each branch with the lesson's table: every branch starts from x; stride 1 and "
+        "\"same\" padding keep every branch's height and width, the max pooling's included; every "
+        "convolution is followed by a ReLU; and the list given to Concatenate follows the table's order."
     )
     cases = [((8, 8, 6), (3, 4, 6, 2, 5, 7)), ((7, 9, 5), (6, 3, 4, 2, 3, 2)), ((5, 5, 9), (2, 7, 8, 3, 4, 5))]
 
@@ -122,8 +122,10 @@ def check_inception_module(inception_module):
          "leaves out the two 1x1 reduce layers: the 3x3 and 5x5 convolutions then see all the input's channels, "
          "the costly module that the bottlenecks avoid"),
         (near_miss(relu=()), "leaves out the ReLU after the convolutions"),
-        (near_miss(relu=("branch",)), "leaves out the ReLU after the two 1x1 reduce layers; in GoogLeNet every "
-                                      "convolution, the reduce layers included, is followed by a ReLU"),
+        (near_miss(relu=("branch", "proj")), "leaves out the ReLU after the two 1x1 reduce layers; in GoogLeNet "
+                                              "every convolution, the reduce layers included, is followed by a ReLU"),
+        (near_miss(relu=("branch", "reduce")), "leaves out the ReLU after the 1x1 convolution of the pooling branch "
+                                               "(pool_proj); in GoogLeNet every convolution is followed by a ReLU"),
         (near_miss(pool="average"), "pools with the average; the module's pooling takes the maximum"),
     ]
     for order in itertools.permutations(range(4)):
