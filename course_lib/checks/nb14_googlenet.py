@@ -58,6 +58,14 @@ def _reordered(facts, args, order):
     return {**facts, "output": np.concatenate([parts[i] for i in order], axis=-1)}
 
 
+# What the check says of the near misses that Keras refuses to build.
+_VALID = ("uses \"valid\" padding, Keras's default, where a convolution needs \"same\": a 3x3 convolution then "
+          "loses 2 rows and 2 columns and a 5x5 loses 4, so the branches no longer have one size to be concatenated")
+_STRIDE = ("pools with {stride}; the module's 3x3 max pooling has stride 1 and \"same\" padding, so that its "
+           "branch keeps the height and width of the others")
+_DEFAULT_STRIDE = "stride 3, Keras's default for a 3x3 pooling"
+
+
 @exercise_check
 def check_inception_module(inception_module):
     """Notebook 14, exercise 1: check a learner's ``inception_module(x, f1, f3_reduce, f3, f5_reduce,
@@ -100,8 +108,8 @@ def check_inception_module(inception_module):
                                          "module's 3x3 pooling has \"same\" padding so that its branch keeps the size"),
             (dict(pool_strides=2), _STRIDE.format(stride="stride 2")),
             (dict(pool_strides=2, pool_padding="valid"), _STRIDE.format(stride="stride 2")),
-            (dict(pool_strides=None), _STRIDE.format(stride="stride 3, Keras's default for a 3x3 pooling")),
-            (dict(pool_strides=None, pool_padding="valid"), _STRIDE.format(stride="stride 3, Keras's default for a 3x3 pooling")),
+            (dict(pool_strides=None), _STRIDE.format(stride=_DEFAULT_STRIDE)),
+            (dict(pool_strides=None, pool_padding="valid"), _STRIDE.format(stride=_DEFAULT_STRIDE)),
         ]:
             near_miss = functools.partial(_module_like, **change)
             if [_build_error(near_miss, *case) for case in cases] == errors:
@@ -118,7 +126,7 @@ def check_inception_module(inception_module):
     mistakes = [
         (near_miss(projection=False), "leaves out the 1x1 convolution after the pooling (pool_proj): the pooling "
                                       "branch then passes all the input's channels through"),
-        (lambda shape, args: block_facts(lambda x, *f: library_module(x, *f, name="flat", bottlenecks=False), shape, args),
+        (lambda shape, args: block_facts(functools.partial(library_module, name="flat", bottlenecks=False), shape, args),
          "leaves out the two 1x1 reduce layers: the 3x3 and 5x5 convolutions then see all the input's channels, "
          "the costly module that the bottlenecks avoid"),
         (near_miss(relu=()), "leaves out the ReLU after the convolutions"),
@@ -135,12 +143,6 @@ def check_inception_module(inception_module):
                              "the module's order is the paper's, 1x1, 3x3, 5x5, pooling, and the layers after it "
                              "expect each branch's channels in their place"))
     judge_block(inception_module, name, cases, right, mistakes, hint, library_names={"inception_module"})
-
-
-_VALID = ("uses \"valid\" padding, Keras's default, where a convolution needs \"same\": a 3x3 convolution then "
-          "loses 2 rows and 2 columns and a 5x5 loses 4, so the branches no longer have one size to be concatenated")
-_STRIDE = ("pools with {stride}; the module's 3x3 max pooling has stride 1 and \"same\" padding, so that its "
-           "branch keeps the height and width of the others")
 
 
 @exercise_check
