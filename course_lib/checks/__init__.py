@@ -93,7 +93,7 @@ from course_lib.checks.nb13_vgg import (
     check_vgg_block,
 )
 from course_lib.checks.nb14_googlenet import (
-    check_module_params,
+    check_inception_module,
     check_aux_head_params,
 )
 from course_lib.checks.nb15_resnet import (
@@ -162,7 +162,7 @@ __all__ = [
     "check_dropout",
     "check_stacked_3x3",
     "check_vgg_block",
-    "check_module_params",
+    "check_inception_module",
     "check_aux_head_params",
     "check_residual_unit_params",
     "check_bottleneck_macs",

@@ -1,58 +1,148 @@
 """Checks for the exercises of notebook 14, ``notebooks/14_googlenet.ipynb``."""
 
+import functools
+import itertools
+
+import numpy as np
+
 from course_lib.session import import_keras
-from course_lib.checks._common import CheckFailed, exercise_check, _call, _judge_cases, _passed, _read_answer
+from course_lib.checks._common import CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer, _run
+
+
+#: The module's branches, in the order the paper's Table 1 lists them and the library concatenates them.
+_BRANCHES = ("1x1", "3x3", "5x5", "pooling")
+
+
+def _module_like(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, padding3="same", padding5="same", pool="max",
+                 pool_strides=1, pool_padding="same", projection=True, relu=("branch", "reduce", "proj")):
+    """The inception module and its near misses: the four branches, concatenated in the paper's
+    order, with the named part changed (``pool_strides=None`` is Keras's default: the pool size;
+    ``relu`` lists the convolutions that keep their ReLU: ``"branch"``, the 1x1, 3x3 and 5x5
+    ones that give a branch's output; ``"reduce"``, the two 1x1 reduce layers; ``"proj"``, pool_proj)."""
+    keras = import_keras()
+    L = keras.layers
+
+    def conv(filters, size, inputs, role="branch", padding="same"):
+        return L.Conv2D(filters, size, padding=padding, activation="relu" if role in relu else None)(inputs)
+
+    branch_1x1 = conv(f1, 1, x)
+    branch_3x3 = conv(f3, 3, conv(f3_reduce, 1, x, "reduce"), padding=padding3)
+    branch_5x5 = conv(f5, 5, conv(f5_reduce, 1, x, "reduce"), padding=padding5)
+    pooled = (L.MaxPooling2D if pool == "max" else L.AveragePooling2D)(3, strides=pool_strides, padding=pool_padding)(x)
+    branch_pool = conv(pool_proj, 1, pooled, "proj") if projection else pooled
+    return L.Concatenate(axis=-1)([branch_1x1, branch_3x3, branch_5x5, branch_pool])
+
+
+def _build_error(block, input_shape, args):
+    """What building ``block`` on an input of ``input_shape`` raised, as plain data
+    (``{"error": type name, "message": ...}``), or None when it builds.
+
+    Keras refuses to concatenate maps of different heights or widths while it builds, so a
+    near miss that changes one branch's size ("valid" padding, a pooling with stride 2) fails
+    there: the check compares what the learner's block raised with what each near miss raises.
+    """
+    keras = import_keras()
+    try:
+        block(keras.Input(tuple(input_shape)), *args)
+    except ValueError as error:
+        return {"error": type(error).__name__, "message": str(error)}
+    return None
+
+
+def _reordered(facts, args, order):
+    """``facts`` of the right module with its four branches' channels concatenated in ``order``."""
+    f1, _, f3, _, f5, pool_proj = args
+    edges = np.cumsum((0, f1, f3, f5, pool_proj))
+    output = np.asarray(facts["output"])
+    parts = [output[..., edges[i]:edges[i + 1]] for i in range(4)]
+    return {**facts, "output": np.concatenate([parts[i] for i in order], axis=-1)}
+
+
+# What the check says of the near misses that Keras refuses to build.
+_VALID = ("uses \"valid\" padding, Keras's default, where a convolution needs \"same\": a 3x3 convolution then "
+          "loses 2 rows and 2 columns and a 5x5 loses 4, so the branches no longer have one size to be concatenated")
+_STRIDE = ("pools with {stride}; the module's 3x3 max pooling has stride 1 and \"same\" padding, so that its "
+           "branch keeps the height and width of the others")
+_DEFAULT_STRIDE = "stride 3, Keras's default for a 3x3 pooling"
 
 
 @exercise_check
-def check_module_params(module_params):
-    """Notebook 14, exercise 1: check a learner's ``module_params(c_in, f1, f3_reduce, f3, f5_reduce, f5, pool_proj)``: the
-    parameters of one inception module, biases included.
+def check_inception_module(inception_module):
+    """Notebook 14, exercise 1: check a learner's ``inception_module(x, f1, f3_reduce, f3, f5_reduce,
+    f5, pool_proj)``: four branches on ``x`` (a 1x1 convolution; a 1x1 reduce then a 3x3; a 1x1
+    reduce then a 5x5; a 3x3 max pooling with stride 1 then a 1x1 projection), every convolution
+    with stride 1, "same" padding and ReLU, concatenated along the channels in that order.
 
-    The expected count is that of a module built by ``course_lib.architectures.googlenet``
-    (``inception_module``) in Keras.
+    The module is compared with :func:`course_lib.architectures.googlenet.inception_module` by
+    :func:`course_lib.checks._blocks.judge_block` (output shape, parameter count and outputs with
+    the same weights) on three inputs whose six widths all differ, so that branches concatenated
+    in another order or arguments taken in another order compute something else. A block that
+    Keras refuses to build (branches of different sizes) is compared with the near misses that
+    fail the same way.
     """
-    keras = import_keras()
-    from course_lib.architectures import googlenet
-    from course_lib.counting import conv2d_params
+    from course_lib.architectures.googlenet import inception_module as library_module
+    from course_lib.checks._blocks import block_facts, judge_block
 
+    name = "inception_module"
     hint = (
-        "the module has six convolutions, all with biases: three 1x1 convolutions on the input "
-        "(f1 and the two reduce layers), the 3x3 and the 5x5 on their reduce layer's output, and "
-        "the 1x1 after the pooling (pool_proj), on the input. The pooling has no parameters."
+        "compare each branch with the lesson's table: every branch starts from x; stride 1 and "
+        "\"same\" padding keep every branch's height and width, the max pooling's included; every "
+        "convolution is followed by a ReLU; and the list given to Concatenate follows the table's order."
     )
-    cases = [(192, *googlenet.GOOGLENET_MODULES["3a"]), (3, 1, 2, 3, 4, 5, 6),
-             (528, *googlenet.GOOGLENET_MODULES["4e"]), (16, *googlenet.SMALL_MODULES["a"])]
-    answers, expected = [], []
-    pending = None
-    try:
-        for c_in, *filters in cases:
-            x = keras.Input((4, 4, c_in))
-            with keras.StatelessScope(initialize_variables=False):  # shapes only: no random weights drawn
-                expected.append(keras.Model(x, googlenet.inception_module(x, *filters, name="m")).count_params())
-            answers.append(_read_answer(_call(module_params, (c_in, *filters), "module_params", hint), "count",
-                                        "module_params", hint))
-    except CheckFailed as failure:  # judged after the cases before it
-        pending = failure
+    cases = [((8, 8, 6), (3, 4, 6, 2, 5, 7)), ((7, 9, 5), (6, 3, 4, 2, 3, 2)), ((5, 5, 9), (2, 7, 8, 3, 4, 5))]
+
+    def call(input_shape, args):
+        return f"{name} on an input of shape {tuple(input_shape)} with arguments {tuple(args)}"
+
+    # A module that Keras cannot build: named when a near miss fails the same way in every case.
+    errors = [_run(inception_module, (shape, args), name, hint, probe=_build_error) for shape, args in cases]
+    if any(errors):
+        first = next(i for i, error in enumerate(errors) if error)
+        problem = f"{call(*cases[first])} raised {errors[first]['error']}: {errors[first]['message']}"
+        for change, text in [
+            (dict(padding3="valid", padding5="valid"), _VALID),
+            (dict(padding3="valid", padding5="valid", pool_padding="valid"), _VALID),
+            (dict(padding3="valid"), _VALID),
+            (dict(padding5="valid"), _VALID),
+            (dict(pool_padding="valid"), "pools with \"valid\" padding, which loses 2 rows and 2 columns; the "
+                                         "module's 3x3 pooling has \"same\" padding so that its branch keeps the size"),
+            (dict(pool_strides=2), _STRIDE.format(stride="stride 2")),
+            (dict(pool_strides=2, pool_padding="valid"), _STRIDE.format(stride="stride 2")),
+            (dict(pool_strides=None), _STRIDE.format(stride=_DEFAULT_STRIDE)),
+            (dict(pool_strides=None, pool_padding="valid"), _STRIDE.format(stride=_DEFAULT_STRIDE)),
+        ]:
+            near_miss = functools.partial(_module_like, **change)
+            if [_build_error(near_miss, *case) for case in cases] == errors:
+                _fail(f"{problem}\nIt {text}.", hint)
+        _fail(problem, hint)
+
+    @functools.cache
+    def right(input_shape, args):
+        return block_facts(lambda x, *filters: library_module(x, *filters, name="module"), input_shape, args)
+
+    def near_miss(**change):
+        return lambda shape, args: block_facts(functools.partial(_module_like, **change), shape, args)
+
     mistakes = [
-        ([googlenet.inception_params(*case, use_bias=False) for case in cases], "counts the weights but not the biases"),
-        ([googlenet.inception_params(*case, bottlenecks=False) for case in cases],
-         "lets the 3x3 and 5x5 filters see all c_in channels and leaves out the reduce layers: "
-         "that is the module without bottlenecks"),
-        ([e - conv2d_params(1, c, f3r) - conv2d_params(1, c, f5r)
-          for e, (c, f1, f3r, f3, f5r, f5, pp) in zip(expected, cases)],
-         "leaves out the two 1x1 reduce layers, which are convolutions with parameters too"),
-        ([e - conv2d_params(1, c, pp) for e, (c, *_, pp) in zip(expected, cases)],
-         "leaves out the 1x1 convolution after the pooling (pool_proj)"),
-        ([e - conv2d_params(5, f5r, f5) + conv2d_params(3, f5r, f5)
-          for e, (c, f1, f3r, f3, f5r, f5, pp) in zip(expected, cases)],
-         "gives the 5x5 convolution 3x3 kernels"),
-        ([e + conv2d_params(3, c, c) for e, (c, *_) in zip(expected, cases)],
-         "counts the 3x3 max pooling as a convolution with weights; pooling learns nothing"),
+        (near_miss(projection=False), "leaves out the 1x1 convolution after the pooling (pool_proj): the pooling "
+                                      "branch then passes all the input's channels through"),
+        (lambda shape, args: block_facts(functools.partial(library_module, name="flat", bottlenecks=False), shape, args),
+         "leaves out the two 1x1 reduce layers: the 3x3 and 5x5 convolutions then see all the input's channels, "
+         "the costly module that the bottlenecks avoid"),
+        (near_miss(relu=()), "leaves out the ReLU after the convolutions"),
+        (near_miss(relu=("branch", "proj")), "leaves out the ReLU after the two 1x1 reduce layers; in GoogLeNet "
+                                              "every convolution, the reduce layers included, is followed by a ReLU"),
+        (near_miss(relu=("branch", "reduce")), "leaves out the ReLU after the 1x1 convolution of the pooling branch "
+                                               "(pool_proj); in GoogLeNet every convolution is followed by a ReLU"),
+        (near_miss(pool="average"), "pools with the average; the module's pooling takes the maximum"),
     ]
-    _judge_cases(answers, expected, lambda i: f"module_params({', '.join(map(str, cases[i]))})",
-                 [(values, text, None) for values, text in mistakes], hint, pending=pending)
-    _passed(f"module_params agrees with Keras on all {len(cases)} modules.")
+    for order in itertools.permutations(range(4)):
+        if order != (0, 1, 2, 3):
+            mistakes.append((lambda shape, args, order=order: _reordered(right(shape, args), args, order),
+                             f"concatenates the branches in the order {', '.join(_BRANCHES[i] for i in order)}; "
+                             "the module's order is the paper's, 1x1, 3x3, 5x5, pooling, and the layers after it "
+                             "expect each branch's channels in their place"))
+    judge_block(inception_module, name, cases, right, mistakes, hint, library_names={"inception_module"})
 
 
 @exercise_check
