@@ -106,6 +106,25 @@ def block_facts(block, input_shape, args, kind="tensor"):
     }
 
 
+def describe_call(name, input_shape, args, kind="tensor"):
+    """How a failure message names one case of a block: the call as the learner wrote it.
+
+    Example:
+        >>> describe_call("vgg_block", (10, 10, 3), (4, 2))
+        'vgg_block(x, 4, 2) with x of shape (10, 10, 3)'
+        >>> describe_call("ResidualUnit", (8, 8, 4), (8, 2), kind="layer")
+        'ResidualUnit(8, 2) on an input of shape (8, 8, 4)'
+        >>> describe_call("lenet5_sequential", (32, 32, 1), ((32, 32, 1), 10), kind="model")
+        'lenet5_sequential((32, 32, 1), 10)'
+    """
+    arguments = ", ".join(repr(argument) for argument in args)
+    if kind == "model":
+        return f"{name}({arguments})"
+    if kind == "layer":
+        return f"{name}({arguments}) on an input of shape {tuple(input_shape)}"
+    return f"{name}(x{', ' if arguments else ''}{arguments}) with x of shape {tuple(input_shape)}"
+
+
 def _same_output(a, b):
     scale = max(float(np.max(np.abs(b))), 1.0)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=_RELATIVE_TOLERANCE, atol=_RELATIVE_TOLERANCE * scale))
@@ -164,7 +183,7 @@ def judge_block(block, name, cases, right, mistakes, hint, library_names=(), kin
               "the block from Keras layers yourself.", "build it layer by layer, as the lesson's text describes.")
     facts = []
     for input_shape, args in cases:
-        call = f"{name} on an input of shape {tuple(input_shape)}" + (f" with arguments {tuple(args)}" if args else "")
+        call = describe_call(name, input_shape, args, kind)
         facts.append((call, _run(block, (input_shape, tuple(args), kind), name, hint, probe=block_facts)))
     rights = [right(input_shape, args) for input_shape, args in cases]
     wrong = [i for i, (f, r) in enumerate(zip(facts, rights)) if not same_block(f[1], r)]

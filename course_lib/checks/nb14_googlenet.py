@@ -81,7 +81,7 @@ def check_inception_module(inception_module):
     fail the same way.
     """
     from course_lib.architectures.googlenet import inception_module as library_module
-    from course_lib.checks._blocks import block_facts, judge_block
+    from course_lib.checks._blocks import block_facts, describe_call, judge_block
 
     name = "inception_module"
     hint = (
@@ -92,7 +92,7 @@ def check_inception_module(inception_module):
     cases = [((8, 8, 6), (3, 4, 6, 2, 5, 7)), ((7, 9, 5), (6, 3, 4, 2, 3, 2)), ((5, 5, 9), (2, 7, 8, 3, 4, 5))]
 
     def call(input_shape, args):
-        return f"{name} on an input of shape {tuple(input_shape)} with arguments {tuple(args)}"
+        return describe_call(name, input_shape, args)
 
     # A module that Keras cannot build: named when a near miss fails the same way in every case.
     errors = [_run(inception_module, (shape, args), name, hint, probe=_build_error) for shape, args in cases]
