@@ -61,13 +61,19 @@ def summary_line(history, planned_epochs):
         'fit: 2 of 5 epochs · best val_accuracy 0.874 (epoch 2)'
         >>> summary_line({"loss": [0.9, 0.5, 0.6]}, 3)
         'fit: 3 of 3 epochs · best loss 0.500 (epoch 2)'
+        >>> summary_line({"loss": [0.9, 0.5], "predictions_accuracy": [0.4, 0.6], "aux_accuracy": [0.3, 0.5]}, 2)
+        'fit: 2 of 2 epochs · best predictions_accuracy 0.600 (epoch 2)'
     """
     instance_of(history, "history", dict, "a dict of metric name -> one value per epoch, as model.fit(...).history")
     planned_epochs = positive_int(planned_epochs, "planned_epochs")
     runs = [len(values) for values in history.values()]
     epochs_run = max(runs, default=0)
     line = f"fit: {epochs_run} of {planned_epochs} epochs"
-    for name in ("val_accuracy", "accuracy", "val_loss", "loss"):
+    validation = [name for name in history if name.startswith("val_")]
+    training = [name for name in history if not name.startswith("val_")]
+    candidates = ([name for name in validation if name.endswith("accuracy")]  # the first output's, if several
+                  + [name for name in training if name.endswith("accuracy")] + ["val_loss", "loss"])
+    for name in candidates:
         values = history.get(name)
         if values:
             pick = max if name.endswith("accuracy") else min
@@ -87,10 +93,11 @@ def _bar_bundle(fraction, text):
 class _Bar:
     """One bar in the cell's output: drawn, redrawn at most every :data:`_REDRAW_EVERY` seconds,
     and replaced by the summary at the end. Where :func:`is_live` is false, it draws nothing and
-    prints the summary."""
+    prints the summary, unless ``print_summary`` is false (a loop that many cells call, such as
+    :func:`course_lib.training.fit_curves`, whose stored outputs say what the cell makes of them)."""
 
-    def __init__(self):
-        self._handle, self._drawn = None, 0.0
+    def __init__(self, print_summary=True):
+        self._handle, self._drawn, self._print_summary = None, 0.0, print_summary
         if is_live():
             from IPython.display import display
 
@@ -104,7 +111,8 @@ class _Bar:
 
     def finish(self, line):
         if self._handle is None:
-            print(line)
+            if self._print_summary:
+                print(line)
         else:
             self._handle.update({"text/plain": line, "text/html": f"<code>{html.escape(line)}</code>"}, raw=True)
 
@@ -123,8 +131,8 @@ def bar():
 
     keras = import_keras()
 
-    class ProgressBar(keras.callbacks.Callback):
-        """The bar of one ``fit`` (see :mod:`course_lib.progress`)."""
+    class Summary(keras.callbacks.Callback):
+        """The summary line of one ``fit`` (see :mod:`course_lib.progress`), and its bar, epoch by epoch."""
 
         def on_train_begin(self, logs=None):
             self._bar, self._history, self._started = _Bar(), {}, time.monotonic()
@@ -133,13 +141,6 @@ def bar():
 
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            within = (batch + 1) / self._steps if self._steps else 0.0
-            text = f"epoch {self._epoch + 1}/{self._epochs}" + (f" · batch {batch + 1}/{self._steps}" if self._steps else "")
-            if logs and "loss" in logs:
-                text += f" · loss {float(logs['loss']):.4f}"
-            self._bar.draw((self._epoch + min(within, 1.0)) / self._epochs, text)
 
         def on_epoch_end(self, epoch, logs=None):
             for name, value in (logs or {}).items():
@@ -151,4 +152,15 @@ def bar():
         def on_train_end(self, logs=None):
             self._bar.finish(summary_line(self._history, self._epochs))
 
-    return ProgressBar()
+    class ProgressBar(Summary):
+        """:class:`Summary`, with the bar redrawn batch by batch. Only where someone watches:
+        a batch hook makes Keras read the logs back after every step, which costs time."""
+
+        def on_train_batch_end(self, batch, logs=None):
+            within = (batch + 1) / self._steps if self._steps else 0.0
+            text = f"epoch {self._epoch + 1}/{self._epochs}" + (f" · batch {batch + 1}/{self._steps}" if self._steps else "")
+            if logs and "loss" in logs:
+                text += f" · loss {float(logs['loss']):.4f}"
+            self._bar.draw((self._epoch + min(within, 1.0)) / self._epochs, text)
+
+    return ProgressBar() if is_live() else Summary()

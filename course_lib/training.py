@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib import datasets
+from course_lib import datasets, progress
 from course_lib.validation import boolean, number, numeric_array, one_of, positive_int, whole_number
 
 PROFILES = ("fast", "full")
@@ -164,7 +164,8 @@ def fit_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0
     outputs probabilities (a softmax layer).
 
     This is what ``model.compile(keras.optimizers.Adam(learning_rate), ...)`` and ``model.fit``
-    do, minus callbacks and progress bars. For a deep, narrow network it starts several times
+    do, minus callbacks; in JupyterLab a bar shows the epochs go by (:mod:`course_lib.progress`),
+    and nothing is printed. For a deep, narrow network it starts several times
     faster than ``fit`` on a CPU: ``fit`` traces the optimizer's update of every weight through
     TensorFlow's distribution machinery, which here costs more than the training itself.
 
@@ -217,9 +218,12 @@ def fit_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0
     rng = np.random.default_rng(seed)
     batches = len(x) // batch_size
     history = {"loss": [], "accuracy": []}
-    for _ in range(epochs):
+    bar = progress._Bar(print_summary=False)  # live in JupyterLab only; a stored notebook shows nothing of it
+    for epoch in range(epochs):
         order = rng.permutation(len(x))[: batches * batch_size].reshape(batches, batch_size)
         results = np.array([[float(v) for v in step(x[i], y[i])] for i in order])
         history["loss"].append(float(results[:, 0].mean()))
         history["accuracy"].append(float(results[:, 1].mean()))
+        bar.draw((epoch + 1) / epochs, f"epoch {epoch + 1}/{epochs} · loss {history['loss'][-1]:.4f}", force=True)
+    bar.finish(progress.summary_line(history, epochs))
     return history

@@ -78,3 +78,19 @@ def test_the_sanitiser_reads_a_summary_the_same_on_any_cpu():
 
 def test_the_test_run_turns_the_bar_off():
     assert os.environ[progress.LIVE_VARIABLE] == "0"  # conftest.py sets it; the kernels inherit it
+
+
+def test_fit_curves_shows_a_bar_where_watched_and_prints_nothing(capsys, monkeypatch):
+    from course_lib import training
+
+    shown = []
+    display = types.ModuleType("IPython.display")
+    display.display = lambda bundle, raw, display_id: (shown.append(bundle["text/html"]), _Handle(shown))[1]
+    monkeypatch.setitem(sys.modules, "IPython.display", display)
+    x, y = np.eye(2).repeat(8, axis=0), np.arange(2).repeat(8)
+    training.fit_curves(_model(), x, y, epochs=2, batch_size=4)
+    assert shown == [] and capsys.readouterr().out == ""  # nobody watching: no bar, no line
+    monkeypatch.setattr(progress, "is_live", lambda: True)
+    training.fit_curves(_model(), x, y, epochs=2, batch_size=4)
+    assert "epoch 2/2 · loss " in shown[-2] and shown[-1].startswith("<code>fit: 2 of 2 epochs · best accuracy ")
+    assert capsys.readouterr().out == ""
