@@ -96,7 +96,7 @@ from course_lib.checks.nb14_googlenet import (
     check_aux_head_params,
 )
 from course_lib.checks.nb15_resnet import (
-    check_residual_unit_params,
+    check_residual_unit,
     check_bottleneck_macs,
 )
 from course_lib.checks.nb16_xception import (
@@ -161,7 +161,7 @@ __all__ = [
     "check_vgg_block",
     "check_module_params",
     "check_aux_head_params",
-    "check_residual_unit_params",
+    "check_residual_unit",
     "check_bottleneck_macs",
     "check_pointwise_conv",
     "check_middle_block_params",
