@@ -2,6 +2,7 @@
 
 import functools
 import re
+import warnings
 
 from course_lib.session import import_keras
 from course_lib.checks._common import CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer
@@ -133,8 +134,12 @@ def check_residual_unit(MyResidualUnit):  # noqa: N803 - the learner's class, as
                                           "the channels"),
     ]
     try:
-        judge_block(MyResidualUnit, name, cases, lambda shape, args: _unit_facts(None, tuple(shape), tuple(args)),
-                    mistakes, hint, library_names={"ResidualUnit"}, kind="layer")
+        with warnings.catch_warnings():
+            # A layer whose call() crashes makes Keras warn, at length, that it could not build
+            # it; the check's message says what went wrong instead.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"keras\.")
+            judge_block(MyResidualUnit, name, cases, lambda shape, args: _unit_facts(None, tuple(shape), tuple(args)),
+                        mistakes, hint, library_names={"ResidualUnit"}, kind="layer")
     except CheckFailed as failure:
         _explain_crash(str(failure), name, hint)
         raise
