@@ -1,66 +1,183 @@
 """The checks of notebook 15, ``course_lib.checks.nb15_resnet``, accept right answers and
 reject wrong ones."""
 
+import warnings
+
+import keras
 import pytest
 
 from course_lib import checks
 
 
-def _residual_unit_params(c_in, filters, strides):
-    from course_lib.counting import batch_norm_params, conv2d_params
+class _ResidualUnit(keras.layers.Layer):
+    """The notebook's solution: the branch made in __init__, the shortcut decided in build."""
 
-    count = conv2d_params(3, c_in, filters, use_bias=False) + batch_norm_params(filters)
-    count += conv2d_params(3, filters, filters, use_bias=False) + batch_norm_params(filters)
-    if strides != 1 or c_in != filters:
-        count += conv2d_params(1, c_in, filters, use_bias=False) + batch_norm_params(filters)
-    return count
+    def __init__(self, filters, strides=1, **kwargs):
+        super().__init__(**kwargs)
+        self.filters, self.strides = filters, strides
+        self.branch = [
+            keras.layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False),
+            keras.layers.BatchNormalization(),
+            keras.layers.ReLU(),
+            keras.layers.Conv2D(filters, 3, padding="same", use_bias=False),
+            keras.layers.BatchNormalization(),
+        ]
+
+    def build(self, input_shape):
+        self.shortcut = []
+        if self.strides != 1 or input_shape[-1] != self.filters:
+            self.shortcut = [keras.layers.Conv2D(self.filters, 1, strides=self.strides, use_bias=False),
+                             keras.layers.BatchNormalization()]
+
+    def call(self, inputs):
+        z, shortcut = inputs, inputs
+        for layer in self.branch:
+            z = layer(z)
+        for layer in self.shortcut:
+            shortcut = layer(shortcut)
+        return keras.ops.relu(z + shortcut)
 
 
-def test_check_residual_unit_params_accepts_the_formula(capsys):
-    checks.check_residual_unit_params(_residual_unit_params)
-    checks.check_residual_unit_params(lambda c, f, s: float(_residual_unit_params(c, f, s)))
+class _WithSequentials(keras.layers.Layer):
+    """Another way to write it: Sequential paths, the shortcut's batch norm and the ReLU as
+    layers, an Add layer, and a projection in valid padding; the identity is a Sequential too."""
+
+    def __init__(self, filters, strides=1, **kwargs):
+        super(_WithSequentials, self).__init__(**kwargs)
+        self.filters, self.strides = filters, strides
+        L = keras.layers
+        self.main = keras.Sequential([
+            L.Conv2D(filters, (3, 3), strides=(strides, strides), padding="same", use_bias=False),
+            L.BatchNormalization(), L.Activation("relu"),
+            L.Conv2D(filters, (3, 3), padding="same", use_bias=False), L.BatchNormalization(),
+        ])
+        self.add = L.Add()
+        self.relu = L.ReLU()
+
+    def build(self, input_shape):
+        L = keras.layers
+        if self.strides > 1 or input_shape[-1] != self.filters:
+            self.skip = keras.Sequential([L.Conv2D(self.filters, 1, strides=self.strides, padding="valid",
+                                                   use_bias=False), L.BatchNormalization()])
+        else:
+            self.skip = keras.Sequential([L.Identity()])
+
+    def call(self, x):
+        return self.relu(self.add([self.main(x), self.skip(x)]))
+
+
+def test_check_residual_unit_accepts_the_layer_written_in_other_ways(capsys):
+    checks.check_residual_unit(_ResidualUnit)
+    checks.check_residual_unit(_WithSequentials)
     assert capsys.readouterr().out.count("Correct") == 2
 
 
-def _branch_params(c_in, filters):
-    from course_lib.counting import batch_norm_params, conv2d_params
+def _unit(**change):
+    from course_lib.checks.nb15_resnet import _unit_like
 
-    return (conv2d_params(3, c_in, filters, use_bias=False) + conv2d_params(3, filters, filters, use_bias=False)
-            + 2 * batch_norm_params(filters))
-
-
-def test_check_residual_unit_params_rejects_wrong_projections():
-    from course_lib.counting import batch_norm_params, conv2d_params
-
-    with pytest.raises(AssertionError, match="leaves out the 1x1 projection"):
-        checks.check_residual_unit_params(lambda c, f, s: _branch_params(c, f))
-    with pytest.raises(AssertionError, match="adds a projection, but the shortcut is the identity"):
-        checks.check_residual_unit_params(
-            lambda c, f, s: _branch_params(c, f) + conv2d_params(1, c, f, use_bias=False) + batch_norm_params(f)
-        )
+    return _unit_like(**change)
 
 
-def _unit_params_minus(per_batch_norm):
-    """_residual_unit_params with ``per_batch_norm * filters`` taken off for every batch norm."""
+@pytest.mark.parametrize("wrong, named", [
+    (_unit(project="always"), "adds a projection also where the identity fits"),
+    (_unit(norms=()), r"leaves out the batch normalizations \(each has four numbers per channel\)"),
+    (_unit(norms=("first", "second")), "leaves out the batch normalization after the projection"),
+    (_unit(norms=("second", "projection")), "leaves out the batch normalization after the first convolution"),
+    (_unit(norms=("first", "projection")), "leaves out the batch normalization after the second convolution"),
+    (_unit(relu="before"), "applies the ReLU to the branch before the addition"),
+    (_unit(relu="both"), "as well as after it"),
+    (_unit(relu="none"), "leaves out the ReLU after the addition"),
+    (_unit(middle_relu=False), "leaves out the ReLU between the two convolutions"),
+    (_unit(bias=("branch", "projection")), "gives the convolutions biases"),
+    (_unit(bias=("branch",)), "gives the convolutions biases"),
+    (_unit(stride_on="second"), "puts the stride on the second convolution"),
+    (_unit(projection_kernel=3), "gives the projection a 3x3 kernel"),
+])
+def test_check_residual_unit_names_a_near_miss(wrong, named):
+    with pytest.raises(AssertionError, match=named):
+        checks.check_residual_unit(wrong)
 
-    def wrong(c, f, s):
-        batch_norms = 3 if s != 1 or c != f else 2
-        return _residual_unit_params(c, f, s) - per_batch_norm * f * batch_norms
 
-    return wrong
+class _NoProjection(_ResidualUnit):
+    def build(self, input_shape):
+        self.shortcut = []
 
 
-def test_check_residual_unit_params_rejects_batch_norm_and_bias_mistakes():
-    with pytest.raises(AssertionError, match="only gamma and beta"):
-        checks.check_residual_unit_params(_unit_params_minus(2))
-    with pytest.raises(AssertionError, match="leaves out the batch normalisations"):
-        checks.check_residual_unit_params(_unit_params_minus(4))
-    with pytest.raises(AssertionError, match="adds biases"):
-        checks.check_residual_unit_params(_unit_params_minus(-1))
-    with pytest.raises(AssertionError, match="expected a whole number"):
-        checks.check_residual_unit_params(lambda c, f, s: "many")
+class _ProjectsOnChannelsOnly(_ResidualUnit):
+    def build(self, input_shape):
+        self.shortcut = []
+        if input_shape[-1] != self.filters:  # a stride of 2 alone then breaks the addition
+            self.shortcut = [keras.layers.Conv2D(self.filters, 1, strides=self.strides, use_bias=False),
+                             keras.layers.BatchNormalization()]
+
+
+class _AddLayerWithoutProjection(_NoProjection):
+    def call(self, inputs):
+        z = inputs
+        for layer in self.branch:
+            z = layer(z)
+        return keras.layers.ReLU()(keras.layers.Add()([z, inputs]))
+
+
+def test_check_residual_unit_explains_a_shortcut_that_cannot_be_added():
+    # The first case that needs a projection: a stride of 2 with more channels, on 7x7x4.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(AssertionError, match=r"could not add its two paths: one gives maps of shape "
+                                                 r"\(4, 4, 8\), the other \(7, 7, 4\)"):
+            checks.check_residual_unit(_NoProjection)
+    assert not [w for w in caught if "unbuilt state" in str(w.message)], "Keras's warning about the crash is kept quiet"
+    with pytest.raises(AssertionError, match=r"shape \(4, 4, 8\), the other \(7, 7, 4\)"):
+        checks.check_residual_unit(_AddLayerWithoutProjection)  # Keras's Add words it differently
+    # A projection only when the channels change: the stride of 2 alone breaks it.
+    with pytest.raises(AssertionError, match=r"shape \(3, 3, 8\), the other \(6, 6, 8\).*\n"
+                                             r"Hint: the branch is a 3x3 convolution"):
+        checks.check_residual_unit(_ProjectsOnChannelsOnly)
+
+
+def test_check_residual_unit_rejects_other_layers_without_naming_a_mistake():
+    class Wider(_ResidualUnit):
+        def __init__(self, filters, strides=1, **kwargs):
+            super().__init__(2 * filters, strides, **kwargs)
+
+    with pytest.raises(AssertionError, match=r"more channels than the block should give\.\nHint"):
+        checks.check_residual_unit(Wider)
+
+    class Crashes(_ResidualUnit):
+        def call(self, inputs):
+            raise ValueError("my own bug")
+
+    with pytest.raises(AssertionError, match=r"MyResidualUnit raised ValueError: my own bug\nHint"):
+        checks.check_residual_unit(Crashes)
+
+    class NotAttempted(keras.layers.Layer):
+        def __init__(self, filters, strides=1, **kwargs):
+            super().__init__(**kwargs)
+            raise NotImplementedError
+
     with pytest.raises(AssertionError, match="not attempted yet"):
-        checks.check_residual_unit_params(lambda c, f, s: exec("raise NotImplementedError"))
+        checks.check_residual_unit(NotAttempted)
+    with pytest.raises(AssertionError, match="returned NoneType; expected the block's output tensor"):
+        checks.check_residual_unit(lambda filters, strides: (lambda x: None))
+
+
+def test_check_residual_unit_rejects_the_library_layer():
+    from course_lib.architectures import resnet
+
+    class Wrapper(keras.layers.Layer):
+        def __init__(self, filters, strides=1, **kwargs):
+            super().__init__(**kwargs)
+            self.unit = resnet.ResidualUnit(filters, strides)
+
+        def call(self, x):
+            return self.unit(x)
+
+    class Subclass(resnet.ResidualUnit):
+        pass
+
+    for wrong in (resnet.ResidualUnit, Wrapper, Subclass):
+        with pytest.raises(AssertionError, match="uses the library's ResidualUnit"):
+            checks.check_residual_unit(wrong)
 
 
 def _bottleneck_macs(height, width, channels, filters):
@@ -106,6 +223,20 @@ def test_check_bottleneck_macs_rejects_weights_and_the_unit_it_replaces():
 def right_answers():
     """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
     return {
-        "check_residual_unit_params": (_residual_unit_params,),
+        "check_residual_unit": (_ResidualUnit,),
         "check_bottleneck_macs": (_bottleneck_macs,),
+    }
+
+
+def wrong_answers():
+    """Check name -> near misses ``[(description, answer tuple)]`` (tests/test_every_check.py tries them)."""
+    return {
+        "check_residual_unit": [
+            ("no projection", (_NoProjection,)),
+            ("projection on channels only", (_ProjectsOnChannelsOnly,)),
+            ("projection always", (_unit(project="always"),)),
+            ("no batch norm", (_unit(norms=()),)),
+            ("ReLU before the addition", (_unit(relu="before"),)),
+            ("biases", (_unit(bias=("branch", "projection")),)),
+        ],
     }

@@ -97,7 +97,7 @@ from course_lib.checks.nb14_googlenet import (
     check_aux_head_params,
 )
 from course_lib.checks.nb15_resnet import (
-    check_residual_unit_params,
+    check_residual_unit,
     check_bottleneck_macs,
 )
 from course_lib.checks.nb16_xception import (
@@ -164,7 +164,7 @@ __all__ = [
     "check_vgg_block",
     "check_inception_module",
     "check_aux_head_params",
-    "check_residual_unit_params",
+    "check_residual_unit",
     "check_bottleneck_macs",
     "check_pointwise_conv",
     "check_separable_block",

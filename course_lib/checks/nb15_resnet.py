@@ -1,66 +1,174 @@
 """Checks for the exercises of notebook 15, ``notebooks/15_resnet.ipynb``."""
 
+import functools
+import re
+import warnings
+
 from course_lib.session import import_keras
-from course_lib.checks._common import CheckFailed, exercise_check, _call, _judge_cases, _passed, _read_answer
+from course_lib.checks._common import CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer
+
+#: The residual unit's parts, as :func:`_unit_like` names the batch normalizations it keeps.
+_ALL_NORMS = ("first", "second", "projection")
+
+
+def _unit_like(project="shape", norms=_ALL_NORMS, relu="after", middle_relu=True, bias=(), stride_on="first",
+               projection_kernel=1):
+    """A residual unit layer class with the named part changed: the near misses a learner may write.
+
+    ``project``: when the shortcut is a projection (``"shape"``: the stride is not 1 or the
+    channels change; ``"always"``). ``norms``: the batch normalizations kept. ``relu``: where
+    the unit's last ReLU is (``"after"`` the addition, ``"before"`` it on the branch, ``"both"``,
+    ``"none"``). ``bias``: the convolutions with a bias (``"branch"``, ``"projection"``).
+    ``stride_on``: the branch convolution with the stride.
+    """
+    keras = import_keras()
+    L = keras.layers
+
+    class Unit(L.Layer):
+        def __init__(self, filters, strides=1, **kwargs):
+            super().__init__(**kwargs)
+            self.filters, self.strides = filters, strides
+
+        def build(self, input_shape):
+            f, s = self.filters, self.strides
+
+            def norm(part):
+                return [L.BatchNormalization()] if part in norms else []
+
+            self.branch = [
+                L.Conv2D(f, 3, strides=s if stride_on == "first" else 1, padding="same", use_bias="branch" in bias),
+                *norm("first"),
+                *([L.ReLU()] if middle_relu else []),
+                L.Conv2D(f, 3, strides=s if stride_on == "second" else 1, padding="same", use_bias="branch" in bias),
+                *norm("second"),
+            ]
+            projects = project == "always" or s != 1 or input_shape[-1] != f
+            self.skip = [L.Conv2D(f, projection_kernel, strides=s, padding="same", use_bias="projection" in bias),
+                         *norm("projection")] if projects else []
+
+        def call(self, x):
+            z, shortcut = x, x
+            for layer in self.branch:
+                z = layer(z)
+            for layer in self.skip:
+                shortcut = layer(shortcut)
+            if relu in ("before", "both"):
+                z = keras.ops.relu(z)
+            y = z + shortcut
+            return y if relu in ("before", "none") else keras.ops.relu(y)
+
+    return Unit
+
+
+@functools.cache
+def _unit_facts(change, input_shape, args):
+    """:func:`course_lib.checks._blocks.block_facts` of the library's ``ResidualUnit`` (``change``
+    None) or of a near miss (``change``, the items of :func:`_unit_like`'s arguments); kept,
+    since every check of a wrong answer needs the same ones, in collect and verdict alike."""
+    from course_lib.checks._blocks import block_facts
+
+    if change is None:
+        from course_lib.architectures.resnet import ResidualUnit as block
+    else:
+        block = _unit_like(**dict(change))
+    return block_facts(block, input_shape, args, kind="layer")
+
+
+def _near_miss(**change):
+    return lambda shape, args: _unit_facts(tuple(sorted(change.items())), tuple(shape), tuple(args))
+
+
+# The two ways a Keras addition of tensors of different shapes fails: ``z + x`` or
+# ``keras.ops.add`` (TensorFlow's message), and ``keras.layers.Add`` (Keras's).
+_SHAPES_NOT_ADDED = (
+    re.compile(r"input shapes: \[\?,(\d+),(\d+),(\d+)\], \[\?,(\d+),(\d+),(\d+)\]"),
+    re.compile(r"Received shapes \((\d+), (\d+), (\d+)\) and \((\d+), (\d+), (\d+)\)"),
+)
 
 
 @exercise_check
-def check_residual_unit_params(residual_unit_params):
-    """Notebook 15, exercise 1: check a learner's ``residual_unit_params(c_in, filters, strides)``: the parameters of
-    ``resnet.ResidualUnit(filters, strides)`` on an input with ``c_in`` channels.
+def check_residual_unit(MyResidualUnit):  # noqa: N803 - the learner's class, as the notebook names it
+    """Notebook 15, exercise 1: check a learner's ``MyResidualUnit(filters, strides=1)``, a Keras
+    layer: ``relu(F(x) + shortcut(x))`` where ``F`` is a 3x3 convolution with ``strides``, batch
+    normalization, ReLU, a 3x3 convolution and batch normalization (convolutions ``"same"``,
+    without bias), and the shortcut is ``x``, or a 1x1 convolution with ``strides`` (no bias)
+    and batch normalization when the stride is not 1 or the input's channels differ from ``filters``.
 
-    The expected count is ``count_params()`` of a real ``ResidualUnit`` built for each case.
+    The layer is compared with :class:`course_lib.architectures.resnet.ResidualUnit` by
+    :func:`course_lib.checks._blocks.judge_block`: output shape, parameter count and outputs
+    with the same weights, on four inputs: the identity shortcut, a stride of 2 with more
+    channels, a stride of 2 alone, and more channels alone.
     """
-    import_keras()  # TensorFlow's start-up lines go nowhere
-    from course_lib.architectures.resnet import ResidualUnit
-    from course_lib.counting import batch_norm_params, conv2d_params
+    from course_lib.checks._blocks import judge_block
 
+    name = "MyResidualUnit"
     hint = (
-        "the main path has two 3x3 convolutions without bias (the first from c_in channels, the "
-        "second from filters channels), each followed by a batch normalization, which counts four "
-        "numbers per channel. The shortcut adds a 1x1 projection without bias and its batch "
-        "normalization only when the shape changes: a stride other than 1, or c_in != filters."
+        "the branch is a 3x3 convolution with the unit's stride, batch normalization, ReLU, a 3x3 "
+        "convolution and batch normalization, both convolutions with \"same\" padding and no bias. "
+        "The shortcut is the input itself while the stride is 1 and the input has filters channels; "
+        "otherwise a 1x1 convolution with the unit's stride and filters (no bias), then batch "
+        "normalization. Add the two paths, then apply the ReLU."
     )
-    cases = [(64, 64, 1), (64, 128, 2), (128, 128, 1), (3, 16, 1), (256, 512, 2), (32, 32, 2)]
-    answers, expected = [], []
-    pending = None
-    try:
-        for c_in, filters, strides in cases:
-            unit = ResidualUnit(filters, strides=strides)
-            unit.build((None, 8, 8, c_in))
-            expected.append(unit.count_params())
-            call = f"residual_unit_params({c_in}, {filters}, {strides})"
-            answer = _call(residual_unit_params, (c_in, filters, strides), "residual_unit_params", hint)
-            answers.append(_read_answer(answer, "count", call, hint, returned=True))
-    except CheckFailed as failure:  # judged after the cases before it
-        pending = failure
-
-    def projects(c_in, filters, strides):
-        return strides != 1 or c_in != filters
-
-    def projection(c_in, filters):
-        return conv2d_params(1, c_in, filters, use_bias=False) + batch_norm_params(filters)
-
-    branches = [e - (projection(c, f) if projects(c, f, s) else 0) for e, (c, f, s) in zip(expected, cases)]
-    norms = [3 if projects(*case) else 2 for case in cases]
+    cases = [((6, 6, 8), (8, 1)), ((7, 7, 4), (8, 2)), ((6, 6, 8), (8, 2)), ((6, 6, 4), (8, 1))]
+    bias = ("gives the convolutions biases; ResNet's have none, since the batch normalization after "
+            "each has a shift that does that job")
     mistakes = [
-        ([b + projection(c, f) for b, (c, f, s) in zip(branches, cases)],
-         "adds a projection, but the shortcut is the identity when the stride is 1 and the channels "
-         "do not change"),
-        (branches, "leaves out the 1x1 projection the shortcut needs when the shape changes"),
-        ([b + projection(c, f) if c != f else b for b, (c, f, s) in zip(branches, cases)],
-         "adds the projection only when the channels change, but a stride other than 1 changes "
-         "the shape too"),
-        ([e - 2 * f * m for e, (_, f, _), m in zip(expected, cases, norms)],
-         "counts only gamma and beta of each batch normalisation; count_params() also counts the "
-         "moving mean and variance (batch_norm_params gives all four)"),
-        ([e - 4 * f * m for e, (_, f, _), m in zip(expected, cases, norms)], "leaves out the batch normalisations"),
-        ([e + f * m for e, (_, f, _), m in zip(expected, cases, norms)],
-         "adds biases, but these convolutions have use_bias=False"),
+        (_near_miss(project="always"), "adds a projection also where the identity fits (stride 1 and as many "
+                                       "channels as filters); there the shortcut is the input itself"),
+        (_near_miss(norms=()), "leaves out the batch normalizations (each has four numbers per channel)"),
+        (_near_miss(norms=("first", "second")), "leaves out the batch normalization after the projection"),
+        (_near_miss(norms=("second", "projection")),
+         "leaves out the batch normalization after the first convolution"),
+        (_near_miss(norms=("first", "projection")),
+         "leaves out the batch normalization after the second convolution"),
+        (_near_miss(relu="before"), "applies the ReLU to the branch before the addition; ResNet adds the two "
+                                    "paths first, then applies the ReLU"),
+        (_near_miss(relu="both"), "applies a ReLU to the branch before the addition as well as after it"),
+        (_near_miss(relu="none"), "leaves out the ReLU after the addition"),
+        (_near_miss(middle_relu=False), "leaves out the ReLU between the two convolutions"),
+        (_near_miss(bias=("branch", "projection")), bias),
+        (_near_miss(bias=("branch",)), bias),
+        (_near_miss(stride_on="second"), "puts the stride on the second convolution; ResNet's unit puts it on "
+                                         "the first"),
+        (_near_miss(projection_kernel=3), "gives the projection a 3x3 kernel; a 1x1 kernel is enough to match "
+                                          "the channels"),
     ]
-    _judge_cases(answers, expected, lambda i: f"residual_unit_params{cases[i]}",
-                 [(values, text, None) for values, text in mistakes], hint, pending=pending)
-    _passed(f"residual_unit_params matches ResidualUnit.count_params() in all {len(cases)} cases.")
+    try:
+        with warnings.catch_warnings():
+            # A layer whose call() crashes makes Keras warn, at length, that it could not build
+            # it; the check's message says what went wrong instead.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"keras\.")
+            judge_block(MyResidualUnit, name, cases, lambda shape, args: _unit_facts(None, tuple(shape), tuple(args)),
+                        mistakes, hint, library_names={"ResidualUnit"}, kind="layer")
+    except CheckFailed as failure:
+        _explain_crash(str(failure), name, hint)
+        raise
+
+
+# Keras wraps an error raised in a layer's call() on a symbolic input in a paragraph about
+# output shapes; the learner's own error is in the middle, in bold.
+_KERAS_WRAPPED = re.compile(r"Error encountered:\n\n(.*?)(?:\x1b\[0m)?\n\nArguments received", re.DOTALL)
+
+
+def _explain_crash(message, name, hint):
+    """When the learner's layer crashed, fail with its own error without Keras's wrapping, and
+    say why when it crashed adding two tensors of different shapes (a shortcut without the
+    projection it needs); otherwise return."""
+    crashed = re.match(rf"{name} raised (\w+): ", message)
+    if not crashed:
+        return
+    for pattern in _SHAPES_NOT_ADDED:
+        found = pattern.search(message)
+        if found:
+            sides = [int(side) for side in found.groups()]
+            first, second = tuple(sides[:3]), tuple(sides[3:])
+            _fail(f"{name} could not add its two paths: one gives maps of shape {first}, the other {second} "
+                  "(height, width, channels). A stride other than 1 shrinks the branch's maps, and filters "
+                  "other than the input's channels change their depth: where either happens, the input "
+                  "no longer fits the branch's output, and the shortcut must change its shape too.", hint)
+    wrapped = _KERAS_WRAPPED.search(message)
+    if wrapped:
+        _fail(f"{name} raised {crashed.group(1)}: {wrapped.group(1).strip()}", hint)
 
 
 def _bottleneck_expected(height, width, channels, filters):
