@@ -23,7 +23,7 @@ import os
 import sys
 import time
 
-from course_lib.validation import instance_of, positive_int
+from course_lib.validation import instance_of, positive_int, text
 
 #: Set to ``0`` to print only the summary, also in a notebook front end.
 LIVE_VARIABLE = "COURSE_LIVE_PROGRESS"
@@ -47,7 +47,7 @@ def is_live():
     return shell is not None and hasattr(shell, "kernel")
 
 
-def summary_line(history, planned_epochs):
+def summary_line(history, planned_epochs, metric=None):
     """The line a fit leaves: epochs run of ``planned_epochs``, and the best value of the metric
     that matters most (validation accuracy, else accuracy, else validation loss, else loss;
     the largest accuracy or the smallest loss) with the epoch (from 1) that reached it.
@@ -55,14 +55,16 @@ def summary_line(history, planned_epochs):
     Args:
         history: ``{metric name: [value per epoch]}``, as ``model.fit(...).history``.
         planned_epochs: the epochs the fit was asked for.
+        metric: the metric to report (``"predictions_accuracy"`` of a model with two outputs);
+            by default the first of the order above that ``history`` has.
 
     Example:
         >>> summary_line({"loss": [0.9, 0.5], "val_accuracy": [0.81, 0.874]}, 5)
         'fit: 2 of 5 epochs · best val_accuracy 0.874 (epoch 2)'
         >>> summary_line({"loss": [0.9, 0.5, 0.6]}, 3)
         'fit: 3 of 3 epochs · best loss 0.500 (epoch 2)'
-        >>> summary_line({"loss": [0.9, 0.5], "predictions_accuracy": [0.4, 0.6], "aux_accuracy": [0.3, 0.5]}, 2)
-        'fit: 2 of 2 epochs · best predictions_accuracy 0.600 (epoch 2)'
+        >>> summary_line({"loss": [0.9, 0.5], "aux_accuracy": [0.3, 0.5], "main_accuracy": [0.4, 0.6]}, 2, "main_accuracy")
+        'fit: 2 of 2 epochs · best main_accuracy 0.600 (epoch 2)'
     """
     instance_of(history, "history", dict, "a dict of metric name -> one value per epoch, as model.fit(...).history")
     planned_epochs = positive_int(planned_epochs, "planned_epochs")
@@ -71,8 +73,13 @@ def summary_line(history, planned_epochs):
     line = f"fit: {epochs_run} of {planned_epochs} epochs"
     validation = [name for name in history if name.startswith("val_")]
     training = [name for name in history if not name.startswith("val_")]
-    candidates = ([name for name in validation if name.endswith("accuracy")]  # the first output's, if several
-                  + [name for name in training if name.endswith("accuracy")] + ["val_loss", "loss"])
+    if metric is not None:
+        metric = text(metric, "metric")
+        if history and metric not in history:
+            raise ValueError(f"metric={metric!r} is not in the fit's history, which has {sorted(history)}; "
+                             "pass one of those names.")
+    candidates = ([metric] if metric else []) + [name for name in validation if name.endswith("accuracy")]
+    candidates += [name for name in training if name.endswith("accuracy")] + ["val_loss", "loss"]
     for name in candidates:
         values = history.get(name)
         if values:
@@ -117,8 +124,9 @@ class _Bar:
             self._handle.update({"text/plain": line, "text/html": f"<code>{html.escape(line)}</code>"}, raw=True)
 
 
-def bar():
-    """A Keras callback that shows a live bar while ``fit`` runs and leaves :func:`summary_line`.
+def bar(metric=None):
+    """A Keras callback that shows a live bar while ``fit`` runs and leaves :func:`summary_line`
+    (of ``metric``, if given).
 
     Example:
         >>> import keras, numpy as np
@@ -150,7 +158,7 @@ def bar():
             self._bar.draw((epoch + 1) / self._epochs, text, force=True)
 
         def on_train_end(self, logs=None):
-            self._bar.finish(summary_line(self._history, self._epochs))
+            self._bar.finish(summary_line(self._history, self._epochs, metric))
 
     class ProgressBar(Summary):
         """:class:`Summary`, with the bar redrawn batch by batch. Only where someone watches:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import pytest
 
 from course_lib import progress
 
@@ -27,6 +28,11 @@ def test_the_summary_names_the_metric_that_matters_most():
     assert progress.summary_line(history, 2) == "fit: 2 of 2 epochs · best accuracy 0.750 (epoch 2)"
     assert progress.summary_line({"val_loss": [0.9, 0.95]}, 2).endswith("best val_loss 0.900 (epoch 1)")
     assert progress.summary_line({}, 3) == "fit: 0 of 3 epochs"
+    two_outputs = {"loss": [0.9, 0.5], "aux_accuracy": [0.3, 0.7], "main_accuracy": [0.4, 0.6]}
+    assert progress.summary_line(two_outputs, 2).endswith("best aux_accuracy 0.700 (epoch 2)")
+    assert progress.summary_line(two_outputs, 2, "main_accuracy").endswith("best main_accuracy 0.600 (epoch 2)")
+    with pytest.raises(ValueError, match=r"metric='accuracy' is not in the fit's history, which has \['aux_accuracy'"):
+        progress.summary_line(two_outputs, 2, "accuracy")
 
 
 def test_nobody_watching_gets_the_summary_printed(capsys, monkeypatch):
