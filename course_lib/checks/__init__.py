@@ -106,7 +106,7 @@ from course_lib.checks.nb16_xception import (
     check_middle_block_params,
 )
 from course_lib.checks.nb17_senet import (
-    check_se_block_params,
+    check_se_block,
     check_se_resnet50_extra,
 )
 from course_lib.checks.nb18_comparing_architectures import (
@@ -169,7 +169,7 @@ __all__ = [
     "check_pointwise_conv",
     "check_separable_block",
     "check_middle_block_params",
-    "check_se_block_params",
+    "check_se_block",
     "check_se_resnet50_extra",
     "check_caffe_preprocess",
     "check_unfreeze_top",

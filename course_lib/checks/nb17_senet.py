@@ -4,45 +4,69 @@ from course_lib.session import import_keras
 from course_lib.checks._common import CheckFailed, exercise_check, _call, _judge_cases, _passed, _read_answer
 
 
-@exercise_check
-def check_se_block_params(se_block_params):
-    """Notebook 17, exercise 1: check a learner's ``se_block_params(channels, reduction)``: the parameters of one SE block,
-    ``Dense(C / r, relu)`` then ``Dense(C, sigmoid)``, both with biases.
+def _se_like(x, reduction, squeeze="average", last="sigmoid", hidden="divide", combine="multiply"):
+    """The SE block and its near misses: squeeze, excitation, scale, with the named part changed.
 
-    The expected count is ``count_params()`` of a real ``senet.se_block`` built for each case.
-    """
+    ``hidden`` is how the first dense layer's units come from the channels and the reduction
+    (``"divide"``: ``C // r``; ``"none"``: ``C``; ``"multiply"``: ``C * r``); ``combine`` is what
+    the block does with ``x`` and the weights (``"multiply"``, ``"add"``, or ``"weights"``: it
+    returns the weights themselves)."""
     keras = import_keras()
-    from course_lib.architectures import senet
+    L = keras.layers
+    channels = x.shape[-1]
+    units = {"divide": channels // reduction, "none": channels, "multiply": channels * reduction}[hidden]
+    pool = L.GlobalAveragePooling2D if squeeze == "average" else L.GlobalMaxPooling2D
+    weights = pool(keepdims=True)(x)
+    weights = L.Dense(units, activation="relu")(weights)
+    weights = L.Dense(channels, activation=last)(weights)
+    if combine == "weights":
+        return weights
+    return (L.Multiply() if combine == "multiply" else L.Add())([x, weights])
+
+
+@exercise_check
+def check_se_block(se_block):
+    """Notebook 17, exercise 1: check a learner's ``se_block(x, reduction)``: squeeze (global
+    average pooling), excitation (``Dense(C // reduction, relu)``, ``Dense(C, sigmoid)``) and
+    scale (``x`` multiplied by the ``C`` weights), ``C`` being the channels of ``x``.
+
+    The block is compared with :func:`course_lib.architectures.senet.se_block` by
+    :func:`course_lib.checks._blocks.judge_block`: output shape, parameter count and outputs
+    with the same weights, on four inputs with different channels and reductions. A 1x1
+    ``Conv2D`` in place of a ``Dense`` layer computes the same, and passes; so does a squeeze
+    without ``keepdims`` followed by a ``Reshape``.
+    """
+    from course_lib.architectures.senet import se_block as library_block
+    from course_lib.checks._blocks import block_facts, judge_block
 
     hint = (
-        "squeezing (the global average) and scaling learn nothing. The excitation is two Dense "
-        "layers with biases: C inputs to C / r units, then C / r inputs back to C units."
+        "average each channel over the height and width; then a dense layer whose units are the channels "
+        "divided by the reduction, with a ReLU, and one with as many units as x has channels, with a "
+        "sigmoid; then multiply x by those weights, one per channel. The channels are the last axis of "
+        "x's shape."
     )
-    cases = [(64, 16), (256, 16), (2048, 16), (32, 4), (96, 8), (6, 1)]
-    answers, expected = [], []
-    pending = None
-    try:
-        for channels, reduction in cases:
-            x = keras.Input((4, 4, channels))
-            expected.append(keras.Model(x, senet.se_block(x, reduction)).count_params())
-            call = f"se_block_params({channels}, {reduction})"
-            answer = _call(se_block_params, (channels, reduction), "se_block_params", hint)
-            answers.append(_read_answer(answer, "count", call, hint, returned=True))
-    except CheckFailed as failure:  # judged after the cases before it
-        pending = failure
-    hidden = [c // r for c, r in cases]
+    # On a 1x1 input the squeeze is the input itself, large enough for some of the first dense
+    # layer's sums to fall below zero (with the weights block_facts sets, and its positive
+    # biases, the larger maps' means never do): only that case tells a missing ReLU.
+    cases = [((4, 4, 8), (2,)), ((3, 5, 12), (4,)), ((5, 5, 6), (3,)), ((1, 1, 12), (4,))]
+
+    def near_miss(**change):
+        return lambda shape, args: block_facts(lambda x, r: _se_like(x, r, **change), shape, args)
+
     mistakes = [
-        ([2 * c * h for (c, _), h in zip(cases, hidden)], "counts the weights but not the biases of the two Dense layers"),
-        ([2 * c * h + h for (c, _), h in zip(cases, hidden)], "leaves out the biases of the second Dense layer (C of them)"),
-        ([2 * c * h + c for (c, _), h in zip(cases, hidden)], "leaves out the biases of the first Dense layer (C / r of them)"),
-        ([c * h + h for (c, _), h in zip(cases, hidden)], "counts only the first Dense layer; the excitation has two"),
-        ([2 * c * c * r + c * r + c for c, r in cases],
-         "multiplies by the reduction; the hidden layer has C / r units, fewer than C"),
-        ([2 * c * c + 2 * c for c, _ in cases], "leaves out the reduction: the hidden layer has C / r units"),
+        (near_miss(squeeze="max"), "squeezes with the maximum; the squeeze is the average of each channel"),
+        (near_miss(last="relu"), "ends with a ReLU; the last dense layer needs a sigmoid, which gives "
+                                 "each channel a weight between 0 and 1"),
+        (near_miss(hidden="none"), "leaves out the reduction: its first dense layer has as many units as "
+                                   "there are channels, not the channels divided by the reduction"),
+        (near_miss(hidden="multiply"), "multiplies the channels by the reduction; the first dense layer has "
+                                       "the channels divided by the reduction, fewer units than channels"),
+        (near_miss(combine="add"), "adds the weights to x; the scale multiplies each channel by its weight"),
+        (near_miss(combine="weights"), "returns the channel weights; the block returns x scaled by them"),
     ]
-    _judge_cases(answers, expected, lambda i: f"se_block_params{cases[i]}",
-                 [(values, text, None) for values, text in mistakes], hint, pending=pending)
-    _passed(f"se_block_params matches the Keras SE block in all {len(cases)} cases.")
+    judge_block(se_block, "se_block", cases,
+                lambda shape, args: block_facts(lambda x, r: library_block(x, r, name="se"), shape, args),
+                mistakes, hint, library_names={"se_block"})
 
 
 @exercise_check
