@@ -85,7 +85,7 @@ from course_lib.checks.nb11_lenet import (
 )
 from course_lib.checks.nb12_alexnet import (
     check_lrn,
-    check_dropout,
+    check_two_tower_conv,
 )
 from course_lib.checks.nb13_vgg import (
     check_stacked_3x3,
@@ -156,7 +156,7 @@ __all__ = [
     "check_partial_params",
     "check_flatten_length",
     "check_lrn",
-    "check_dropout",
+    "check_two_tower_conv",
     "check_stacked_3x3",
     "check_vgg_block",
     "check_module_params",
