@@ -36,44 +36,129 @@ def test_check_lrn_rejects_common_mistakes():
         checks.check_lrn(lambda a, n, k, alpha, beta: _lrn_loop(a, n, k, alpha, 1.0))
 
 
-def _inverted_dropout(x, rate, rng):
-    keep = rng.random(x.shape) >= rate
-    return np.where(keep, x / (1 - rate), 0.0)
+def _two_tower_conv(x, filters, kernel_size):
+    import keras
+
+    half = x.shape[-1] // 2
+    first = keras.layers.Conv2D(filters // 2, kernel_size, padding="same", activation="relu")(x[..., :half])
+    second = keras.layers.Conv2D(filters // 2, kernel_size, padding="same", activation="relu")(x[..., half:])
+    return keras.layers.Concatenate()([first, second])
 
 
-def test_check_dropout_accepts_inverted_dropout(capsys):
-    checks.check_dropout(_inverted_dropout)
-    checks.check_dropout(lambda x, rate, rng: x * (rng.uniform(size=x.shape) > rate) / (1 - rate))
-    assert capsys.readouterr().out.count("Correct") == 2
+def _towers(**change):
+    """The two-tower convolution with one part changed: the near misses a learner may write."""
+    from course_lib.checks.nb12_alexnet import _towers as towers
+
+    return lambda x, filters, kernel_size: towers(x, filters, kernel_size, **change)
 
 
-def test_check_dropout_rejects_common_mistakes():
-    with pytest.raises(AssertionError, match="keeps the surviving values unchanged"):
-        checks.check_dropout(lambda x, rate, rng: x * (rng.random(x.shape) >= rate))
-    with pytest.raises(AssertionError, match="multiplies the survivors by 1 - rate"):
-        checks.check_dropout(lambda x, rate, rng: x * (rng.random(x.shape) >= rate) * (1 - rate))
-    with pytest.raises(AssertionError, match="probability of dropping"):
-        checks.check_dropout(lambda x, rate, rng: _inverted_dropout(x, 1 - rate, rng) if rate else x)
-    with pytest.raises(AssertionError, match="different mask with the same seed"):
-        checks.check_dropout(lambda x, rate, rng: _inverted_dropout(x, rate, np.random.default_rng()))
-    with pytest.raises(AssertionError, match="has shape"):
-        checks.check_dropout(lambda x, rate, rng: _inverted_dropout(x, rate, rng).ravel())
+def test_check_two_tower_conv_accepts_the_towers_written_in_other_ways(capsys):
+    import keras
+
+    checks.check_two_tower_conv(_two_tower_conv)
+
+    def split_relu_layers_second_first(x, filters, kernel_size):
+        # keras.ops.split, ReLU as layers of their own, the second tower built first
+        first_half, second_half = keras.ops.split(x, 2, axis=-1)
+        towers = {}
+        for key, part in (("second", second_half), ("first", first_half)):
+            y = keras.layers.Conv2D(filters // 2, (kernel_size, kernel_size), strides=1, padding="same")(part)
+            towers[key] = keras.layers.ReLU()(y)
+        return keras.ops.concatenate([towers["first"], towers["second"]], axis=3)
+
+    def sequential_towers(x, filters, kernel_size):  # one Sequential per tower, Lambda layers to split
+        c = x.shape[-1]
+        towers = [keras.Sequential([keras.layers.Lambda(lambda t, lo=lo: t[..., lo:lo + c // 2]),
+                                    keras.layers.Conv2D(filters // 2, kernel_size, padding="same"),
+                                    keras.layers.Activation("relu")])
+                  for lo in (0, c // 2)]
+        return keras.layers.concatenate([tower(x) for tower in towers], axis=-1)
+
+    checks.check_two_tower_conv(split_relu_layers_second_first)
+    checks.check_two_tower_conv(sequential_towers)
+    assert capsys.readouterr().out.count("Correct") == 3
 
 
-def test_check_dropout_tells_an_ignored_rate_from_an_inverted_one():
-    # Half of the values dropped whatever the rate: right at 0.5, wrong at 0.2 and 0.0, and not
-    # an inverted rate (which would drop 80 % at 0.2).
-    def half(x, rate, rng):
-        return np.where(rng.random(x.shape) >= 0.5, x / (1 - rate), 0.0)
+@pytest.mark.parametrize("wrong, named", [
+    (_towers(activation=None), "leaves out the ReLU"),
+    (_towers(padding="valid"), "uses \"valid\" padding"),
+    (_towers(reads="all"), "gives each tower every input channel"),
+    (lambda x, f, k: __import__("keras").layers.Conv2D(f, k, padding="same", activation="relu")(x),
+     "is one ordinary convolution"),
+    (_towers(towers=1), "builds one tower only"),
+    (_towers(towers=1, each="all"), "builds one tower only"),
+    (_towers(each="all"), "gives each tower all the filters"),
+    (_towers(reads="first"), "gives both towers the first half"),
+    (_towers(order=(1, 0)), "puts the second tower's maps first"),
+    (_towers(axis=0), "along axis 0, the batch"),
+    (_towers(axis=1), "along axis 1, the rows"),
+    (_towers(axis=2), "along axis 2, the columns"),
+])
+def test_check_two_tower_conv_names_a_near_miss(wrong, named):
+    with pytest.raises(AssertionError, match=named):
+        checks.check_two_tower_conv(wrong)
 
-    with pytest.raises(AssertionError) as failure:
-        checks.check_dropout(half)
-    assert "it ignores rate" in str(failure.value)
-    assert "probability of dropping" not in str(failure.value)
-    with pytest.raises(AssertionError, match=r"rate=0.2, rng\) zeroes 80.\d% of the values: at every rate it drops a share 1 - rate"):
-        checks.check_dropout(lambda x, rate, rng: np.where(rng.random(x.shape) < rate, x / (1 - rate), 0.0))
+
+def test_check_two_tower_conv_rejects_other_blocks_without_naming_a_mistake():
+    import keras
+
+    def interleaved(x, filters, kernel_size):  # even and odd channels instead of two halves
+        towers = [keras.layers.Conv2D(filters // 2, kernel_size, padding="same", activation="relu")(x[..., i::2])
+                  for i in (0, 1)]
+        return keras.layers.Concatenate()(towers)
+
+    def shared(x, filters, kernel_size):  # one convolution applied to both halves: the towers share weights
+        half = x.shape[-1] // 2
+        conv = keras.layers.Conv2D(filters // 2, kernel_size, padding="same", activation="relu")
+        return keras.layers.Concatenate()([conv(x[..., :half]), conv(x[..., half:])])
+
+    with pytest.raises(AssertionError, match=r"computes other outputs: .*\.\nHint"):
+        checks.check_two_tower_conv(interleaved)
+    with pytest.raises(AssertionError, match=r"parameters, too few\.\nHint"):
+        checks.check_two_tower_conv(shared)
+    with pytest.raises(AssertionError, match="returned NoneType; expected the block's output tensor"):
+        checks.check_two_tower_conv(lambda x, f, k: None)
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        checks.check_two_tower_conv(lambda x, f, k: (_ for _ in ()).throw(NotImplementedError))
+
+
+def test_check_two_tower_conv_refuses_a_grouped_convolution():
+    import keras
+
+    def grouped(x, filters, kernel_size):
+        return keras.layers.Conv2D(filters, kernel_size, padding="same", groups=2, activation="relu")(x)
+
+    def grouped_inside(x, filters, kernel_size):  # hidden in a Sequential
+        return keras.Sequential([keras.layers.Conv2D(filters, kernel_size, padding="same", groups=2),
+                                 keras.layers.ReLU()])(x)
+
+    for block in (grouped, grouped_inside):
+        with pytest.raises(AssertionError, match="uses a convolution with groups=2"):
+            checks.check_two_tower_conv(block)
+
+
+def test_the_grouped_convolution_holds_the_towers_weights_side_by_side():
+    # With the same weights, the right towers and the grouped convolution agree, in every case.
+    from course_lib.checks._blocks import block_facts, same_block
+    from course_lib.checks.nb12_alexnet import _grouped_convolution
+
+    for shape, args in [((8, 8, 4), (6, 3)), ((7, 7, 6), (4, 5)), ((6, 6, 2), (8, 1))]:
+        assert same_block(block_facts(_two_tower_conv, shape, args), _grouped_convolution(shape, args))
 
 
 def right_answers():
     """Check name -> the arguments of one right answer (tests/test_every_check.py uses them)."""
-    return {"check_lrn": (_lrn_loop,), "check_dropout": (_inverted_dropout,)}
+    return {"check_lrn": (_lrn_loop,), "check_two_tower_conv": (_two_tower_conv,)}
+
+
+def wrong_answers():
+    """Check name -> near misses ``[(description, answer tuple)]`` (tests/test_every_check.py tries them)."""
+    return {
+        "check_two_tower_conv": [
+            ("no ReLU", (_towers(activation=None),)),
+            ("towers read every channel", (_towers(reads="all"),)),
+            ("one tower", (_towers(towers=1),)),
+            ("second tower first", (_towers(order=(1, 0)),)),
+            ("joined along the rows", (_towers(axis=1),)),
+        ],
+    }

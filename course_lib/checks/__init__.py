@@ -86,7 +86,7 @@ from course_lib.checks.nb11_lenet import (
 )
 from course_lib.checks.nb12_alexnet import (
     check_lrn,
-    check_dropout,
+    check_two_tower_conv,
 )
 from course_lib.checks.nb13_vgg import (
     check_stacked_3x3,
@@ -159,7 +159,7 @@ __all__ = [
     "check_partial_params",
     "check_lenet5_sequential",
     "check_lrn",
-    "check_dropout",
+    "check_two_tower_conv",
     "check_stacked_3x3",
     "check_vgg_block",
     "check_inception_module",
