@@ -9,6 +9,8 @@ data. The verdict runs :func:`block_facts` on the library's block, and on the ne
 names, and compares (:func:`judge_block`): the learner's code never runs there.
 """
 
+import functools
+
 import numpy as np
 
 from course_lib.checks._common import _delegates_to, _fail, _passed, _run, _shape_problem
@@ -104,6 +106,34 @@ def block_facts(block, input_shape, args, kind="tensor"):
         "trainable": trainable,
         "output": output,
     }
+
+
+@functools.cache
+def reference_facts(block, options, input_shape, args, kind="tensor"):
+    """:func:`block_facts` of ``block`` called with the keyword arguments ``options``: a block
+    the check itself defines (the library's, or one of its near misses), kept for the process,
+    since it is the same for every learner and collect and the verdict of one check both need it.
+
+    Args:
+        block: the block's function or class (see :data:`KINDS`), a module-level name.
+        options: its keyword arguments, a tuple of ``(name, value)`` pairs.
+        input_shape, args, kind: as for :func:`block_facts`, as tuples.
+    """
+    return block_facts(functools.partial(block, **dict(options)), input_shape, args, kind)
+
+
+def reference(block, kind="tensor", **options):
+    """``facts_of`` a block the check defines, for :func:`judge_block` (its ``right`` block, or a
+    near miss of its ``mistakes``): ``block`` with the keyword arguments ``options``, through
+    :func:`reference_facts`.
+
+    Example:
+        >>> from course_lib.architectures.vgg import vgg_block
+        >>> reference(vgg_block, name="block")((8, 8, 3), (4, 2))["output_shape"]
+        (4, 4, 4)
+    """
+    return lambda input_shape, args: reference_facts(
+        block, tuple(sorted(options.items())), tuple(input_shape), tuple(args), kind)
 
 
 def describe_call(name, input_shape, args, kind="tensor"):

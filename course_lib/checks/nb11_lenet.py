@@ -1,6 +1,5 @@
 """Checks for the exercises of notebook 11, ``notebooks/11_lenet.ipynb``."""
 
-import functools
 
 from course_lib.checks._common import CheckFailed, exercise_check, _call, _fail, _judge_cases, _passed, _read_answer, _run
 from course_lib.session import import_keras
@@ -90,18 +89,6 @@ def _lenet_like(input_shape, classes, pooling="average", activation="tanh", padd
     return keras.Sequential(layers)
 
 
-@functools.cache
-def _facts(change, input_shape, args):
-    """:func:`course_lib.checks._blocks.block_facts` of the library's LeNet-5 (``change`` None)
-    or of the near miss ``_lenet_like(..., **dict(change))``: the same for every learner, so
-    they are built once per process (collect and the verdict of one check both need them)."""
-    from course_lib.architectures.lenet import lenet5
-    from course_lib.checks._blocks import block_facts
-
-    model = lenet5 if change is None else functools.partial(_lenet_like, **dict(change))
-    return block_facts(model, input_shape, args, kind="model")
-
-
 def _model_input(lenet5_sequential, input_shape, classes):
     """What the model ``lenet5_sequential`` returns expects, before it is called: whether it
     holds its weights (a ``keras.Sequential`` without ``keras.Input`` does not) and the shape of
@@ -127,7 +114,8 @@ def check_lenet5_sequential(lenet5_sequential):
     larger S4, is told from the dense C5 of the modern form.
     """
     from course_lib.architectures.lenet import scaled_tanh
-    from course_lib.checks._blocks import judge_block
+    from course_lib.architectures.lenet import lenet5
+    from course_lib.checks._blocks import judge_block, reference
 
     name = "lenet5_sequential"
     hint = (
@@ -149,7 +137,7 @@ def check_lenet5_sequential(lenet5_sequential):
                   "give input_shape to the keras.Input at the head of the Sequential's list of layers.")
 
     def near_miss(**change):
-        return lambda shape, args: _facts(tuple(sorted(change.items())), shape, args)
+        return reference(_lenet_like, kind="model", **change)
 
     mistakes = [
         (near_miss(pooling="max"), "pools with the maximum; LeNet-5's subsampling takes the average"),
@@ -168,7 +156,7 @@ def check_lenet5_sequential(lenet5_sequential):
         (near_miss(fixed_classes=10), "always ends with 10 units; use classes"),
     ]
     judge_block(lenet5_sequential, name, cases,
-                lambda shape, args: _facts(None, shape, args),
+                reference(lenet5, kind="model"),
                 mistakes, hint, library_names={"lenet5"}, kind="model",
                 passed=f"{name} builds the same model as lenet.lenet5 in all {len(cases)} cases: the same output "
                        "shape, the same parameter count, and the same outputs once both hold the same weights.")

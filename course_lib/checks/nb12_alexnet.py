@@ -142,7 +142,7 @@ def check_two_tower_conv(two_tower_conv):
     (:func:`_grouped_convolution`), on three inputs whose channels and filters differ. A block
     that is itself a grouped convolution proves nothing and is refused.
     """
-    from course_lib.checks._blocks import block_facts, judge_block
+    from course_lib.checks._blocks import judge_block, reference
 
     name = "two_tower_conv"
     hint = (
@@ -157,14 +157,14 @@ def check_two_tower_conv(two_tower_conv):
               "convolutions, one per half of the channels.", hint)
 
     def near_miss(**change):
-        return lambda shape, args: block_facts(lambda x, f, k: _towers(x, f, k, **change), shape, args)
+        return reference(_towers, **change)
 
     one_tower = "builds one tower only, on the first half of the channels; the second half needs a tower of its own"
     mistakes = [
         (near_miss(activation=None), "leaves out the ReLU after the convolutions"),
         (near_miss(padding="valid"), "uses \"valid\" padding, which shrinks the maps; use \"same\""),
         (near_miss(reads="all"), "gives each tower every input channel; a tower sees only its own half"),
-        (lambda shape, args: block_facts(_ordinary, shape, args),
+        (reference(_ordinary),
          "is one ordinary convolution, whose filters see every channel; split the channels between two towers"),
         (near_miss(towers=1), one_tower),
         (near_miss(towers=1, each="all"), one_tower),

@@ -83,7 +83,7 @@ def check_vgg_block(vgg_block):
     with the same weights, on three inputs (one of odd size, one block of three convolutions).
     """
     from course_lib.architectures.vgg import vgg_block as library_block
-    from course_lib.checks._blocks import block_facts, judge_block
+    from course_lib.checks._blocks import judge_block, reference
 
     hint = (
         "every convolution of the block is 3x3 with stride 1 and \"same\" padding, so it keeps the "
@@ -93,7 +93,7 @@ def check_vgg_block(vgg_block):
     cases = [((10, 10, 3), (4, 2)), ((12, 12, 5), (3, 3)), ((11, 11, 2), (4, 1))]
 
     def near_miss(**change):
-        return lambda shape, args: block_facts(lambda x, f, c: _vgg_like(x, f, c, **change), shape, args)
+        return reference(_vgg_like, **change)
 
     mistakes = [
         (near_miss(padding="valid"), "uses \"valid\" padding, which shrinks the map by 2 at every convolution"),
@@ -104,5 +104,5 @@ def check_vgg_block(vgg_block):
         (near_miss(fixed_convs=2), "always builds two convolutions; use the convs argument"),
     ]
     judge_block(vgg_block, "vgg_block", cases,
-                lambda shape, args: block_facts(lambda x, f, c: library_block(x, f, c, name="block"), shape, args),
+                reference(library_block, name="block"),
                 mistakes, hint, library_names={"vgg_block"})

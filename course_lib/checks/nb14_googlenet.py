@@ -81,7 +81,7 @@ def check_inception_module(inception_module):
     fail the same way.
     """
     from course_lib.architectures.googlenet import inception_module as library_module
-    from course_lib.checks._blocks import block_facts, describe_call, judge_block
+    from course_lib.checks._blocks import describe_call, judge_block, reference
 
     name = "inception_module"
     hint = (
@@ -116,17 +116,15 @@ def check_inception_module(inception_module):
                 _fail(f"{problem}\nIt {text}.", hint)
         _fail(problem, hint)
 
-    @functools.cache
-    def right(input_shape, args):
-        return block_facts(lambda x, *filters: library_module(x, *filters, name="module"), input_shape, args)
+    right = reference(library_module, name="module")
 
     def near_miss(**change):
-        return lambda shape, args: block_facts(functools.partial(_module_like, **change), shape, args)
+        return reference(_module_like, **change)
 
     mistakes = [
         (near_miss(projection=False), "leaves out the 1x1 convolution after the pooling (pool_proj): the pooling "
                                       "branch then passes all the input's channels through"),
-        (lambda shape, args: block_facts(functools.partial(library_module, name="flat", bottlenecks=False), shape, args),
+        (reference(library_module, name="flat", bottlenecks=False),
          "leaves out the two 1x1 reduce layers: the 3x3 and 5x5 convolutions then see all the input's channels, "
          "the costly module that the bottlenecks avoid"),
         (near_miss(relu=()), "leaves out the ReLU after the convolutions"),

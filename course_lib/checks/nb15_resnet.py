@@ -1,6 +1,5 @@
 """Checks for the exercises of notebook 15, ``notebooks/15_resnet.ipynb``."""
 
-import functools
 import re
 import warnings
 
@@ -60,22 +59,18 @@ def _unit_like(project="shape", norms=_ALL_NORMS, relu="after", middle_relu=True
     return Unit
 
 
-@functools.cache
-def _unit_facts(change, input_shape, args):
-    """:func:`course_lib.checks._blocks.block_facts` of the library's ``ResidualUnit`` (``change``
-    None) or of a near miss (``change``, the items of :func:`_unit_like`'s arguments); kept,
-    since every check of a wrong answer needs the same ones, in collect and verdict alike."""
-    from course_lib.checks._blocks import block_facts
+def _unit(filters, strides=1, **change):
+    """The library's ``ResidualUnit(filters, strides)`` or, with ``change``, the near miss
+    ``_unit_like(**change)(filters, strides)``."""
+    from course_lib.architectures.resnet import ResidualUnit
 
-    if change is None:
-        from course_lib.architectures.resnet import ResidualUnit as block
-    else:
-        block = _unit_like(**dict(change))
-    return block_facts(block, input_shape, args, kind="layer")
+    return (_unit_like(**change) if change else ResidualUnit)(filters, strides)
 
 
-def _near_miss(**change):
-    return lambda shape, args: _unit_facts(tuple(sorted(change.items())), tuple(shape), tuple(args))
+def _facts_of(**change):
+    from course_lib.checks._blocks import reference
+
+    return reference(_unit, kind="layer", **change)
 
 
 # The two ways a Keras addition of tensors of different shapes fails: ``z + x`` or
@@ -113,24 +108,24 @@ def check_residual_unit(MyResidualUnit):  # noqa: N803 - the learner's class, as
     bias = ("gives the convolutions biases; ResNet's have none, since the batch normalization after "
             "each has a shift that does that job")
     mistakes = [
-        (_near_miss(project="always"), "adds a projection also where the identity fits (stride 1 and as many "
+        (_facts_of(project="always"), "adds a projection also where the identity fits (stride 1 and as many "
                                        "channels as filters); there the shortcut is the input itself"),
-        (_near_miss(norms=()), "leaves out the batch normalizations (each has four numbers per channel)"),
-        (_near_miss(norms=("first", "second")), "leaves out the batch normalization after the projection"),
-        (_near_miss(norms=("second", "projection")),
+        (_facts_of(norms=()), "leaves out the batch normalizations (each has four numbers per channel)"),
+        (_facts_of(norms=("first", "second")), "leaves out the batch normalization after the projection"),
+        (_facts_of(norms=("second", "projection")),
          "leaves out the batch normalization after the first convolution"),
-        (_near_miss(norms=("first", "projection")),
+        (_facts_of(norms=("first", "projection")),
          "leaves out the batch normalization after the second convolution"),
-        (_near_miss(relu="before"), "applies the ReLU to the branch before the addition; ResNet adds the two "
+        (_facts_of(relu="before"), "applies the ReLU to the branch before the addition; ResNet adds the two "
                                     "paths first, then applies the ReLU"),
-        (_near_miss(relu="both"), "applies a ReLU to the branch before the addition as well as after it"),
-        (_near_miss(relu="none"), "leaves out the ReLU after the addition"),
-        (_near_miss(middle_relu=False), "leaves out the ReLU between the two convolutions"),
-        (_near_miss(bias=("branch", "projection")), bias),
-        (_near_miss(bias=("branch",)), bias),
-        (_near_miss(stride_on="second"), "puts the stride on the second convolution; ResNet's unit puts it on "
+        (_facts_of(relu="both"), "applies a ReLU to the branch before the addition as well as after it"),
+        (_facts_of(relu="none"), "leaves out the ReLU after the addition"),
+        (_facts_of(middle_relu=False), "leaves out the ReLU between the two convolutions"),
+        (_facts_of(bias=("branch", "projection")), bias),
+        (_facts_of(bias=("branch",)), bias),
+        (_facts_of(stride_on="second"), "puts the stride on the second convolution; ResNet's unit puts it on "
                                          "the first"),
-        (_near_miss(projection_kernel=3), "gives the projection a 3x3 kernel; a 1x1 kernel is enough to match "
+        (_facts_of(projection_kernel=3), "gives the projection a 3x3 kernel; a 1x1 kernel is enough to match "
                                           "the channels"),
     ]
     try:
@@ -138,7 +133,7 @@ def check_residual_unit(MyResidualUnit):  # noqa: N803 - the learner's class, as
             # A layer whose call() crashes makes Keras warn, at length, that it could not build
             # it; the check's message says what went wrong instead.
             warnings.filterwarnings("ignore", category=UserWarning, module=r"keras\.")
-            judge_block(MyResidualUnit, name, cases, lambda shape, args: _unit_facts(None, tuple(shape), tuple(args)),
+            judge_block(MyResidualUnit, name, cases, _facts_of(),
                         mistakes, hint, library_names={"ResidualUnit"}, kind="layer")
     except CheckFailed as failure:
         _explain_crash(str(failure), name, hint)

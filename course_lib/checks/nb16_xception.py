@@ -96,7 +96,7 @@ def check_separable_block(separable_block):
     ``SeparableConv2D`` and passes: their kernels have the same shapes, so they get the same values.
     """
     from course_lib.architectures.xception import separable_block as library_block
-    from course_lib.checks._blocks import block_facts, judge_block
+    from course_lib.checks._blocks import judge_block, reference
 
     hint = (
         "the block is three steps, in this order: a ReLU on the block's input; a 3x3 depthwise "
@@ -106,7 +106,7 @@ def check_separable_block(separable_block):
     cases = [((8, 8, 3), (5,)), ((6, 6, 4), (4,)), ((7, 5, 6), (9,))]
 
     def near_miss(**change):
-        return lambda shape, args: block_facts(lambda x, f: _separable_like(x, f, **change), shape, args)
+        return reference(_separable_like, **change)
 
     bias = ("gives the convolution a bias; the batch normalization after it adds a shift of its own, so "
             "Xception leaves the bias out (use_bias=False)")
@@ -121,7 +121,7 @@ def check_separable_block(separable_block):
         (near_miss(conv="two layers", bias=True), bias),
     ]
     judge_block(separable_block, "separable_block", cases,
-                lambda shape, args: block_facts(lambda x, f: library_block(x, f, name="block"), shape, args),
+                reference(library_block, name="block"),
                 mistakes, hint, library_names={"separable_block"})
 
 

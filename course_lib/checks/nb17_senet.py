@@ -37,7 +37,7 @@ def check_se_block(se_block):
     without ``keepdims`` followed by a ``Reshape``.
     """
     from course_lib.architectures.senet import se_block as library_block
-    from course_lib.checks._blocks import block_facts, judge_block
+    from course_lib.checks._blocks import judge_block, reference
 
     hint = (
         "average each channel over the height and width; then a dense layer whose units are the channels "
@@ -51,7 +51,7 @@ def check_se_block(se_block):
     cases = [((4, 4, 8), (2,)), ((3, 5, 12), (4,)), ((5, 5, 6), (3,)), ((1, 1, 12), (4,))]
 
     def near_miss(**change):
-        return lambda shape, args: block_facts(lambda x, r: _se_like(x, r, **change), shape, args)
+        return reference(_se_like, **change)
 
     mistakes = [
         (near_miss(squeeze="max"), "squeezes with the maximum; the squeeze is the average of each channel"),
@@ -65,7 +65,7 @@ def check_se_block(se_block):
         (near_miss(combine="weights"), "returns the channel weights; the block returns x scaled by them"),
     ]
     judge_block(se_block, "se_block", cases,
-                lambda shape, args: block_facts(lambda x, r: library_block(x, r, name="se"), shape, args),
+                reference(library_block, name="se"),
                 mistakes, hint, library_names={"se_block"})
 
 
