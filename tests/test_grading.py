@@ -357,11 +357,12 @@ def test_hostile_code_is_stopped_and_the_rest_is_graded(graded, course):
 
 @pytest.fixture(scope="module")
 def timed(course, tmp_path_factory):
-    """Grade one at a time (a fork bomb takes every process its user may have): an endless loop,
+    """Grade one at a time (a fork bomb takes every process its user may have): an endless (sleeping) loop,
     then a fork bomb with a 64 GB array where the sandbox works, else a right answer."""
     folder = tmp_path_factory.mktemp("timed")
+    # The loop sleeps: the timeout counts wall-clock time, and the graded fixture's loop already burns a core.
     looping = learners(course)
-    looping.cells[cells_of(looping, 1, "answer")].source = "while True:\n    pass"
+    looping.cells[cells_of(looping, 1, "answer")].source = "import time\nwhile True:\n    time.sleep(1)"
     nbformat.write(looping, folder / "99_a_loop.ipynb")
     if SANDBOX_PROBLEM is None:
         hog = with_cell(with_cell(solve(solve(solve(learners(course), 1), 2), 3), ALLOCATE_64_GB), FORK_WITHOUT_LIMIT)

@@ -64,31 +64,62 @@ def test_no_lesson_cell_reads_an_answer(path):
     assert exercises.answer_readers(nbformat.read(path, as_version=4)) == []
 
 
-# Each notebook run is a unit of its own for make test's workers (conftest.py).
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
-def test_every_exercise_is_real(path):
-    """Run the learners' edition as far as its checks need (the set-up, the exercises and the
+# The learners' editions run in a few shared kernels, each group a unit of its own for make test's
+# workers (conftest.py): importing TensorFlow costs a kernel 4 s, more than most notebooks' checks
+# take. Before each notebook the namespace is emptied (%reset -f), as a fresh kernel's is, so a
+# name one notebook binds cannot make another's cell pass; only imported modules are kept.
+GROUP_COUNT = 3
+GROUPS = [PATHS[k::GROUP_COUNT] for k in range(GROUP_COUNT)]
+RESET = "get_ipython().run_line_magic('reset', '-f')"
+
+
+def _group_id(paths):
+    return "+".join(path.name[:2] for path in paths)
+
+
+def test_the_groups_run_every_notebook_once():
+    assert sorted(path for group in GROUPS for path in group) == sorted(PATHS)
+
+
+@pytest.mark.parametrize("paths", GROUPS, ids=_group_id)
+def test_every_exercise_is_real(paths):
+    """Run each learners' edition as far as its checks need (the set-up, the exercises and the
     cells they read; a lesson cell that reads no answer runs as nbval runs it): every check fails,
     and no other cell does."""
-    instructor = nbformat.read(path, as_version=4)
-    found = exercises.find_exercises(instructor)
-    needed = {instructor.cells[i].id: i for i in exercises.cells_the_checks_need(instructor)}
-    learners = exercises.learners_edition(instructor)
-    learners.cells = [c for c in learners.cells if c.id in needed]
+    combined = nbformat.v4.new_notebook()
+    origin = {}  # cell id in the combined notebook: (notebook, cell index in the instructor's)
+    expected = {}  # notebook: (its exercise cells, its check cells), as indices in the instructor's
+    for path in paths:
+        instructor = nbformat.read(path, as_version=4)
+        found = exercises.find_exercises(instructor)
+        expected[path.name] = ({i for pair in found for i in pair}, [check for _, check in found])
+        needed = {instructor.cells[i].id: i for i in exercises.cells_the_checks_need(instructor)}
+        combined.cells.append(nbformat.v4.new_code_cell(RESET))
+        for cell in exercises.learners_edition(instructor).cells:
+            if cell.id in needed:
+                cell.id = f"{path.name[:2]}-{cell.id}"
+                origin[cell.id] = (path.name, needed[cell.id[3:]])
+                combined.cells.append(cell)
+    combined.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     NotebookClient(
-        learners,
+        combined,
         timeout=300,
         kernel_name="python3",
         allow_errors=True,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     ).execute()
-    failing = {needed[c.id] for c in learners.cells if any(o.output_type == "error" for o in c.get("outputs", []))}
-    exercise_cells = {i for pair in found for i in pair}
-    assert failing <= exercise_cells, (
-        f"cells that fail without the solutions: {sorted(failing - exercise_cells)}"
-    )
-    passing_checks = [check for _, check in found if check not in failing]
-    assert not passing_checks, f"check cells that pass with no solution: {passing_checks}"
+    failing = {name: set() for name in expected}
+    for cell in combined.cells:
+        if any(o.output_type == "error" for o in cell.get("outputs", [])):
+            assert cell.id in origin, f"emptying the namespace failed: {cell.outputs}"
+            name, index = origin[cell.id]
+            failing[name].add(index)
+    for name, (exercise_cells, check_cells) in expected.items():
+        assert failing[name] <= exercise_cells, (
+            f"{name}: cells that fail without the solutions: {sorted(failing[name] - exercise_cells)}"
+        )
+        passing_checks = [check for check in check_cells if check not in failing[name]]
+        assert not passing_checks, f"{name}: check cells that pass with no solution: {passing_checks}"
 
 
 def _exercise_notebook(*sources):
