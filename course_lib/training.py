@@ -78,6 +78,70 @@ def epochs(fast, full, profile=None):
     return {"fast": fast, "full": full}[_profile_or_current(profile)]
 
 
+class Plan:
+    """An experiment's settings in the current profile, with the other profile's beside them.
+
+    Read a setting as an attribute (``plan.epochs``). Printed, a plan says which profile chose it
+    and what the other would run, so a learner sees what ``COURSE_PROFILE=full`` changes:
+
+    Example:
+        >>> runs = plan(fast={"data": "digits", "epochs": 5}, full={"data": "cifar10", "epochs": 60}, profile="fast")
+        >>> runs.epochs
+        5
+        >>> print(runs)
+        fast profile: data digits, epochs 5 (full profile: data cifar10, epochs 60)
+    """
+
+    def __init__(self, profile, settings, other):
+        self.profile = profile
+        self._settings = dict(settings)
+        self._other = dict(other)
+
+    def __getattr__(self, name):
+        settings = self.__dict__.get("_settings", {})
+        if name in settings:
+            return settings[name]
+        raise AttributeError(f"this plan has no setting {name!r}; it has {', '.join(settings)}.")
+
+    def settings(self):
+        """Return the settings of the current profile as a dict."""
+        return dict(self._settings)
+
+    def __repr__(self):
+        other = "full" if self.profile == "fast" else "fast"
+        return f"{self.profile} profile: {_settings_text(self._settings)} ({other} profile: {_settings_text(self._other)})"
+
+
+def _settings_text(settings):
+    return ", ".join(f"{name} {value}" for name, value in settings.items())
+
+
+def plan(fast, full, profile=None):
+    """Return the :class:`Plan` of an experiment: the ``fast`` settings or the ``full`` ones, by profile.
+
+    ``fast`` and ``full`` are dicts with the same keys (names such as ``data``, ``epochs``,
+    ``seeds``): what the experiment trains on and for how long in each profile. A notebook prints
+    its plan before it trains, and reads every setting from it; ``tests/test_full_profile.py``
+    proves that the full profile selects the full settings.
+
+    Raises:
+        TypeError: ``fast`` or ``full`` is not a dict.
+        ValueError: they have different keys, or a key is not a Python name.
+    """
+    for name, settings in (("fast", fast), ("full", full)):
+        if not isinstance(settings, dict):
+            raise TypeError(f"{name} must be a dict of settings, e.g. {{'epochs': 5}}; received {type(settings).__name__}.")
+        bad = [key for key in settings if not (isinstance(key, str) and key.isidentifier())]
+        if bad:
+            raise ValueError(f"{name}'s keys must be Python names, read as plan.<name>; received {bad!r}.")
+    if list(fast) != list(full):
+        raise ValueError(
+            f"fast and full must name the same settings in the same order; received {list(fast)} and {list(full)}."
+        )
+    profile = _profile_or_current(profile)
+    return Plan(profile, fast if profile == "fast" else full, full if profile == "fast" else fast)
+
+
 # keras.applications builder -> the files its ImageNet weights are cached in, under keras_home()/models:
 # (without the classifier, with it), at the default width and a 224x224 input. These are the names
 # the builders ask keras.utils.get_file for (tests/test_training.py checks them against Keras).
