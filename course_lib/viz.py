@@ -777,6 +777,45 @@ def compare_histories(histories, labels):
     return fig
 
 
+def show_spread(x, runs, xlabel, ylabel, title=None, log_x=False):
+    """Draw each experiment's mean over its runs as a line, with the runs' range as a band.
+
+    ``x`` holds the points every run was measured at (epochs, examples per class, ...), length
+    ``n``; ``runs`` maps a label to an array of shape ``(runs, n)``, one row per run (per seed).
+    The band spans the lowest to the highest run at each point, so two bands that overlap say the
+    runs cannot tell the two apart. ``log_x`` puts ``x`` on a log scale (for 1, 2, 5, 10, ...).
+
+    Example:
+        >>> fig = show_spread([1, 2, 3], {"a": [[0.5, 0.3, 0.2], [0.6, 0.4, 0.2]]}, "epoch", "training error")
+        >>> [line.get_label() for line in fig.axes[0].get_lines()]
+        ['a (2 runs)']
+    """
+    x = numeric_array(x, "x", ndim=1, finite=True).astype(float)
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError(f"runs must be a non-empty dict of label -> (runs, points) array; received {runs!r:.80}.")
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for index, (label, values) in enumerate(runs.items()):
+        values = numeric_array(values, f"runs[{label!r}]", ndim=2, finite=True).astype(float)
+        if values.shape[1] != len(x):
+            raise ValueError(
+                f"runs[{label!r}] has {values.shape[1]} points per run, x has {len(x)}: one value per point of x."
+            )
+        ax.plot(x, values.mean(axis=0), "o-", color=f"C{index}", markersize=3, label=f"{label} ({len(values)} runs)")
+        ax.fill_between(x, values.min(axis=0), values.max(axis=0), color=f"C{index}", alpha=0.2, linewidth=0)
+    if boolean(log_x, "log_x"):
+        ax.set_xscale("log")
+        ax.set_xticks(x, [f"{v:g}" for v in x])
+        ax.minorticks_off()
+    ax.set_xlabel(text(xlabel, "xlabel"))
+    ax.set_ylabel(text(ylabel, "ylabel"))
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
 # --------------------------------------------------------------------------- what a network learned: filters, feature maps, heat maps
 
 

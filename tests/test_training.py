@@ -146,3 +146,19 @@ def test_the_cached_file_names_are_the_ones_keras_asks_for(no_downloads, applica
     with keras.StatelessScope(initialize_variables=False), pytest.raises(DownloadAsked):
         getattr(keras.applications, application)(weights="imagenet", include_top=include_top, input_shape=(224, 224, 3))
     assert no_downloads == [training.IMAGENET_WEIGHT_FILES[application][include_top]]
+
+
+def test_a_plan_reads_the_settings_of_its_profile_and_shows_both(monkeypatch):
+    fast, full = {"data": "digits", "epochs": 5, "seeds": 3}, {"data": "cifar10", "epochs": 60, "seeds": 3}
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    chosen = training.plan(fast, full)
+    assert (chosen.profile, chosen.data, chosen.epochs) == ("full", "cifar10", 60)
+    assert chosen.settings() == full
+    assert str(chosen) == "full profile: data cifar10, epochs 60, seeds 3 (fast profile: data digits, epochs 5, seeds 3)"
+    assert training.plan(fast, full, profile="fast").epochs == 5
+    with pytest.raises(AttributeError, match="no setting 'epoch'; it has data, epochs, seeds"):
+        chosen.epoch
+    with pytest.raises(ValueError, match=r"same settings in the same order; received \['data', 'epochs', 'seeds'\] and \['epochs'\]"):
+        training.plan(fast, {"epochs": 60})
+    with pytest.raises(ValueError, match="must be Python names"):
+        training.plan({"two words": 1}, {"two words": 2})

@@ -282,3 +282,19 @@ def test_show_accuracy_vs_operations_draws_one_labelled_bubble_per_model():
 def test_show_accuracy_vs_operations_wants_one_value_per_model():
     with pytest.raises(ValueError, match="2 names, 1 MACs"):
         viz.show_accuracy_vs_operations(["a", "b"], [1e9], [0.7, 0.8], [1e6, 2e6])
+
+
+def test_show_spread_draws_the_mean_and_the_range_of_the_runs():
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    runs = np.array([[0.5, 0.3, 0.1], [0.7, 0.5, 0.3]])
+    fig = viz.show_spread([1, 2, 5], {"plain": runs}, "examples per class", "error", log_x=True)
+    (line,) = fig.axes[0].get_lines()
+    assert np.allclose(line.get_ydata(), [0.6, 0.4, 0.2])
+    band = fig.axes[0].collections[0].get_paths()[0].vertices
+    assert np.isclose(band[:, 1].min(), 0.1) and np.isclose(band[:, 1].max(), 0.7)
+    assert fig.axes[0].get_xscale() == "log"
+    plt.close(fig)
+    with pytest.raises(ValueError, match=r"runs\['plain'\] has 3 points per run, x has 2"):
+        viz.show_spread([1, 2], {"plain": runs}, "epoch", "error")
