@@ -20,7 +20,7 @@ from pathlib import Path
 
 from course_lib import validation
 from course_lib.notebook_files import cell_source, course_notebooks, is_speaker_notes
-from course_lib.validation import existing_path, text
+from course_lib.validation import existing_path, is_int, text
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
@@ -373,8 +373,7 @@ def answer_readers(notebook):
 
 def cells_the_checks_need(notebook):
     """Return the sorted indices of the code cells a run needs to reach every check: the first
-    cell (the set-up), every answer and check cell, and, again and again, the cell that last
-    bound a name one of those reads before it.
+    cell (the set-up), every answer and check cell, and the cells they need (:func:`cells_needed`).
 
     Example:
         >>> nb = {"cells": [
@@ -386,10 +385,32 @@ def cells_the_checks_need(notebook):
         >>> cells_the_checks_need(nb)
         [0, 1, 3, 4]
     """
+    return cells_needed(notebook, [index for pair in find_exercises(notebook) for index in pair])
+
+
+def cells_needed(notebook, targets):
+    """Return the sorted indices of the code cells a run needs to reach the cells ``targets``: the
+    first cell (the set-up), the targets, and, again and again, the cell that last bound a name one
+    of those reads before it. (Read from the code: a name bound by ``exec`` or a magic is not seen.)
+
+    Example:
+        >>> nb = {"cells": [
+        ...     {"cell_type": "code", "source": "import numpy as np"},
+        ...     {"cell_type": "code", "source": "size = 3"},
+        ...     {"cell_type": "code", "source": "train_for_minutes()"},
+        ...     {"cell_type": "code", "source": "print(np.ones(size))"}]}
+        >>> cells_needed(nb, [3])
+        [0, 1, 3]
+    """
     cells = _notebook(notebook)["cells"]
     code = [index for index, cell in enumerate(cells) if cell.get("cell_type") == "code"]
+    if not isinstance(targets, (list, tuple, range, set)) or not all(is_int(t) for t in targets):
+        raise TypeError(f"targets must be a list of cell indices; received {targets!r:.80}.")
+    stray = [t for t in targets if t not in code]
+    if stray:
+        raise ValueError(f"targets must be indices of code cells (0 to {len(cells) - 1}); received {stray}.")
     names = {index: cell_names(cell_source(cells[index])) for index in code}
-    needed = set(code[:1]) | {index for pair in find_exercises(notebook) for index in pair}
+    needed = set(code[:1]) | set(targets)
     todo = sorted(needed)
     while todo:
         index = todo.pop()
