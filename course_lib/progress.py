@@ -97,11 +97,18 @@ def _bar_bundle(fraction, text):
                          f"<code>{html.escape(text)}</code>"}
 
 
-class _Bar:
+class Bar:
     """One bar in the cell's output: drawn, redrawn at most every :data:`_REDRAW_EVERY` seconds,
     and replaced by the summary at the end. Where :func:`is_live` is false, it draws nothing and
     prints the summary, unless ``print_summary`` is false (a loop that many cells call, such as
-    :func:`course_lib.training.fit_curves`, whose stored outputs say what the cell makes of them)."""
+    :func:`course_lib.training.fit_curves`, whose stored outputs say what the cell makes of them).
+
+    Example (headless, as under the tests: nothing is drawn, the summary is printed):
+        >>> progress_bar = Bar()
+        >>> progress_bar.draw(0.5, "epoch 1/2")
+        >>> progress_bar.finish("fit: 2 of 2 epochs")
+        fit: 2 of 2 epochs
+    """
 
     def __init__(self, print_summary=True):
         self._handle, self._drawn, self._print_summary = None, 0.0, print_summary
@@ -143,7 +150,7 @@ def bar(metric=None):
         """The summary line of one ``fit`` (see :mod:`course_lib.progress`), and its bar, epoch by epoch."""
 
         def on_train_begin(self, logs=None):
-            self._bar, self._history, self._started = _Bar(), {}, time.monotonic()
+            self._bar, self._history, self._started = Bar(), {}, time.monotonic()
             self._epochs, self._steps = self.params.get("epochs") or 1, self.params.get("steps")
             self._epoch = 0
 

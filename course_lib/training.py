@@ -282,7 +282,7 @@ def fit_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0
     rng = np.random.default_rng(seed)
     batches = len(x) // batch_size
     history = {"loss": [], "accuracy": []}
-    bar = progress._Bar(print_summary=False)  # live in JupyterLab only; a stored notebook shows nothing of it
+    bar = progress.Bar(print_summary=False)  # live in JupyterLab only; a stored notebook shows nothing of it
     for epoch in range(epochs):
         order = rng.permutation(len(x))[: batches * batch_size].reshape(batches, batch_size)
         results = np.array([[float(v) for v in step(x[i], y[i])] for i in order])
