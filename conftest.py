@@ -45,7 +45,9 @@ def pytest_collectstart(collector):
 # Tests that run whole notebooks for each parameter: each run is a unit of its own.
 _ONE_UNIT_PER_PARAMETER = ("tests/test_learners_edition.py::test_every_exercise_is_real[",)
 # Test files that take tens of seconds each (they run many notebooks or hand-ins).
-_LONG_FILES = ("tests/test_grading.py", "tests/test_summation_orders.py", "tests/test_nbgrader.py")
+_LONG_FILES = (
+    "tests/test_grading.py", "tests/test_summation_orders.py", "tests/test_nbgrader.py", "tests/test_full_profile.py",
+)
 
 
 def _start_order(item):
