@@ -18,7 +18,7 @@ def _inception_module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj):
 
 
 def _module(order=(0, 1, 2, 3), padding=("same", "same"), pool="max", pool_strides=1, pool_padding="same",
-            projection=True, relu=("branch", "reduce", "proj"), relu_layers=False, bottlenecks=True):
+            projection=True, relu=("branch", "reduce", "proj"), relu_layers=False, bottlenecks=True, project_first=False):
     """An inception module with one part changed: the near misses a learner may write."""
     import keras
 
@@ -32,9 +32,13 @@ def _module(order=(0, 1, 2, 3), padding=("same", "same"), pool="max", pool_strid
     def module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj):
         reduce3 = conv(f3_reduce, 1, x, "reduce") if bottlenecks else x
         reduce5 = conv(f5_reduce, 1, x, "reduce") if bottlenecks else x
-        pooled = (L.MaxPooling2D if pool == "max" else L.AveragePooling2D)(3, strides=pool_strides, padding=pool_padding)(x)
+        pooling = (L.MaxPooling2D if pool == "max" else L.AveragePooling2D)(3, strides=pool_strides, padding=pool_padding)
+        if project_first:  # the learner's slip: the 1x1 projection before the pooling
+            branch_pool = pooling(conv(pool_proj, 1, x, "proj"))
+        else:
+            branch_pool = conv(pool_proj, 1, pooling(x), "proj") if projection else pooling(x)
         branches = [conv(f1, 1, x), conv(f3, 3, reduce3, padding=padding[0]), conv(f5, 5, reduce5, padding=padding[1]),
-                    conv(pool_proj, 1, pooled, "proj") if projection else pooled]
+                    branch_pool]
         return L.concatenate([branches[i] for i in order])
 
     return module
@@ -67,6 +71,7 @@ def test_check_inception_module_accepts_the_module_written_in_other_ways(capsys)
     (_module(bottlenecks=False), "leaves out the two 1x1 reduce layers"),
     (_module(relu=()), "leaves out the ReLU after the convolutions"),
     (_module(relu=("branch", "proj")), "leaves out the ReLU after the two 1x1 reduce layers"),
+    (_module(project_first=True), r"applies the 1x1 projection \(pool_proj\) before the pooling"),
     (_module(relu=("branch", "reduce")), r"leaves out the ReLU after the 1x1 convolution of the pooling branch \(pool_proj\)"),
     (_module(pool="average"), "pools with the average"),
     (_module(padding=("valid", "valid")), "uses \"valid\" padding"),
@@ -149,5 +154,6 @@ def wrong_answers():
             ("no ReLU", (_module(relu=()),)),
             ("valid padding", (_module(padding=("valid", "valid")),)),
             ("pooling with stride 2", (_module(pool_strides=2),)),
+            ("projection before the pooling", (_module(project_first=True),)),
         ],
     }

@@ -111,6 +111,13 @@ class _ProjectsOnChannelsOnly(_ResidualUnit):
                              keras.layers.BatchNormalization()]
 
 
+class _ProjectsWithoutStride(_ResidualUnit):
+    def build(self, input_shape):
+        self.shortcut = []
+        if input_shape[-1] != self.filters or self.strides != 1:  # the projection forgets the stride
+            self.shortcut = [keras.layers.Conv2D(self.filters, 1, use_bias=False), keras.layers.BatchNormalization()]
+
+
 class _AddLayerWithoutProjection(_NoProjection):
     def call(self, inputs):
         z = inputs
@@ -129,10 +136,16 @@ def test_check_residual_unit_explains_a_shortcut_that_cannot_be_added():
     assert not [w for w in caught if "unbuilt state" in str(w.message)], "Keras's warning about the crash is kept quiet"
     with pytest.raises(AssertionError, match=r"shape \(4, 4, 8\), the other \(7, 7, 4\)"):
         checks.check_residual_unit(_AddLayerWithoutProjection)  # Keras's Add words it differently
-    # A projection only when the channels change: the stride of 2 alone breaks it.
-    with pytest.raises(AssertionError, match=r"shape \(3, 3, 8\), the other \(6, 6, 8\).*\n"
-                                             r"Hint: the branch is a 3x3 convolution"):
+    # Both differ: each cause is named.
+    with pytest.raises(AssertionError, match=r"their heights and widths differ: .*; and their channels differ: "):
+        checks.check_residual_unit(_NoProjection)
+    # A projection only when the channels change: the stride of 2 alone breaks it, and only the size differs.
+    with pytest.raises(AssertionError, match=r"shape \(3, 3, 8\), the other \(6, 6, 8\) \(height, width, channels\); "
+                                             r"their heights and widths differ: [^;]*\.\nHint: go through"):
         checks.check_residual_unit(_ProjectsOnChannelsOnly)
+    # A projection without the unit's stride: it is there, but the size still differs.
+    with pytest.raises(AssertionError, match=r"the shortcut must take the same stride\.\n"):
+        checks.check_residual_unit(_ProjectsWithoutStride)
 
 
 def test_check_residual_unit_rejects_other_layers_without_naming_a_mistake():

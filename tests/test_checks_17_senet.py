@@ -71,6 +71,8 @@ def test_check_se_block_accepts_the_block_written_in_other_ways(capsys):
 @pytest.mark.parametrize("wrong, named", [
     (_block(squeeze="max"), "squeezes with the maximum"),
     (_block(last="relu"), "ends with a ReLU"),
+    (_block(last="softmax"), "ends with a softmax"),
+    (_block(first="sigmoid", last="relu"), "swaps the two activations"),
     (_block(units=lambda c, r: c), "leaves out the reduction"),
     (_block(units=lambda c, r: c * r), "multiplies the channels by the reduction"),
     (_block(combine="add"), "adds the weights to x"),
@@ -151,6 +153,7 @@ def wrong_answers():
         "check_se_block": [
             ("max pooling squeeze", (_block(squeeze="max"),)),
             ("ReLU at the end", (_block(last="relu"),)),
+            ("softmax at the end", (_block(last="softmax"),)),
             ("no reduction", (_block(units=lambda c, r: c),)),
             ("C * r units", (_block(units=lambda c, r: c * r),)),
             ("adds", (_block(combine="add"),)),

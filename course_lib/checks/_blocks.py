@@ -170,8 +170,9 @@ def same_block(facts, right):
     )
 
 
-def _difference(facts, right):
-    """What differs between the learner's block and the right one, in words, without the right values."""
+def _difference(facts, right, named=False):
+    """What differs between the learner's block and the right one, in words, without the right values
+    (``named``: a near miss will say what the block does, so no guess at the cause is added)."""
     shape, right_shape = tuple(facts["output_shape"]), tuple(right["output_shape"])
     if shape != right_shape:
         if len(shape) != 3 or len(right_shape) != 3:
@@ -185,8 +186,8 @@ def _difference(facts, right):
     if facts["trainable"] != right["trainable"]:
         return (f"its parameter count is right, but {facts['trainable']:,} of them are trainable: a layer with "
                 "moving statistics is missing where another layer's weights make up the count")
-    return ("its output shape and parameter count are right, but with the same weights it computes other "
-            "outputs: a layer is in another place, or an activation is missing or extra")
+    same = "its output shape and parameter count are right, but with the same weights it computes other outputs"
+    return same if named else f"{same}: a layer is in another place, or an activation is missing or extra"
 
 
 def judge_block(block, name, cases, right, mistakes, hint, library_names=(), kind="tensor", passed=None):
@@ -221,7 +222,7 @@ def judge_block(block, name, cases, right, mistakes, hint, library_names=(), kin
         call, first = facts[wrong[0]]
         for facts_of, text in mistakes:
             if all(same_block(f, facts_of(*case)) for (_, f), case in zip(facts, cases)):
-                _fail(f"{call}: {_difference(first, rights[wrong[0]])}. It {text}.", hint)
+                _fail(f"{call}: {_difference(first, rights[wrong[0]], named=True)}. It {text}.", hint)
         _fail(f"{call}: {_difference(first, rights[wrong[0]])}.", hint)
     _passed(passed or f"{name} builds the same block as the library's in all {len(cases)} cases: the same "
                       "output shape, the same parameter count, and the same outputs once both hold the same weights.")

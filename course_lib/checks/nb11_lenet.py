@@ -119,10 +119,9 @@ def check_lenet5_sequential(lenet5_sequential):
 
     name = "lenet5_sequential"
     hint = (
-        "start the list of layers with a keras.Input of shape input_shape. Both convolutions are 5x5 without "
-        "padding and squash with tanh, both poolings are 2x2 averages; then flatten, and three dense "
-        "layers: C5 and F6 with the units the lesson's table gives and tanh, and one of classes units "
-        "with a softmax."
+        "start the list of layers with a keras.Input of shape input_shape, then go through the lesson's "
+        "table row by row: for each row one Keras layer, with the kernel size, padding, activation or "
+        "kind of pooling the row gives; the last layer has classes units."
     )
     cases = [((32, 32, 1), ((32, 32, 1), 10)), ((37, 37, 3), ((37, 37, 3), 5)), ((48, 40, 2), ((48, 40, 2), 7))]
     for input_shape, args in cases:

@@ -14,11 +14,13 @@ _BRANCHES = ("1x1", "3x3", "5x5", "pooling")
 
 
 def _module_like(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, padding3="same", padding5="same", pool="max",
-                 pool_strides=1, pool_padding="same", projection=True, relu=("branch", "reduce", "proj")):
+                 pool_strides=1, pool_padding="same", projection=True, relu=("branch", "reduce", "proj"),
+                 project_first=False):
     """The inception module and its near misses: the four branches, concatenated in the paper's
     order, with the named part changed (``pool_strides=None`` is Keras's default: the pool size;
     ``relu`` lists the convolutions that keep their ReLU: ``"branch"``, the 1x1, 3x3 and 5x5
-    ones that give a branch's output; ``"reduce"``, the two 1x1 reduce layers; ``"proj"``, pool_proj)."""
+    ones that give a branch's output; ``"reduce"``, the two 1x1 reduce layers; ``"proj"``, pool_proj;
+    ``project_first`` puts pool_proj before the pooling)."""
     keras = import_keras()
     L = keras.layers
 
@@ -28,8 +30,11 @@ def _module_like(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, padding3="same"
     branch_1x1 = conv(f1, 1, x)
     branch_3x3 = conv(f3, 3, conv(f3_reduce, 1, x, "reduce"), padding=padding3)
     branch_5x5 = conv(f5, 5, conv(f5_reduce, 1, x, "reduce"), padding=padding5)
-    pooled = (L.MaxPooling2D if pool == "max" else L.AveragePooling2D)(3, strides=pool_strides, padding=pool_padding)(x)
-    branch_pool = conv(pool_proj, 1, pooled, "proj") if projection else pooled
+    pooling = (L.MaxPooling2D if pool == "max" else L.AveragePooling2D)(3, strides=pool_strides, padding=pool_padding)
+    if project_first:
+        branch_pool = pooling(conv(pool_proj, 1, x, "proj"))
+    else:
+        branch_pool = conv(pool_proj, 1, pooling(x), "proj") if projection else pooling(x)
     return L.Concatenate(axis=-1)([branch_1x1, branch_3x3, branch_5x5, branch_pool])
 
 
@@ -85,9 +90,9 @@ def check_inception_module(inception_module):
 
     name = "inception_module"
     hint = (
-        "compare each branch with the lesson's table: every branch starts from x; stride 1 and "
-        "\"same\" padding keep every branch's height and width, the max pooling's included; every "
-        "convolution is followed by a ReLU; and the list given to Concatenate follows the table's order."
+        "compare each branch with the lesson's table, layer by layer and in order: what each branch "
+        "starts from, how each keeps the height and width, what follows each convolution, and the "
+        "order of the list given to Concatenate."
     )
     cases = [((8, 8, 6), (3, 4, 6, 2, 5, 7)), ((7, 9, 5), (6, 3, 4, 2, 3, 2)), ((5, 5, 9), (2, 7, 8, 3, 4, 5))]
 
@@ -133,6 +138,8 @@ def check_inception_module(inception_module):
         (near_miss(relu=("branch", "reduce")), "leaves out the ReLU after the 1x1 convolution of the pooling branch "
                                                "(pool_proj); in GoogLeNet every convolution is followed by a ReLU"),
         (near_miss(pool="average"), "pools with the average; the module's pooling takes the maximum"),
+        (near_miss(project_first=True), "applies the 1x1 projection (pool_proj) before the pooling; the branch pools "
+                                        "x first, then projects"),
     ]
     for order in itertools.permutations(range(4)):
         if order != (0, 1, 2, 3):

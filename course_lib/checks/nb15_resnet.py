@@ -98,11 +98,9 @@ def check_residual_unit(MyResidualUnit):  # noqa: N803 - the learner's class, as
 
     name = "MyResidualUnit"
     hint = (
-        "the branch is a 3x3 convolution with the unit's stride, batch normalization, ReLU, a 3x3 "
-        "convolution and batch normalization, both convolutions with \"same\" padding and no bias. "
-        "The shortcut is the input itself while the stride is 1 and the input has filters channels; "
-        "otherwise a 1x1 convolution with the unit's stride and filters (no bias), then batch "
-        "normalization. Add the two paths, then apply the ReLU."
+        "go through the exercise's three points one path at a time: the branch's layers and which "
+        "convolution takes the stride; when the shortcut stays the input and what a projection holds "
+        "(kernel, stride, filters, bias, normalization); and where the last ReLU goes."
     )
     cases = [((6, 6, 8), (8, 1)), ((7, 7, 4), (8, 2)), ((6, 6, 8), (8, 2)), ((6, 6, 4), (8, 1))]
     bias = ("gives the convolutions biases; ResNet's have none, since the batch normalization after "
@@ -157,10 +155,15 @@ def _explain_crash(message, name, hint):
         if found:
             sides = [int(side) for side in found.groups()]
             first, second = tuple(sides[:3]), tuple(sides[3:])
+            causes = []
+            if first[:2] != second[:2]:
+                causes.append("their heights and widths differ: a stride other than 1 shrinks the branch's maps, "
+                              "so there the shortcut must take the same stride")
+            if first[2] != second[2]:
+                causes.append("their channels differ: where filters differ from the input's channels, the "
+                              "shortcut needs a 1x1 convolution with filters filters")
             _fail(f"{name} could not add its two paths: one gives maps of shape {first}, the other {second} "
-                  "(height, width, channels). A stride other than 1 shrinks the branch's maps, and filters "
-                  "other than the input's channels change their depth: where either happens, the input "
-                  "no longer fits the branch's output, and the shortcut must change its shape too.", hint)
+                  f"(height, width, channels); {'; and '.join(causes)}.", hint)
     wrapped = _KERAS_WRAPPED.search(message)
     if wrapped:
         _fail(f"{name} raised {crashed.group(1)}: {wrapped.group(1).strip()}", hint)

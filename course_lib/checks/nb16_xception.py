@@ -50,7 +50,7 @@ def check_pointwise_conv(pointwise_conv):
         )
         if values.shape == expected.shape:
             if np.allclose(values, expected - bias, atol=1e-4):
-                _fail(f"{case}: every value is off by the bias.", "Add the bias after the weighted sum. " + hint)
+                _fail(f"{case}: every value is off by the bias.", "add the bias after the weighted sum; " + hint)
             if kernel.shape[0] == kernel.shape[1] and np.allclose(values, maps @ kernel.T + bias, atol=1e-4):
                 _fail(
                     f"{case}: the result uses the kernel transposed.",

@@ -4,7 +4,7 @@ from course_lib.session import import_keras
 from course_lib.checks._common import CheckFailed, exercise_check, _call, _judge_cases, _passed, _read_answer
 
 
-def _se_like(x, reduction, squeeze="average", last="sigmoid", hidden="divide", combine="multiply"):
+def _se_like(x, reduction, squeeze="average", first="relu", last="sigmoid", hidden="divide", combine="multiply"):
     """The SE block and its near misses: squeeze, excitation, scale, with the named part changed.
 
     ``hidden`` is how the first dense layer's units come from the channels and the reduction
@@ -17,7 +17,7 @@ def _se_like(x, reduction, squeeze="average", last="sigmoid", hidden="divide", c
     units = {"divide": channels // reduction, "none": channels, "multiply": channels * reduction}[hidden]
     pool = L.GlobalAveragePooling2D if squeeze == "average" else L.GlobalMaxPooling2D
     weights = pool(keepdims=True)(x)
-    weights = L.Dense(units, activation="relu")(weights)
+    weights = L.Dense(units, activation=first)(weights)
     weights = L.Dense(channels, activation=last)(weights)
     if combine == "weights":
         return weights
@@ -40,10 +40,9 @@ def check_se_block(se_block):
     from course_lib.checks._blocks import judge_block, reference
 
     hint = (
-        "average each channel over the height and width; then a dense layer whose units are the channels "
-        "divided by the reduction, with a ReLU, and one with as many units as x has channels, with a "
-        "sigmoid; then multiply x by those weights, one per channel. The channels are the last axis of "
-        "x's shape."
+        "follow the block's three steps in the lesson's formula, one layer each: the squeeze, the two "
+        "dense layers of the excitation (check each one's units and activation), and the scale. The "
+        "channels are the last axis of x's shape."
     )
     # On a 1x1 input the squeeze is the input itself, large enough for some of the first dense
     # layer's sums to fall below zero (with the weights block_facts sets, and its positive
@@ -57,6 +56,10 @@ def check_se_block(se_block):
         (near_miss(squeeze="max"), "squeezes with the maximum; the squeeze is the average of each channel"),
         (near_miss(last="relu"), "ends with a ReLU; the last dense layer needs a sigmoid, which gives "
                                  "each channel a weight between 0 and 1"),
+        (near_miss(last="softmax"), "ends with a softmax, which makes the channels' weights share a total of 1; "
+                                    "the last dense layer needs a sigmoid, which weighs each channel on its own"),
+        (near_miss(first="sigmoid", last="relu"), "swaps the two activations: the first dense layer takes the ReLU, "
+                                                  "the second the sigmoid"),
         (near_miss(hidden="none"), "leaves out the reduction: its first dense layer has as many units as "
                                    "there are channels, not the channels divided by the reduction"),
         (near_miss(hidden="multiply"), "multiplies the channels by the reduction; the first dense layer has "
