@@ -9,6 +9,7 @@ learned, and architectures.
 """
 
 import math
+import textwrap
 
 from collections.abc import Mapping
 
@@ -617,7 +618,8 @@ def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, sourc
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
     for i, name in enumerate(names):
         area = area_per_million * params[i] / 1e6
-        ax.scatter(macs[i] / 1e9, 100 * accuracy[i], s=area, color=f"C{i}", alpha=0.55,
+        color = f"C{i}" if len(names) <= 10 else plt.get_cmap("tab20")(i % 20)  # ten colours repeat after ten
+        ax.scatter(macs[i] / 1e9, 100 * accuracy[i], s=area, color=color, alpha=0.55,
                    edgecolors="0.2")
         ax.annotate(name, (macs[i] / 1e9, 100 * accuracy[i]), xytext=(0, math.sqrt(area) / 2 + 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=9)
@@ -633,9 +635,10 @@ def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, sourc
     ax.grid(True, alpha=0.3)
     if title:
         ax.set_title(title)
-    if source:
-        fig.text(0.01, 0.01, source, fontsize=7.5, color="0.35", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
+    lines = textwrap.wrap(text(source, "source"), 120) if source else []
+    if lines:
+        fig.text(0.01, 0.01, "\n".join(lines), fontsize=7.5, color="0.35", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.035 * len(lines), 1, 1))
     return fig
 
 

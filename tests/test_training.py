@@ -162,3 +162,53 @@ def test_a_plan_reads_the_settings_of_its_profile_and_shows_both(monkeypatch):
         training.plan(fast, {"epochs": 60})
     with pytest.raises(ValueError, match="must be Python names"):
         training.plan({"two words": 1}, {"two words": 2})
+
+
+def _notebook_18_cell(marker):
+    """The source of notebook 18's code cell whose text holds ``marker``."""
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).parent.parent / "notebooks" / "18_comparing_architectures.ipynb"
+    cells = [cell for cell in json.loads(notebook.read_text())["cells"] if cell["cell_type"] == "code"]
+    (source,) = ["".join(cell["source"]) for cell in cells if marker in "".join(cell["source"])]
+    return source
+
+
+@pytest.mark.parametrize("profile", ["fast", "full"])
+def test_notebook_18s_imagenet_classifier_downloads_nothing_without_the_files(no_downloads, monkeypatch, capsys, profile):
+    from course_lib.images import load_photo
+
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    if profile == "fast":
+        monkeypatch.setattr(datasets, "online", lambda timeout=3.0: pytest.fail("the fast profile asks no host"))
+    else:
+        monkeypatch.setattr(datasets, "online", lambda timeout=3.0: False)  # offline: the full profile falls back
+    pipeline = keras.Sequential([keras.Input((None, None, 3)), keras.layers.Resizing(224, 224, crop_to_aspect_ratio=True)])
+    namespace = {"keras": keras, "np": np, "training": training, "datasets": datasets, "load_photo": load_photo,
+                 "pipeline": pipeline}
+    exec(_notebook_18_cell("# ImageNet classifier"), namespace)
+    assert no_downloads == [] and namespace["classifier_weights"] is None
+    message = capsys.readouterr().out
+    assert message.count("\n") == 1 and message.startswith("ResNet50: random weights (weights=None)")
+    assert "resnet50_weights_tf_dim_ordering_tf_kernels.h5" in message
+
+
+def test_notebook_18s_imagenet_classifier_without_the_class_index_names_no_class(no_downloads, monkeypatch, tmp_path, capsys):
+    """Weights cached but not imagenet_class_index.json: decode_predictions (a download) is never called."""
+    from course_lib.images import load_photo
+
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    cached = tmp_path / "models" / training.IMAGENET_WEIGHT_FILES["ResNet50"][1]
+    cached.parent.mkdir()
+    cached.touch()
+    monkeypatch.setattr(keras.Model, "load_weights", lambda model, path, **kwargs: None)  # random weights stand in
+    pipeline = keras.Sequential([keras.Input((None, None, 3)), keras.layers.Resizing(224, 224, crop_to_aspect_ratio=True)])
+    namespace = {"keras": keras, "np": np, "training": training, "datasets": datasets, "load_photo": load_photo,
+                 "pipeline": pipeline}
+    exec(_notebook_18_cell("# ImageNet classifier"), namespace)
+    assert no_downloads == []
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("ResNet50: ImageNet weights, read from Keras's cache")
+    assert [line.split(" ->")[0] for line in lines[1:]] == ["chelsea", "coffee"]
+    assert all("their names need imagenet_class_index.json" in line for line in lines[1:])
