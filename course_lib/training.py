@@ -14,7 +14,9 @@ only when Keras's cache already holds them; the full profile downloads them once
 Start JupyterLab with ``COURSE_PROFILE=full make lab`` to use it.
 
 :func:`fit_curves` trains a model with Adam and returns its loss and accuracy per epoch, like
-``model.fit(...).history``, with the same batches for every model given the same seed.
+``model.fit(...).history``, with the same batches for every model given the same seed;
+:func:`fit_seeds` trains a fresh model once per seed (Adam, or SGD with momentum and step decay)
+and returns the curves of all seeds as arrays.
 """
 
 import os
@@ -410,7 +412,7 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
     else:
         optimizer = keras.optimizers.SGD(learning_rate, momentum=momentum)
     step = _training_step(model, optimizer)
-    start = [np.array(variable) for variable in optimizer.variables]  # step 0, zero moments
+    start = [keras.ops.convert_to_numpy(variable) for variable in optimizer.variables]  # step 0, zero moments
     curves = {"loss": [], "accuracy": []}
     bar = progress._Bar(print_summary=False)
     for index, seed in enumerate(seeds):

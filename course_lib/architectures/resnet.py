@@ -13,8 +13,11 @@ path carries the signal (and its gradient) through any depth. This module builds
   25,636,712 parameters);
 - :func:`resnet_small`: a few residual units for 32x32 colour images, trained in seconds;
 - :func:`plain_net` and :func:`residual_net`: the same stack of narrow 3x3 convolutions with and
-  without skip connections, for measuring the degradation problem (train them on the same
-  batches with :func:`course_lib.training.fit_curves`).
+  without skip connections, without batch normalization, for measuring the vanishing signal;
+- :func:`cifar_plain` and :func:`cifar_resnet`: the paper's CIFAR-10 networks (batch normalization
+  after every convolution, He initialization, parameter-free :class:`ZeroPadShortcut` s), for
+  measuring the degradation problem as the paper did (train them over several seeds with
+  :func:`course_lib.training.fit_seeds`).
 """
 
 from course_lib.architectures import _validate
