@@ -14,7 +14,9 @@ only when Keras's cache already holds them; the full profile downloads them once
 Start JupyterLab with ``COURSE_PROFILE=full make lab`` to use it.
 
 :func:`fit_curves` trains a model with Adam and returns its loss and accuracy per epoch, like
-``model.fit(...).history``, with the same batches for every model given the same seed.
+``model.fit(...).history``, with the same batches for every model given the same seed;
+:func:`fit_seeds` trains a fresh model once per seed (Adam, or SGD with momentum and step decay)
+and returns the curves of all seeds as arrays.
 """
 
 import os
@@ -241,13 +243,25 @@ def fit_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0
         >>> len(curves["loss"]), curves["loss"][-1] < curves["loss"][0]
         (3, True)
     """
-    from course_lib.session import import_keras, import_tensorflow
+    from course_lib.session import import_keras
 
-    tf = import_tensorflow()
     keras = import_keras()
 
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a Keras model; received {type(model).__name__}.")
+    x, y, batch_size, epochs = _training_data(x, y, batch_size, epochs)
+    learning_rate = number(learning_rate, "learning_rate", minimum=0)
+    whole_number(seed, "seed")
+    optimizer = keras.optimizers.Adam(learning_rate)
+    step = _training_step(model, optimizer)
+    bar = progress.Bar(print_summary=False)  # live in JupyterLab only; a stored notebook shows nothing of it
+    history = _train_epochs(step, x, y, epochs, batch_size, seed, bar, lambda epoch: f"epoch {epoch}/{epochs}")
+    bar.finish(progress.summary_line(history, epochs))
+    return history
+
+
+def _training_data(x, y, batch_size, epochs):
+    """Check the arguments :func:`fit_curves` and :func:`fit_seeds` share; return ``x`` float32, ``y`` int64."""
     x = numeric_array(x, "x", finite=True).astype("float32")
     y = numeric_array(y, "y", ndim=1)
     if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
@@ -255,17 +269,22 @@ def fit_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0
             f"y must hold class numbers 0, 1, ... (ints), as sparse categorical cross-entropy reads "
             f"them; received dtype {y.dtype} with values from {y.min()} to {y.max()}."
         )
-    y = y.astype("int64")
     batch_size = positive_int(batch_size, "batch_size")
     epochs = positive_int(epochs, "epochs")
-    learning_rate = number(learning_rate, "learning_rate", minimum=0)
-    whole_number(seed, "seed")
     if len(x) != len(y) or len(x) < batch_size:
         raise ValueError(
             f"x and y must hold the same number of examples, at least batch_size={batch_size}; "
             f"received {len(x)} and {len(y)}."
         )
-    optimizer = keras.optimizers.Adam(learning_rate)
+    return x, y.astype("int64"), batch_size, epochs
+
+
+def _training_step(model, optimizer):
+    """Return a traced function ``step(x_batch, y_batch) -> (loss, accuracy)`` that updates ``model``."""
+    from course_lib.session import import_keras, import_tensorflow
+
+    tf = import_tensorflow()
+    keras = import_keras()
     loss_function = keras.losses.SparseCategoricalCrossentropy()
     variables = model.trainable_variables
     optimizer.build(variables)
@@ -279,15 +298,136 @@ def fit_curves(model, x, y, epochs=5, batch_size=64, learning_rate=0.003, seed=0
         hits = tf.equal(tf.argmax(probabilities, axis=-1), y_batch)
         return loss, tf.reduce_mean(tf.cast(hits, "float32"))
 
+    return step
+
+
+def _train_epochs(step, x, y, epochs, batch_size, seed, bar, label, before_epoch=None, done=0.0, share=1.0):
+    """Run ``epochs`` epochs of ``step`` on batches drawn with ``seed``; return the per-epoch history.
+
+    ``bar`` is redrawn after every epoch at ``done + share * epochs run / epochs``, with the text
+    ``label(epoch)`` and the epoch's loss; ``before_epoch(epoch)``, if given, runs before each epoch
+    (counted from 0), e.g. to lower the learning rate.
+    """
     rng = np.random.default_rng(seed)
     batches = len(x) // batch_size
     history = {"loss": [], "accuracy": []}
-    bar = progress.Bar(print_summary=False)  # live in JupyterLab only; a stored notebook shows nothing of it
     for epoch in range(epochs):
+        if before_epoch is not None:
+            before_epoch(epoch)
         order = rng.permutation(len(x))[: batches * batch_size].reshape(batches, batch_size)
         results = np.array([[float(v) for v in step(x[i], y[i])] for i in order])
         history["loss"].append(float(results[:, 0].mean()))
         history["accuracy"].append(float(results[:, 1].mean()))
-        bar.draw((epoch + 1) / epochs, f"epoch {epoch + 1}/{epochs} · loss {history['loss'][-1]:.4f}", force=True)
-    bar.finish(progress.summary_line(history, epochs))
+        bar.draw(done + share * (epoch + 1) / epochs, f"{label(epoch + 1)} · loss {history['loss'][-1]:.4f}", force=True)
     return history
+
+
+def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_rate=0.003, momentum=None,
+              decay_epochs=()):
+    """Train a fresh ``build()`` once per seed; return the loss and accuracy per epoch, one row per seed.
+
+    For each seed ``s``, ``keras.utils.set_random_seed(s)`` then ``build()`` draws the initial
+    weights, and the model is trained as :func:`fit_curves` trains it with ``seed=s`` (the batches
+    drawn by a NumPy generator seeded with ``s``): networks of different architectures trained
+    with the same seeds see the same batches. The result is ``{"loss": array, "accuracy": array}``,
+    each of shape ``(len(seeds), epochs)``, the mean over each epoch's batches measured while
+    training (the form :func:`course_lib.viz.show_spread` draws).
+
+    The training step is traced once, for the first seed's model; for every later seed, the fresh
+    model's weights are copied into the traced one and the optimizer's state (step count, moments)
+    is reset, which gives the curves fresh models would give. For a deep network on small images,
+    tracing costs more than several epochs, so this is much faster than one :func:`fit_curves` per
+    seed.
+
+    Args:
+        build: a function of no arguments that returns a new Keras model ending in a softmax,
+            e.g. ``lambda: resnet.cifar_plain(20)``; every call must build the same architecture.
+        seeds: the seeds, a non-empty sequence of ints.
+        momentum: ``None`` for Adam with ``learning_rate`` (as :func:`fit_curves`); a number in
+            ``[0, 1)`` for stochastic gradient descent with that momentum, as He et al. trained
+            (0.9, learning rate 0.1).
+        decay_epochs: epochs (counted from 0) at whose start the learning rate is divided by 10;
+            the paper divides it at 32k and 48k of its 64k iterations, i.e. at half and at three
+            quarters of the training.
+
+    Raises:
+        TypeError: ``build`` is not callable or does not return a Keras model; ``seeds`` or
+            ``decay_epochs`` is not a list or tuple of ints.
+        ValueError: no seeds, a negative seed, ``momentum`` outside ``[0, 1)``, a decay epoch outside
+            ``1 ... epochs - 1``, or the checks of :func:`fit_curves`.
+
+    Example:
+        >>> import keras
+        >>> build = lambda: keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+        >>> x, y = np.eye(2).repeat(32, axis=0), np.arange(2).repeat(32)
+        >>> curves = fit_seeds(build, x, y, seeds=(0, 1), epochs=3, batch_size=16, learning_rate=0.1)
+        >>> curves["loss"].shape, bool((curves["loss"][:, -1] < curves["loss"][:, 0]).all())
+        ((2, 3), True)
+    """
+    from course_lib.session import import_keras
+
+    keras = import_keras()
+
+    if not callable(build) or isinstance(build, keras.Model):
+        raise TypeError(
+            f"build must be a function of no arguments that returns a new model, e.g. "
+            f"lambda: resnet.cifar_plain(20), so that every seed gets fresh weights; received "
+            f"{type(build).__name__}."
+        )
+    if not isinstance(seeds, (list, tuple, range)):
+        raise TypeError(f"seeds must be a list or tuple of ints, e.g. (0, 1, 2); received {seeds!r:.60}.")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed, e.g. (0, 1, 2); received an empty sequence.")
+    for seed in seeds:
+        whole_number(seed, "each seed")
+    x, y, batch_size, epochs = _training_data(x, y, batch_size, epochs)
+    learning_rate = number(learning_rate, "learning_rate", minimum=0)
+    if momentum is not None:
+        momentum = number(momentum, "momentum", minimum=0, below=1)
+    if not isinstance(decay_epochs, (list, tuple, range)):
+        raise TypeError(f"decay_epochs must be a list or tuple of epochs, e.g. (6, 9); received {decay_epochs!r:.60}.")
+    decay_epochs = list(decay_epochs)
+    for epoch in decay_epochs:
+        whole_number(epoch, "each decay epoch")
+        if not 0 < epoch < epochs:
+            raise ValueError(
+                f"decay_epochs must lie between 1 and epochs - 1 = {epochs - 1} (the epochs at whose "
+                f"start the learning rate is divided by 10); received decay_epochs={decay_epochs!r}."
+            )
+
+    def fresh(seed):
+        keras.utils.set_random_seed(seed)
+        model = build()
+        if not isinstance(model, keras.Model):
+            raise TypeError(f"build() must return a Keras model; it returned {type(model).__name__}.")
+        return model
+
+    def rate_at(epoch):
+        return learning_rate / 10 ** sum(epoch >= decay for decay in decay_epochs)
+
+    model = fresh(seeds[0])
+    if momentum is None:
+        optimizer = keras.optimizers.Adam(learning_rate)
+    else:
+        optimizer = keras.optimizers.SGD(learning_rate, momentum=momentum)
+    step = _training_step(model, optimizer)
+    start = [keras.ops.convert_to_numpy(variable) for variable in optimizer.variables]  # step 0, zero moments
+    curves = {"loss": [], "accuracy": []}
+    bar = progress.Bar(print_summary=False)
+    for index, seed in enumerate(seeds):
+        if index:
+            model.set_weights(fresh(seed).get_weights())
+            for variable, value in zip(optimizer.variables, start):
+                variable.assign(value)
+
+        def before_epoch(epoch):
+            optimizer.learning_rate = rate_at(epoch)
+
+        label = lambda epoch, index=index: f"seed {index + 1}/{len(seeds)} · epoch {epoch}/{epochs}"  # noqa: E731
+        history = _train_epochs(step, x, y, epochs, batch_size, seed, bar, label, before_epoch,
+                                done=index / len(seeds), share=1 / len(seeds))
+        for name in curves:
+            curves[name].append(history[name])
+    bar.finish(f"fit: {len(seeds)} seeds x {epochs} epochs")
+    return {name: np.array(values) for name, values in curves.items()}

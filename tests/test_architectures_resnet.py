@@ -313,3 +313,112 @@ def test_small_builders_reject_bad_arguments():
         resnet.plain_net(4, classes=0)
     with pytest.raises(ValueError, match=r"\(1, 1, 1\) is too small for plain_4: it halves .* once.*at least 2x2"):
         resnet.plain_net(4, input_shape=(1, 1, 1))
+
+
+# --------------------------------------------------------------------------- the paper's CIFAR-10 nets
+
+
+def cifar_params(depth, filters=16, channels=3, classes=10):
+    """Parameters of the paper's CIFAR-10 net from the formulas: 3x3 convs without bias, a BN after each."""
+    units = (depth - 2) // 6
+    count = counting.conv2d_params(3, channels, filters, use_bias=False) + counting.batch_norm_params(filters)
+    previous = filters
+    for factor in resnet.CIFAR_STAGE_FACTORS:
+        width = filters * factor
+        for _ in range(units):
+            count += counting.conv2d_params(3, previous, width, use_bias=False) + counting.batch_norm_params(width)
+            count += counting.conv2d_params(3, width, width, use_bias=False) + counting.batch_norm_params(width)
+            previous = width
+    return count + counting.dense_params(4 * filters, classes)
+
+
+@pytest.mark.parametrize("depth", [8, 20, 56])
+def test_cifar_nets_have_the_papers_layers_and_equal_parameters(depth):
+    with keras.StatelessScope(initialize_variables=False):
+        plain, residual = resnet.cifar_plain(depth), resnet.cifar_resnet(depth)
+    assert plain.count_params() == residual.count_params() == cifar_params(depth)
+    weighted = [layer for layer in plain.layers if isinstance(layer, (L.Conv2D, L.Dense))]
+    assert len(weighted) == depth
+    batch_norms = [layer for layer in plain.layers if isinstance(layer, L.BatchNormalization)]
+    assert len(batch_norms) == depth - 1, "a batch normalization after every convolution"
+    assert {layer.momentum for layer in batch_norms} == {resnet.SMALL_BN_MOMENTUM}
+    for model in (plain, residual):
+        for layer in model.layers:
+            if isinstance(layer, (L.Conv2D, L.Dense)):
+                assert isinstance(layer.kernel_initializer, keras.initializers.HeNormal), layer.name
+            if isinstance(layer, L.Conv2D):
+                assert layer.kernel_size == (3, 3) and not layer.use_bias
+    units = (depth - 2) // 6
+    for stage, side, width in zip((1, 2, 3), (32, 16, 8), (16, 32, 64)):
+        assert residual.get_layer(f"stage{stage}_unit{units}_relu2").output.shape == (None, side, side, width)
+        assert plain.get_layer(f"stage{stage}_unit1_relu2").output.shape == (None, side, side, width)
+    adds = [layer.name for layer in residual.layers if isinstance(layer, L.Add)]
+    shortcuts = [layer.name for layer in residual.layers if isinstance(layer, resnet.ZeroPadShortcut)]
+    assert len(adds) == 3 * units and shortcuts == ["stage2_unit1_shortcut", "stage3_unit1_shortcut"]
+    assert [layer.name for layer in plain.layers] == [
+        layer.name for layer in residual.layers if not isinstance(layer, (L.Add, resnet.ZeroPadShortcut))
+    ]
+
+
+def test_paper_table_6_parameter_counts():
+    # He et al., Table 6: ResNet-20, 32, 44, 56, 110 have 0.27, 0.46, 0.66, 0.85, 1.7 million parameters
+    # (trainable ones; Keras also counts the batch norms' moving means and variances).
+    published = {20: 0.27e6, 32: 0.46e6, 44: 0.66e6, 56: 0.85e6, 110: 1.7e6}
+    for depth, count in published.items():
+        with keras.StatelessScope(initialize_variables=False):
+            model = resnet.cifar_resnet(depth)
+        trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+        assert abs(trainable / count - 1) < 0.03, (depth, trainable)
+
+
+def test_cifar_stem_strides_halve_the_digits_first():
+    model = resnet.cifar_plain(8, input_shape=(8, 8, 1), filters=8, stem_strides=2)
+    assert [model.get_layer(f"stage{s}_unit1_relu2").output.shape for s in (1, 2, 3)] == [
+        (None, 4, 4, 8), (None, 2, 2, 16), (None, 1, 1, 32),
+    ]
+    assert model.count_params() == cifar_params(8, filters=8, channels=1)
+    assert resnet.cifar_resnet(8, input_shape=(8, 8, 1), filters=8, stem_strides=2).output_shape == (None, 10)
+
+
+def test_cifar_resnet_adds_the_branch_to_the_shortcut():
+    keras.utils.set_random_seed(5)
+    model = resnet.cifar_resnet(8, input_shape=(8, 8, 2), filters=4)
+    x = np.random.default_rng(5).normal(size=(3, 8, 8, 2)).astype("float32")
+    # Silence every unit's branch (its last batch norm outputs zeros): each unit then passes its
+    # shortcut on, so the last map is relu(stem), subsampled twice and padded with zero channels.
+    for layer in model.layers:
+        if layer.name.endswith("_bn2"):
+            layer.gamma.assign(np.zeros(layer.gamma.shape, "float32"))
+            layer.beta.assign(np.zeros(layer.beta.shape, "float32"))
+    probe = keras.Model(model.input, [model.get_layer("stem_relu").output, model.get_layer("stage3_unit1_relu2").output])
+    stem, last = (np.asarray(a) for a in probe(x))
+    expected = np.zeros((3, 2, 2, 16), "float32")
+    expected[..., :4] = stem[:, ::4, ::4, :]
+    np.testing.assert_allclose(last, expected, atol=1e-6)
+
+
+def test_zero_pad_shortcut_subsamples_pads_and_saves():
+    x = np.arange(2 * 5 * 5 * 3, dtype="float32").reshape(2, 5, 5, 3)
+    shortcut = resnet.ZeroPadShortcut(8, strides=2)
+    y = np.asarray(shortcut(x))
+    assert y.shape == (2, 3, 3, 8) == (2, *shortcut.compute_output_shape((2, 5, 5, 3))[1:])
+    np.testing.assert_array_equal(y[..., :3], x[:, ::2, ::2, :])
+    assert not y[..., 3:].any() and shortcut.count_params() == 0
+    assert np.asarray(resnet.ZeroPadShortcut(3, strides=1)(x)).tolist() == x.tolist()
+    clone = resnet.ZeroPadShortcut.from_config(shortcut.get_config())
+    assert (clone.filters, clone.strides) == (8, 2)
+    with pytest.raises(ValueError, match="at most that many; received an input with 3 channels"):
+        resnet.ZeroPadShortcut(2)(x)
+
+
+def test_cifar_builders_reject_bad_arguments():
+    with pytest.raises(ValueError, match=r"depth = 6 \* n \+ 2 .*received depth=21"):
+        resnet.cifar_plain(21)
+    with pytest.raises(ValueError, match="received depth=2"):
+        resnet.cifar_resnet(2)
+    with pytest.raises(ValueError, match=r"\(2, 2, 3\) is too small for plain_8"):
+        resnet.cifar_plain(8, input_shape=(2, 2, 3))
+    with pytest.raises(ValueError, match=r"\(4, 4, 1\) is too small for resnet_8"):
+        resnet.cifar_resnet(8, input_shape=(4, 4, 1), stem_strides=2)
+    with pytest.raises(ValueError, match="stem_strides must be a positive int; received stem_strides=0"):
+        resnet.cifar_plain(8, stem_strides=0)

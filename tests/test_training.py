@@ -75,6 +75,53 @@ def test_fit_curves_same_seed_same_curve_and_learning():
         training.fit_curves(model, x, y, batch_size=32.0)
 
 
+def _seeds_task():
+    x = np.random.default_rng(3).normal(size=(96, 8, 8, 1)).astype("float32")
+    return x, (x.mean(axis=(1, 2, 3)) > 0).astype("int64")
+
+
+def _small_net():
+    return resnet.cifar_resnet(8, input_shape=(8, 8, 1), classes=2, filters=2, stem_strides=2)
+
+
+def test_fit_seeds_gives_what_fit_curves_gives_each_seed():
+    x, y = _seeds_task()
+    together = training.fit_seeds(_small_net, x, y, seeds=(4, 7), epochs=3, batch_size=32, learning_rate=0.01)
+    assert together["loss"].shape == together["accuracy"].shape == (2, 3)
+    for row, seed in enumerate((4, 7)):
+        keras.utils.set_random_seed(seed)
+        alone = training.fit_curves(_small_net(), x, y, epochs=3, batch_size=32, learning_rate=0.01, seed=seed)
+        # The traced step reused, the weights and the optimizer's state reset: the same curves.
+        np.testing.assert_allclose(together["loss"][row], alone["loss"], rtol=1e-5)
+        np.testing.assert_allclose(together["accuracy"][row], alone["accuracy"], rtol=1e-5)
+    assert not np.allclose(together["loss"][0], together["loss"][1]), "other seeds, other curves"
+
+
+def test_fit_seeds_with_momentum_and_decay_learns_and_lowers_the_rate():
+    x, y = _seeds_task()
+    run = lambda **kwargs: training.fit_seeds(_small_net, x, y, seeds=(1,), epochs=4, batch_size=32,  # noqa: E731
+                                              learning_rate=0.1, momentum=0.9, **kwargs)
+    steady, decayed = run(), run(decay_epochs=(2, 3))
+    assert decayed["loss"][0, -1] < decayed["loss"][0, 0]
+    # The same first two epochs; from the third on, a learning rate 10 times smaller changes the curve.
+    np.testing.assert_allclose(decayed["loss"][0, :2], steady["loss"][0, :2], rtol=1e-5)
+    assert not np.allclose(decayed["loss"][0, 2:], steady["loss"][0, 2:])
+
+
+def test_fit_seeds_rejects_bad_arguments():
+    x, y = _seeds_task()
+    with pytest.raises(TypeError, match="build must be a function of no arguments"):
+        training.fit_seeds(_small_net(), x, y)
+    with pytest.raises(TypeError, match="build\\(\\) must return a Keras model; it returned NoneType"):
+        training.fit_seeds(lambda: None, x, y, batch_size=32)
+    with pytest.raises(ValueError, match="seeds must name at least one seed"):
+        training.fit_seeds(_small_net, x, y, seeds=())
+    with pytest.raises(ValueError, match=r"decay_epochs must lie between 1 and epochs - 1 = 3 .*received decay_epochs=\[4\]"):
+        training.fit_seeds(_small_net, x, y, epochs=4, batch_size=32, decay_epochs=[4])
+    with pytest.raises(ValueError, match="momentum must be"):
+        training.fit_seeds(_small_net, x, y, batch_size=32, momentum=1.0)
+
+
 # --------------------------------------------------------------------------- ImageNet weights (notebook 18)
 
 

@@ -199,6 +199,9 @@ TABLE = [
     *_rows(training.load_task, {"task": "digits"}, task="name"),
     *_rows(training.plan, {"fast": {"epochs": 1}, "full": {"epochs": 2}}, fast="mapping", full="mapping", profile="profile"),
     *_rows(training.fit_curves, {"model": None, "x": IMAGE, "y": IMAGE}, model="model"),
+    *_rows(training.fit_seeds, {"build": None, "x": IMAGE, "y": IMAGE}, build="model"),
+    *_rows(training.fit_seeds, {"build": lambda: None, "x": np.ones((4, 2)), "y": np.arange(4), "batch_size": 2},
+           seeds="sequence", decay_epochs="sequence", epochs="positive int"),
     # architecture blocks and full-size builders
     *_rows(googlenet.inception_module, {"x": X, "name": "m", **INCEPTION}, f3="positive int", bottlenecks="flag"),
     *_rows(googlenet.auxiliary_classifier, {"x": X, "classes": 10, "name": "aux"}, dropout="rate", classes="classes"),
@@ -211,6 +214,9 @@ TABLE = [
     *_rows(resnet.resnet34, {}, classes="classes"),
     *_rows(resnet.resnet50, {}, input_shape="input_shape"),
     *_rows(resnet.residual_net, {}, depth="positive int"),
+    *_rows(resnet.cifar_plain, {"depth": 8}, depth="positive int", input_shape="input_shape", classes="classes",
+           filters="positive int", stem_strides="positive int", bn_momentum="rate"),
+    *_rows(resnet.cifar_resnet, {"depth": 8}, depth="positive int", classes="classes"),
     *_rows(resnet.bottleneck_unit, {"x": X, "filters": 4}, filters="positive int", bn_momentum="rate"),
     *_rows(senet.se_block, {"x": X}, reduction="positive int"),
     *_rows(senet.se_resnet50, {}, classes="classes"),
@@ -379,7 +385,7 @@ def test_every_public_function_has_a_row_or_a_reason():
     assert not rows & set(EXEMPT), "a function is both tried and exempt"
     assert set(EXEMPT) <= set(public), f"stale exemptions: {sorted(set(EXEMPT) - set(public))}"
     # The size of the trial: public functions tried x bad inputs. Update it when the table grows.
-    assert (len(rows), len(CASES)) == (154, 1166)
+    assert (len(rows), len(CASES)) == (157, 1234)
 
 
 def _hang(signum, frame):

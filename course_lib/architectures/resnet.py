@@ -13,8 +13,11 @@ path carries the signal (and its gradient) through any depth. This module builds
   25,636,712 parameters);
 - :func:`resnet_small`: a few residual units for 32x32 colour images, trained in seconds;
 - :func:`plain_net` and :func:`residual_net`: the same stack of narrow 3x3 convolutions with and
-  without skip connections, for measuring the degradation problem (train them on the same
-  batches with :func:`course_lib.training.fit_curves`).
+  without skip connections, without batch normalization, for measuring the vanishing signal;
+- :func:`cifar_plain` and :func:`cifar_resnet`: the paper's CIFAR-10 networks (batch normalization
+  after every convolution, He initialization, parameter-free :class:`ZeroPadShortcut` s), for
+  measuring the degradation problem as the paper did (train them over several seeds with
+  :func:`course_lib.training.fit_seeds`).
 """
 
 from course_lib.architectures import _validate
@@ -348,3 +351,153 @@ def residual_net(depth=20, input_shape=(8, 8, 1), classes=10, filters=8):
         ['unit1_conv1', 'unit1_conv2', 'unit1_add', 'unit1_relu']
     """
     return _stack(depth, True, input_shape, classes, filters, f"residual_{depth}")
+
+
+# --------------------------------------------------------------------------- the paper's CIFAR-10 nets
+
+# Filters of the three stages of the paper's CIFAR-10 networks (section 4.2), times ``filters / 16``.
+CIFAR_STAGE_FACTORS = (1, 2, 4)
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class ZeroPadShortcut(keras.layers.Layer):
+    """The paper's parameter-free shortcut where the shape changes (option A): subsample, pad with zeros.
+
+    Keeps every ``strides``-th row and column of the input (the pixels a ``"same"`` convolution with
+    that stride is centred on) and appends zero channels up to ``filters``. It has no weights, so a
+    residual network with these shortcuts has exactly the parameters of its plain counterpart.
+
+    Input ``(N, H, W, C)`` with ``C <= filters``; output ``(N, ceil(H / strides), ceil(W / strides),
+    filters)``.
+
+    Example:
+        >>> import keras
+        >>> shortcut = ZeroPadShortcut(8, strides=2)
+        >>> y = shortcut(keras.ops.ones((1, 4, 4, 3)))
+        >>> tuple(y.shape), float(keras.ops.sum(y)), shortcut.count_params()
+        ((1, 2, 2, 8), 12.0, 0)
+    """
+
+    def __init__(self, filters, strides=2, **kwargs):
+        super().__init__(**kwargs)
+        self.filters = _validate.check_count(filters, "filters")
+        self.strides = _validate.check_count(strides, "strides")
+
+    def build(self, input_shape):
+        if input_shape[-1] > self.filters:
+            raise ValueError(
+                f"ZeroPadShortcut pads channels up to filters={self.filters}, so the input must have "
+                f"at most that many; received an input with {input_shape[-1]} channels."
+            )
+
+    def call(self, inputs):
+        x = inputs[:, :: self.strides, :: self.strides, :]
+        extra = self.filters - inputs.shape[-1]
+        return keras.ops.pad(x, [[0, 0], [0, 0], [0, 0], [0, extra]]) if extra else x
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, _ = input_shape
+        shrink = lambda side: None if side is None else -(-side // self.strides)  # noqa: E731
+        return (n, shrink(h), shrink(w), self.filters)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "strides": self.strides}
+
+
+def _cifar_stack(depth, skips, input_shape, classes, filters, bn_momentum, stem_strides, name):
+    """The network of :func:`cifar_plain` and :func:`cifar_resnet`; ``skips`` adds the shortcuts."""
+    bn_momentum = rate(bn_momentum, "bn_momentum")
+    if whole_number(depth, "depth") < 8 or (depth - 2) % 6:
+        raise ValueError(
+            f"depth counts the layers with weights: one stem convolution, three stages of n units "
+            f"of two convolutions, and the output Dense layer, so depth = 6 * n + 2 (8, 14, 20, "
+            f"32, 44, 56, 110, ...); received depth={depth!r}."
+        )
+    stem_strides = _validate.check_count(stem_strides, "stem_strides")
+    input_shape = _check_input(input_shape, 2 + (stem_strides > 1), name, example=(32, 32, 3))
+    filters = _validate.check_count(filters, "filters")
+    classes = _validate.check_classes(classes)
+    units = (depth - 2) // 6
+
+    def conv_bn(x, width, strides, prefix, number=""):
+        x = L.Conv2D(width, 3, strides=strides, padding="same", use_bias=False,
+                     kernel_initializer="he_normal", name=f"{prefix}conv{number}")(x)
+        return L.BatchNormalization(momentum=bn_momentum, name=f"{prefix}bn{number}")(x)
+
+    inputs = keras.Input(input_shape, name="image")
+    x = L.Activation("relu", name="stem_relu")(conv_bn(inputs, filters, stem_strides, "stem_"))
+    for stage, factor in enumerate(CIFAR_STAGE_FACTORS, start=1):
+        width = filters * factor
+        for unit in range(1, units + 1):
+            prefix = f"stage{stage}_unit{unit}_"
+            strides = 2 if unit == 1 and stage > 1 else 1
+            y = L.Activation("relu", name=f"{prefix}relu1")(conv_bn(x, width, strides, prefix, 1))
+            y = conv_bn(y, width, 1, prefix, 2)
+            if skips:
+                shortcut = x
+                if strides != 1 or x.shape[-1] != width:
+                    shortcut = ZeroPadShortcut(width, strides, name=f"{prefix}shortcut")(x)
+                y = L.Add(name=f"{prefix}add")([y, shortcut])
+            x = L.Activation("relu", name=f"{prefix}relu2")(y)
+    x = L.GlobalAveragePooling2D(name="avg_pool")(x)
+    outputs = L.Dense(classes, activation="softmax", kernel_initializer="he_normal", name="predictions")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def cifar_plain(depth=20, input_shape=(32, 32, 3), classes=10, filters=16, stem_strides=1,
+                bn_momentum=SMALL_BN_MOMENTUM):
+    """Return the paper's plain CIFAR-10 network of ``depth`` layers with weights (He et al., section 4.2).
+
+    ``stem``: a 3x3 convolution with ``filters`` maps; then three stages of ``n = (depth - 2) / 6``
+    units of two 3x3 convolutions, with ``filters``, ``2 * filters`` and ``4 * filters`` maps (16,
+    32, 64 in the paper); the first convolution of stages 2 and 3 has stride 2, so 32x32 becomes
+    32, 16, 8 pixels a side; global average pooling and a softmax ``Dense(classes)``. Every
+    convolution (``padding="same"``, no bias) is followed by batch normalization and ReLU
+    (``conv - BN - ReLU - conv - BN - ReLU`` in a unit); every layer with weights starts from He
+    initialization (``he_normal``: normal with variance ``2 / fan_in``). Layer names: ``stem_conv``,
+    ``stage{s}_unit{u}_conv1``, ``..._bn1``, ``..._relu1``, ``..._conv2``, ``..._bn2``,
+    ``..._relu2``. Batch norms use ``bn_momentum`` (:data:`SMALL_BN_MOMENTUM`, 0.9, so that short
+    runs get usable moving averages).
+
+    ``stem_strides=2`` gives the stem convolution stride 2, which halves the input before the
+    first stage: notebook 15's fast profile runs the network on 8x8 digits with stages of 4x4,
+    2x2 and 1x1 maps, for a quarter of the arithmetic (on 1x1 maps a 3x3 convolution with
+    ``"same"`` padding only uses its centre weights).
+
+    :func:`cifar_resnet` is the same network with shortcuts, and the same parameters.
+
+    Raises:
+        ValueError: ``depth`` not of the form ``6 * n + 2`` (8, 14, 20, 32, 44, 56, 110, ...),
+            ``classes`` < 2, or an input smaller than 4x4 (two halvings; 8x8 with
+            ``stem_strides=2``).
+
+    Example:
+        >>> model = cifar_plain(20)
+        >>> model.output_shape, model.count_params()
+        ((None, 10), 271098)
+        >>> sum(1 for layer in model.layers if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)))
+        20
+    """
+    return _cifar_stack(depth, False, input_shape, classes, filters, bn_momentum, stem_strides, f"plain_{depth}")
+
+
+def cifar_resnet(depth=20, input_shape=(32, 32, 3), classes=10, filters=16, stem_strides=1,
+                 bn_momentum=SMALL_BN_MOMENTUM):
+    """Return the paper's CIFAR-10 ResNet: :func:`cifar_plain` with a shortcut around every unit.
+
+    Each unit computes ``relu(BN(conv(relu(BN(conv(x))))) + shortcut(x))``: the last ReLU comes
+    after the addition, as in the paper. The shortcut is the
+    identity, and where a stage halves the size and doubles the maps it is a
+    :class:`ZeroPadShortcut` (the paper's option A: every other pixel, zero channels appended),
+    which has no weights: ResNet-20, -32, -44, -56 and -110 have exactly the parameters of the
+    plain nets of the same depth (about 0.27, 0.46, 0.66, 0.85 and 1.7 million at 16 filters,
+    as the paper's Table 6 lists). New layers: ``stage{s}_unit{u}_add`` and, in the first unit of
+    stages 2 and 3, ``stage{s}_unit1_shortcut``.
+
+    Example:
+        >>> cifar_resnet(56).count_params() == cifar_plain(56).count_params() == 857082
+        True
+        >>> [layer.name for layer in cifar_resnet(8).layers if "stage2" in layer.name][-3:]
+        ['stage2_unit1_shortcut', 'stage2_unit1_add', 'stage2_unit1_relu2']
+    """
+    return _cifar_stack(depth, True, input_shape, classes, filters, bn_momentum, stem_strides, f"resnet_{depth}")
