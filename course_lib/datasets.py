@@ -6,6 +6,9 @@ images are always NHWC float32 in [0, 1] and labels a flat int64 array:
 * :func:`load_digits`: scikit-learn's 1,797 hand-written digits (ship with scikit-learn);
 * :func:`load_photo_patches`: a colour task made of patches of real photos (ship with
   scikit-image and scikit-learn), labelled by the photo they come from;
+* :func:`render_letters`: printed letters A-Z and a-z drawn from Matplotlib's bundled fonts, made
+  like scikit-learn's digits, a large source task for transfer learning built in about a second;
+* :func:`place_at_random`: small images put at random positions on a larger empty canvas;
 * :func:`load_keras_dataset`: MNIST, Fashion-MNIST or CIFAR-10 from the Keras cache, downloaded
   when the network answers, and otherwise replaced by the offline data set of the same shape,
   with a one-line message saying so;
@@ -16,12 +19,13 @@ import gzip
 import os
 import pickle
 import socket
+import string
 from pathlib import Path
 
 import numpy as np
 
 from course_lib.images import load_photo, resize
-from course_lib.validation import boolean, number, one_of, positive_int, whole_number
+from course_lib.validation import boolean, number, numeric_array, one_of, positive_int, whole_number
 
 # The photos of the colour task, one class each, in label order.
 PATCH_PHOTOS = ("astronaut", "chelsea", "coffee", "china", "flower", "rocket")
@@ -132,6 +136,145 @@ def load_photo_patches(size=32, train_per_class=200, test_per_class=60, scale=0.
         (np.stack(images).astype(np.float32), np.array(labels, dtype=np.int64))
         for images, labels in parts.values()
     )
+
+
+# --------------------------------------------------------------------------- printed letters
+
+LETTERS = string.ascii_uppercase + string.ascii_lowercase  # label i of render_letters is LETTERS[i]
+# Matplotlib's bundled fonts (in matplotlib.get_data_path()/fonts/ttf): sans, mono and serif faces,
+# upright, bold and slanted, and five Computer Modern faces.
+LETTER_FONTS = (
+    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf",
+    "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf", "DejaVuSansMono-Oblique.ttf", "DejaVuSansMono-BoldOblique.ttf",
+    "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf",
+    "STIXGeneral.ttf", "STIXGeneralBol.ttf", "STIXGeneralItalic.ttf", "STIXGeneralBolIta.ttf",
+    "cmr10.ttf", "cmss10.ttf", "cmtt10.ttf", "cmb10.ttf", "cmti10.ttf",
+)
+_GLYPH = 48  # side in pixels of each letter's master drawing
+_MOST_LETTERS = 2_000  # per class: 104,000 images of 8x8 already
+
+
+def _glyph_masters():
+    """Return every letter in every font as ink in [0, 1], shape ``(fonts, letters, 48, 48)``: one Agg drawing."""
+    from matplotlib import get_data_path
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    folder = Path(get_data_path()) / "fonts" / "ttf"
+    fonts, letters = len(LETTER_FONTS), len(LETTERS)
+    figure = Figure(figsize=(letters * _GLYPH / 100, fonts * _GLYPH / 100), dpi=100)
+    for row, name in enumerate(LETTER_FONTS):
+        font = FontProperties(fname=folder / name, size=_GLYPH * 0.55 * 72 / 100)
+        for col, letter in enumerate(LETTERS):
+            figure.text((col + 0.5) / letters, 1 - (row + 0.5) / fonts, letter, fontproperties=font,
+                        ha="center", va="center")
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    ink = 1 - np.asarray(canvas.buffer_rgba())[..., 0].astype(np.float32) / 255
+    ink = ink[: fonts * _GLYPH, : letters * _GLYPH]
+    return ink.reshape(fonts, _GLYPH, letters, _GLYPH).transpose(0, 2, 1, 3)
+
+
+def place_at_random(images, canvas, seed=0):
+    """Put each image at a random position on an empty ``canvas x canvas`` background.
+
+    ``images`` has shape ``(N, H, W, C)`` with ``H, W <= canvas``; the result has shape
+    ``(N, canvas, canvas, C)``, zeros except for each image, whose top-left corner is drawn
+    uniformly from the ``(canvas - H + 1) x (canvas - W + 1)`` positions where it fits, with
+    ``seed``. Nothing is cut off or resized, so the same images on a larger canvas make a task
+    whose classes are unchanged but whose position varies.
+
+    Example:
+        >>> placed = place_at_random(np.ones((3, 8, 8, 1), np.float32), canvas=12)
+        >>> placed.shape, float(placed.sum(axis=(1, 2, 3)).min())
+        ((3, 12, 12, 1), 64.0)
+    """
+    images = numeric_array(images, "images", ndim=4, finite=True)
+    canvas = positive_int(canvas, "canvas")
+    seed = whole_number(seed, "seed")
+    n, height, width, channels = images.shape
+    if height > canvas or width > canvas:
+        raise ValueError(
+            f"canvas must be at least as large as the images; received canvas={canvas} for images of "
+            f"{height}x{width}: pass canvas >= {max(height, width)}."
+        )
+    rng = np.random.default_rng(seed)
+    tops = rng.integers(0, canvas - height + 1, n)
+    lefts = rng.integers(0, canvas - width + 1, n)
+    placed = np.zeros((n, canvas, canvas, channels), dtype=np.float32)
+    for k, (top, left) in enumerate(zip(tops, lefts)):
+        placed[k, top : top + height, left : left + width] = images[k]
+    return placed
+
+
+def render_letters(per_class=100, canvas=8, seed=0):
+    """Return printed letters A-Z and a-z, 52 classes, drawn the way scikit-learn's digits were.
+
+    scikit-learn's digits are 32x32 black-and-white drawings counted in 4x4 blocks: each of the
+    8x8 pixels holds the share of its 16 bits that carry ink, 0, 1/16, ..., 1. Here each letter is
+    drawn in one of the 21 fonts of :data:`LETTER_FONTS` (Matplotlib's own, so nothing is
+    downloaded), turned by up to 14 degrees, slanted, stretched, scaled and shifted at random, its
+    strokes made thinner or thicker by where the grey drawing is cut into ink, then counted in
+    blocks the same way. ``canvas > 8`` puts each 8x8 letter at a random position on a larger empty
+    canvas (:func:`place_at_random`). Everything is drawn from ``seed``: the same call returns the
+    same images, in about a second for 100 images per class.
+
+    Returns ``(x, y)``: ``x`` of shape ``(52 * per_class, canvas, canvas, 1)``, float32 in [0, 1];
+    ``y`` int64, where label ``i`` is the letter ``LETTERS[i]``, in shuffled order.
+
+    Example:
+        >>> x, y = render_letters(per_class=2, seed=0)
+        >>> x.shape, x.dtype, int(y.max()), LETTERS[int(y.max())]
+        ((104, 8, 8, 1), dtype('float32'), 51, 'z')
+        >>> bool(set((x * 16).ravel().round(4)) <= set(range(17)))
+        True
+    """
+    per_class = positive_int(per_class, "per_class")
+    if per_class > _MOST_LETTERS:
+        raise ValueError(f"per_class must be at most {_MOST_LETTERS:,}; received per_class={per_class:,}.")
+    canvas = positive_int(canvas, "canvas")
+    if canvas < 8:
+        raise ValueError(f"canvas must be at least 8, the letters' size; received canvas={canvas}.")
+    seed = whole_number(seed, "seed")
+    glyphs = _glyph_masters()
+    fonts, letters = glyphs.shape[:2]
+    rng = np.random.default_rng(seed)
+    n = per_class * letters
+    labels = rng.permutation(np.repeat(np.arange(letters), per_class))
+    font = rng.integers(0, fonts, n)
+
+    # Each master's ink box: its centre goes to the centre of the drawing, its longer side is scaled to fit.
+    ink = glyphs > 0.5
+    index = np.arange(_GLYPH)
+    rows, cols = ink.any(axis=3), ink.any(axis=2)
+    top, bottom = np.where(rows, index, _GLYPH).min(-1), np.where(rows, index, -1).max(-1)
+    left, right = np.where(cols, index, _GLYPH).min(-1), np.where(cols, index, -1).max(-1)
+    centre_row, centre_col = (top + bottom)[font, labels] / 2, (left + right)[font, labels] / 2
+    longest = np.maximum(bottom - top, right - left)[font, labels] + 1
+
+    side = 32  # the drawing, counted in 4x4 blocks into 8x8
+    angle = rng.uniform(-0.25, 0.25, n)[:, None, None]
+    scale = (rng.uniform(0.75, 1.0, n) * 28 / longest)[:, None, None]  # output pixels per master pixel
+    aspect = rng.uniform(0.8, 1.2, n)[:, None, None]
+    shear = rng.uniform(-0.2, 0.2, n)[:, None, None]
+    shift = rng.uniform(-2, 2, (n, 2))
+    cut = rng.uniform(0.1, 0.6, n)[:, None, None]  # a low cut gives thick strokes, a high one thin strokes
+    grid_row, grid_col = np.mgrid[0:side, 0:side].astype(np.float32) - (side - 1) / 2
+    y_out = grid_row[None] - shift[:, 0, None, None]
+    x_out = grid_col[None] - shift[:, 1, None, None]
+    turned_row = np.cos(angle) * y_out - np.sin(angle) * x_out
+    turned_col = np.sin(angle) * y_out + np.cos(angle) * x_out - shear * y_out
+    source_row = np.rint(turned_row / scale + centre_row[:, None, None]).astype(np.int64)
+    source_col = np.rint(turned_col / (scale * aspect) + centre_col[:, None, None]).astype(np.int64)
+    inside = (source_row >= 0) & (source_row < _GLYPH) & (source_col >= 0) & (source_col < _GLYPH)
+    grey = glyphs[font[:, None, None], labels[:, None, None],
+                  np.clip(source_row, 0, _GLYPH - 1), np.clip(source_col, 0, _GLYPH - 1)]
+    bits = (grey * inside) > cut
+    images = bits.reshape(n, 8, 4, 8, 4).sum(axis=(2, 4)).astype(np.float32)[..., None] / 16
+    if canvas > 8:
+        images = place_at_random(images, canvas, seed=seed + 1)
+    return images, labels.astype(np.int64)
 
 
 # --------------------------------------------------------------------------- Keras data sets

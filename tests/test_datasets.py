@@ -177,3 +177,57 @@ def test_unknown_names_are_refused():
         datasets.load("imagenet")
     with pytest.raises(ValueError, match="name must be one of 'mnist'.*received name='digits'"):
         datasets.load_keras_dataset("digits")
+
+
+# --------------------------------------------------------------------------- printed letters
+
+
+def test_letters_are_drawn_like_the_digits_and_reproducible():
+    x, y = datasets.render_letters(per_class=3, seed=4)
+    assert x.shape == (3 * 52, 8, 8, 1) and x.dtype == np.float32 and y.dtype == np.int64
+    assert np.array_equal(np.bincount(y), [3] * 52), "every letter equally often"
+    assert set(np.unique(x * 16).round(4)) <= set(range(17)), "grey levels are ink counts in 4x4 blocks, like sklearn's digits"
+    assert (x.reshape(len(x), -1).sum(axis=1) > 0).all(), "no empty image"
+    again, labels = datasets.render_letters(per_class=3, seed=4)
+    np.testing.assert_array_equal(again, x)
+    np.testing.assert_array_equal(labels, y)
+    other, _ = datasets.render_letters(per_class=3, seed=5)
+    assert not np.array_equal(other, x), "another seed draws other letters"
+
+
+def test_letters_differ_by_class_more_than_within():
+    x, y = datasets.render_letters(per_class=30, seed=0)
+    flat = x.reshape(len(x), -1)
+    means = np.stack([flat[y == c].mean(axis=0) for c in range(52)])
+    # The mean "O" is not the mean "l": class means are far apart compared with noise.
+    assert np.abs(means[datasets.LETTERS.index("O")] - means[datasets.LETTERS.index("l")]).sum() > 2
+
+
+def test_letters_on_a_larger_canvas_keep_their_ink():
+    small, _ = datasets.render_letters(per_class=2, seed=1)
+    large, _ = datasets.render_letters(per_class=2, canvas=12, seed=1)
+    assert large.shape == (104, 12, 12, 1)
+    np.testing.assert_allclose(large.sum(axis=(1, 2, 3)), small.sum(axis=(1, 2, 3)), rtol=1e-6)
+
+
+def test_place_at_random_moves_without_cutting():
+    images = np.arange(1, 2 * 3 * 3 + 1, dtype=np.float32).reshape(2, 3, 3, 1)
+    placed = datasets.place_at_random(images, canvas=5, seed=0)
+    assert placed.shape == (2, 5, 5, 1)
+    for original, out in zip(images, placed):
+        rows, cols = np.nonzero(out[..., 0])
+        np.testing.assert_array_equal(out[rows.min() : rows.min() + 3, cols.min() : cols.min() + 3], original)
+    positions = {tuple(np.argwhere(p[..., 0])[0]) for p in datasets.place_at_random(np.ones((50, 3, 3, 1)), 5, seed=1)}
+    assert len(positions) > 3, "positions vary"
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [({"canvas": 7}, ValueError), ({"per_class": 0}, ValueError),
+                                                ({"per_class": 10**6}, ValueError), ({"per_class": 2.5}, TypeError)])
+def test_impossible_letters_are_refused(kwargs, error):
+    with pytest.raises(error):
+        datasets.render_letters(**kwargs)
+
+
+def test_a_canvas_smaller_than_the_images_is_refused():
+    with pytest.raises(ValueError, match="canvas must be at least"):
+        datasets.place_at_random(np.ones((1, 8, 8, 1)), canvas=6)
