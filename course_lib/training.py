@@ -440,7 +440,7 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
         optimizer = keras.optimizers.SGD(learning_rate, momentum=momentum)
     step = _training_step(model, optimizer)
     run_epoch = _epoch_of_steps(step)
-    start = [keras.ops.convert_to_numpy(variable) for variable in optimizer.variables]  # step 0, zero moments
+    start = [variable.numpy() for variable in optimizer.variables]  # step 0, zero moments
     curves = {"loss": [], "accuracy": []}
     bar = progress.Bar(print_summary=False)
     for index, seed in enumerate(seeds):
