@@ -87,6 +87,7 @@ def test_verdict_judges_plain_data_that_survives_json_and_npy(name, tmp_path):
     attempts = [answer]
     if any(callable(a) for a in answer):
         attempts.append(tuple(_not_attempted if callable(a) else a for a in answer))
+    verdicts = []  # collecting builds the learner's blocks: once per attempt
     for number, attempt in enumerate(attempts):
         collected = parts.collect(*attempt)
         # (b) Plain data only: nothing from the learner's process that the verdict could call.
@@ -96,10 +97,11 @@ def test_verdict_judges_plain_data_that_survives_json_and_npy(name, tmp_path):
         # (a) The same verdict from what a grader reads back.
         folder = tmp_path / str(number)
         checks.save_collected(collected, folder)
-        assert parts.verdict(checks.load_collected(folder)) == parts.verdict(collected)
-    assert parts.verdict(parts.collect(*answer)).passed
+        verdicts.append(parts.verdict(collected))
+        assert parts.verdict(checks.load_collected(folder)) == verdicts[-1]
+    assert verdicts[0].passed
     if len(attempts) == 2:
-        failed = parts.verdict(parts.collect(*attempts[1]))
+        failed = verdicts[1]
         assert not failed.passed and "not attempted yet" in failed.message
         assert "Hint" not in failed.message
 

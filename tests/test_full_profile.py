@@ -1,9 +1,9 @@
 """The full profile is real: the experiments read their settings from a ``training.plan``, and
 with ``COURSE_PROFILE=full`` the notebooks select the full settings.
 
-Nothing is trained here. The cells each plan needs run in one kernel under the full profile, with
-the network cut off (the data sets fall back to their offline stand-ins, as on a learner's
-machine that cannot download), and each plan must print the full profile's settings.
+Nothing is trained or loaded here. Each notebook's set-up cell and its plans' statements run in
+one kernel under the full profile, with the network cut off, and each plan must print the full
+profile's settings; ``test_every_setting_of_a_plan_is_read`` proves the notebook uses them.
 """
 
 import ast
@@ -14,7 +14,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course_lib import exercises
 from course_lib.notebook_files import cell_source, course_notebooks
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
@@ -33,17 +32,19 @@ course_lib.datasets.online = lambda timeout=3.0: False  # no download, whatever 
 
 
 def _plans(notebook):
-    """``[(cell index, name, setting names)]`` for every ``name = training.plan(fast={...}, full={...})``."""
+    """``[(cell index, name, setting names, statement)]`` for every ``name = training.plan(fast={...}, full={...})``."""
     found = []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code" or "training.plan(" not in cell.source:
             continue
-        for node in ast.walk(ast.parse(cell_source(cell))):
+        source = cell_source(cell)
+        for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 call = node.value
                 if ast.unparse(call.func) == "training.plan":
                     fast = next(k.value for k in call.keywords if k.arg == "fast")
-                    found.append((index, node.targets[0].id, [ast.literal_eval(key) for key in fast.keys]))
+                    settings = [ast.literal_eval(key) for key in fast.keys]
+                    found.append((index, node.targets[0].id, settings, ast.get_source_segment(source, node)))
     return found
 
 
@@ -59,7 +60,7 @@ def test_every_setting_of_a_plan_is_read(number):
     """A setting no cell reads would be a full-profile promise the notebook does not keep."""
     notebook = nbformat.read(PLANNED[number], as_version=4)
     code = "\n".join(cell_source(c) for c in notebook.cells if c.cell_type == "code")
-    for index, name, settings in _plans(notebook):
+    for index, name, settings, _ in _plans(notebook):
         unread = [key for key in settings if f"{name}.{key}" not in code]
         assert not unread, f"{PLANNED[number].name}, cell {index}: {name} sets {unread}, which no cell reads"
 
@@ -69,13 +70,13 @@ def test_the_full_profile_selects_the_full_settings(tmp_path):
     plan_cells = {}  # cell id in the combined notebook -> (notebook, plan name)
     for number, path in sorted(PLANNED.items()):
         notebook = nbformat.read(path, as_version=4)
-        plans = _plans(notebook)
+        setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
         combined.cells.append(nbformat.v4.new_code_cell("get_ipython().run_line_magic('reset', '-f')\n" + OFFLINE))
-        for index in exercises.cells_needed(notebook, [i for i, _, _ in plans]):
-            cell = notebook.cells[index]
-            cell.id = f"{number}-{cell.id}"
+        combined.cells.append(nbformat.v4.new_code_cell(setup.source))
+        for index, name, _, statement in _plans(notebook):
+            cell = nbformat.v4.new_code_cell(f"{statement}\nprint({name})")
+            plan_cells[cell.id] = (path.name, name)
             combined.cells.append(cell)
-            plan_cells.update({cell.id: (path.name, name) for i, name, _ in plans if i == index})
     combined.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     environ = {"COURSE_PROFILE": os.environ.get("COURSE_PROFILE"), "KERAS_HOME": os.environ.get("KERAS_HOME")}
     os.environ.update(COURSE_PROFILE="full", KERAS_HOME=str(tmp_path))  # the kernel inherits them
