@@ -68,7 +68,7 @@ def test_no_lesson_cell_reads_an_answer(path):
 # workers (conftest.py): importing TensorFlow costs a kernel 4 s, more than most notebooks' checks
 # take. Before each notebook the namespace is emptied (%reset -f), as a fresh kernel's is, so a
 # name one notebook binds cannot make another's cell pass; only imported modules are kept.
-GROUP_COUNT = 3
+GROUP_COUNT = 2
 GROUPS = [PATHS[k::GROUP_COUNT] for k in range(GROUP_COUNT)]
 RESET = "get_ipython().run_line_magic('reset', '-f')"
 
