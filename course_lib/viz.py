@@ -616,13 +616,35 @@ def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, sourc
         )
     area_per_million = 15.0  # points**2 per million parameters
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    x_span, y_span = 1.21 * macs.max() / 1e9, 100 * (accuracy.max() - accuracy.min()) + 6.5
+    centres = [(m / 1e9 / x_span, 100 * (a - accuracy.min()) / y_span) for m, a in zip(macs, accuracy)]
+    placed = []  # where the labels drawn so far sit, as fractions of the axes
+    # Each label goes above its bubble, or to its right, below it or to its left: the first side
+    # clear of the labels drawn so far and of the other bubbles' centres; if none is, the side
+    # farthest from them.
+    sides = (((0, 1), "center", "bottom"), ((1, 0), "left", "center"), ((0, -1), "center", "top"),
+             ((-1, 0), "right", "center"))
     for i, name in enumerate(names):
         area = area_per_million * params[i] / 1e6
         color = f"C{i}" if len(names) <= 10 else plt.get_cmap("tab20")(i % 20)  # ten colours repeat after ten
         ax.scatter(macs[i] / 1e9, 100 * accuracy[i], s=area, color=color, alpha=0.55,
                    edgecolors="0.2")
-        ax.annotate(name, (macs[i] / 1e9, 100 * accuracy[i]), xytext=(0, math.sqrt(area) / 2 + 3),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=9)
+        fx, fy = centres[i]
+        offset = math.sqrt(area) / 2 + 3
+
+        def room(side):  # distance to the nearest label or centre, in units of a label's size
+            (dx, dy), _, _ = side
+            x, y = fx + 0.07 * dx, fy + 0.05 * dy
+            near = [max(abs(x - px) / 0.12, abs(y - py) / 0.05) for px, py in placed]
+            near += [max(abs(x - cx) / 0.03, abs(y - cy) / 0.04) for j, (cx, cy) in enumerate(centres) if j != i]
+            return min(near, default=math.inf)
+
+        rooms = [room(side) for side in sides]
+        best = next((k for k, r in enumerate(rooms) if r >= 1), int(np.argmax(rooms)))
+        (dx, dy), ha, va = sides[best]
+        placed.append((fx + 0.07 * dx, fy + 0.05 * dy))
+        ax.annotate(name, (macs[i] / 1e9, 100 * accuracy[i]), xytext=(dx * offset, dy * offset),
+                    textcoords="offset points", ha=ha, va=va, fontsize=9)
     for millions in (10, 100):
         ax.scatter([], [], s=area_per_million * millions, color="0.8", edgecolors="0.2",
                    label=f"{millions} M parameters")

@@ -298,3 +298,16 @@ def test_show_spread_draws_the_mean_and_the_range_of_the_runs():
     plt.close(fig)
     with pytest.raises(ValueError, match=r"runs\['plain'\] has 3 points per run, x has 2"):
         viz.show_spread([1, 2], {"plain": runs}, "epoch", "error")
+
+
+def test_show_accuracy_vs_operations_moves_a_label_that_would_sit_on_another():
+    import matplotlib.pyplot as plt
+
+    # Three networks at almost the same cost, a point and a half apart: labels all above would overlap.
+    names, macs = ["a", "b", "c", "far", "low"], [3.7e9, 3.9e9, 3.9e9, 20e9, 1.1e9]
+    accuracy = [0.733, 0.749, 0.776, 0.71, 0.565]
+    fig = viz.show_accuracy_vs_operations(names, macs, accuracy, [22e6, 26e6, 28e6, 140e6, 62e6])
+    sides = {text.get_text(): (text.get_ha(), text.get_va()) for text in fig.axes[0].texts}
+    assert sides["far"] == ("center", "bottom"), "a label with room goes above its bubble"
+    assert sides["a"] != ("center", "bottom"), "above a, its label would sit on b's bubble"
+    plt.close(fig)
