@@ -430,9 +430,6 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
             raise TypeError(f"build() must return a Keras model; it returned {type(model).__name__}.")
         return model
 
-    def rate_at(epoch):
-        return learning_rate / 10 ** sum(epoch >= decay for decay in decay_epochs)
-
     model = fresh(seeds[0])
     if momentum is None:
         optimizer = keras.optimizers.Adam(learning_rate)
@@ -443,15 +440,15 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
     start = [variable.numpy() for variable in optimizer.variables]  # step 0, zero moments
     curves = {"loss": [], "accuracy": []}
     bar = progress.Bar(print_summary=False)
+
+    def before_epoch(epoch):
+        optimizer.learning_rate = learning_rate / 10 ** sum(epoch >= decay for decay in decay_epochs)
+
     for index, seed in enumerate(seeds):
         if index:
             model.set_weights(fresh(seed).get_weights())
             for variable, value in zip(optimizer.variables, start):
                 variable.assign(value)
-
-        def before_epoch(epoch):
-            optimizer.learning_rate = rate_at(epoch)
-
         label = lambda epoch, index=index: f"seed {index + 1}/{len(seeds)} · epoch {epoch}/{epochs}"  # noqa: E731
         history = _train_epochs(step, x, y, epochs, batch_size, seed, bar, label, before_epoch,
                                 done=index / len(seeds), share=1 / len(seeds), run_epoch=run_epoch)

@@ -86,7 +86,6 @@ def test_the_full_profile_selects_the_full_settings(tmp_path):
         for name, value in environ.items():
             os.environ.pop(name) if value is None else os.environ.update({name: value})
     printed = {c.id: "".join(o.get("text", "") for o in c.outputs) for c in combined.cells if c.id in plan_cells}
-    assert len(printed) == sum(len(_plans(nbformat.read(p, as_version=4))) for p in PLANNED.values())
     for cell_id, text in printed.items():
         notebook, name = plan_cells[cell_id]
         assert text.startswith("full profile: "), f"{notebook}: {name} printed {text[:200]!r}"

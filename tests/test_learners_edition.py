@@ -97,8 +97,9 @@ def test_every_exercise_is_real(paths):
         combined.cells.append(nbformat.v4.new_code_cell(RESET))
         for cell in exercises.learners_edition(instructor).cells:
             if cell.id in needed:
+                index = needed[cell.id]
                 cell.id = f"{path.name[:2]}-{cell.id}"
-                origin[cell.id] = (path.name, needed[cell.id[3:]])
+                origin[cell.id] = (path.name, index)
                 combined.cells.append(cell)
     combined.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     NotebookClient(
