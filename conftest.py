@@ -44,9 +44,13 @@ def pytest_collectstart(collector):
 
 # Tests that run whole notebooks for each parameter: each run is a unit of its own.
 _ONE_UNIT_PER_PARAMETER = ("tests/test_learners_edition.py::test_every_exercise_is_real[",)
-# Test files that take tens of seconds each (they run many notebooks or hand-ins).
+# Test files that take tens of seconds each (they run many notebooks, hand-ins, a browser or
+# hundreds of Keras blocks), the longest first (measured in make test, 2026-12-05).
 _LONG_FILES = (
-    "tests/test_grading.py", "tests/test_summation_orders.py", "tests/test_nbgrader.py", "tests/test_full_profile.py",
+    "tests/test_browser.py", "tests/test_every_check.py", "tests/test_grading.py", "tests/test_checks_14_googlenet.py",
+    "tests/test_summation_orders.py", "tests/test_checks_12_alexnet.py", "tests/test_checks_15_resnet.py",
+    "tests/test_training.py", "tests/test_nbgrader.py", "tests/test_checks_18_comparing_architectures.py",
+    "tests/test_full_profile.py",
 )
 
 
@@ -54,11 +58,12 @@ def _start_order(item):
     """Long units first, short tests last: the workers then finish together (the longest
     processing time rule), instead of one worker starting a 30 s notebook when the other is done."""
     nodeid = item.nodeid
-    if nodeid.startswith(_LONG_FILES):
-        return 0
+    for rank, name in enumerate(_LONG_FILES):
+        if nodeid.startswith(name):
+            return 0, rank
     if nodeid.startswith(_ONE_UNIT_PER_PARAMETER) or _notebook_of(nodeid):
-        return 1
-    return 2
+        return 1, 0
+    return 2, 0
 
 
 def pytest_collection_modifyitems(items):
@@ -69,8 +74,15 @@ def pytest_xdist_make_scheduler(config, log):
     """Share the tests out over xdist's workers by unit: a notebook's cells (they share one kernel),
     a test file's tests (its module fixtures, such as a grading run, are then computed once), or
     one whole-notebook run. xdist's ``--dist loadgroup`` would do this with marks, but it renames
-    node ids in a way pytest 9 no longer reads, so its groups are silently ignored."""
+    node ids in a way pytest 9 no longer reads, so its groups are silently ignored.
+
+    The units start in the order :func:`pytest_collection_modifyitems` gave them. By default
+    xdist would start the units with the most tests first instead (``--loadscope-reorder``),
+    which put a 1,256-case table of quick tests first and the 30 s units last, so that one
+    worker ran on alone for the last 30 s."""
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False
 
     class ByNotebookAndFile(LoadScopeScheduling):
         def _split_scope(self, nodeid):
