@@ -350,7 +350,7 @@ def _train_epochs(step, x, y, epochs, batch_size, seed, bar, label, before_epoch
 
 
 def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_rate=0.003, momentum=None,
-              decay_epochs=()):
+              decay_epochs=(), keep_models=False):
     """Train a fresh ``build()`` once per seed; return the loss and accuracy per epoch, one row per seed.
 
     For each seed ``s``, ``keras.utils.set_random_seed(s)`` then ``build()`` draws the initial
@@ -376,10 +376,13 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
         decay_epochs: epochs (counted from 0) at whose start the learning rate is divided by 10;
             the paper divides it at 32k and 48k of its 64k iterations, i.e. at half and at three
             quarters of the training.
+        keep_models: also return the trained models, one per seed, under ``"models"`` (each a new
+            ``build()`` holding that seed's trained weights, moving statistics included), to
+            evaluate or look inside after training.
 
     Raises:
         TypeError: ``build`` is not callable or does not return a Keras model; ``seeds`` or
-            ``decay_epochs`` is not a list or tuple of ints.
+            ``decay_epochs`` is not a list or tuple of ints; ``keep_models`` is not a bool.
         ValueError: no seeds, a negative seed, ``momentum`` outside ``[0, 1)``, a decay epoch outside
             ``1 ... epochs - 1``, or the checks of :func:`fit_curves`.
 
@@ -390,6 +393,9 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
         >>> curves = fit_seeds(build, x, y, seeds=(0, 1), epochs=3, batch_size=16, learning_rate=0.1)
         >>> curves["loss"].shape, bool((curves["loss"][:, -1] < curves["loss"][:, 0]).all())
         ((2, 3), True)
+        >>> kept = fit_seeds(build, x, y, seeds=(0, 1), epochs=1, batch_size=16, keep_models=True)["models"]
+        >>> len(kept), kept[0].count_params()
+        (2, 6)
     """
     from course_lib.session import import_keras
 
@@ -414,6 +420,8 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
         momentum = number(momentum, "momentum", minimum=0, below=1)
     if not isinstance(decay_epochs, (list, tuple, range)):
         raise TypeError(f"decay_epochs must be a list or tuple of epochs, e.g. (6, 9); received {decay_epochs!r:.60}.")
+    if not isinstance(keep_models, bool):
+        raise TypeError(f"keep_models must be True or False; received {keep_models!r:.60}.")
     decay_epochs = list(decay_epochs)
     for epoch in decay_epochs:
         whole_number(epoch, "each decay epoch")
@@ -439,6 +447,7 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
     run_epoch = _epoch_of_steps(step)
     start = [variable.numpy() for variable in optimizer.variables]  # step 0, zero moments
     curves = {"loss": [], "accuracy": []}
+    models = []
     bar = progress.Bar(print_summary=False)
 
     def before_epoch(epoch):
@@ -454,5 +463,9 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
                                 done=index / len(seeds), share=1 / len(seeds), run_epoch=run_epoch)
         for name in curves:
             curves[name].append(history[name])
+        if keep_models:
+            models.append(build())
+            models[-1].set_weights(model.get_weights())
     bar.finish(f"fit: {len(seeds)} seeds x {epochs} epochs")
-    return {name: np.array(values) for name, values in curves.items()}
+    result = {name: np.array(values) for name, values in curves.items()}
+    return {**result, "models": models} if keep_models else result

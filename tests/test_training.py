@@ -86,14 +86,19 @@ def _small_net():
 
 def test_fit_seeds_gives_what_fit_curves_gives_each_seed():
     x, y = _seeds_task()
-    together = training.fit_seeds(_small_net, x, y, seeds=(4, 7), epochs=3, batch_size=32, learning_rate=0.01)
+    together = training.fit_seeds(_small_net, x, y, seeds=(4, 7), epochs=3, batch_size=32, learning_rate=0.01,
+                                  keep_models=True)
     assert together["loss"].shape == together["accuracy"].shape == (2, 3)
     for row, seed in enumerate((4, 7)):
         keras.utils.set_random_seed(seed)
-        alone = training.fit_curves(_small_net(), x, y, epochs=3, batch_size=32, learning_rate=0.01, seed=seed)
-        # The traced step reused, the weights and the optimizer's state reset: the same curves.
+        model = _small_net()
+        alone = training.fit_curves(model, x, y, epochs=3, batch_size=32, learning_rate=0.01, seed=seed)
+        # The traced step reused, the weights and the optimizer's state reset: the same curves,
+        # and a kept model that predicts what the model trained alone predicts (moving statistics too).
         np.testing.assert_allclose(together["loss"][row], alone["loss"], rtol=1e-5)
         np.testing.assert_allclose(together["accuracy"][row], alone["accuracy"], rtol=1e-5)
+        np.testing.assert_allclose(together["models"][row](x, training=False), model(x, training=False),
+                                   rtol=1e-4, atol=1e-5)
     assert not np.allclose(together["loss"][0], together["loss"][1]), "other seeds, other curves"
 
 
@@ -120,6 +125,8 @@ def test_fit_seeds_rejects_bad_arguments():
         training.fit_seeds(_small_net, x, y, epochs=4, batch_size=32, decay_epochs=[4])
     with pytest.raises(ValueError, match="momentum must be"):
         training.fit_seeds(_small_net, x, y, batch_size=32, momentum=1.0)
+    with pytest.raises(TypeError, match="keep_models must be True or False; received 'yes'"):
+        training.fit_seeds(_small_net, x, y, batch_size=32, keep_models="yes")
 
 
 # --------------------------------------------------------------------------- ImageNet weights (notebook 18)
