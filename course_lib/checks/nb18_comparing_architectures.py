@@ -73,11 +73,9 @@ def check_unfreeze_top(unfreeze_top):
         "give each layer its own flag: trainable only if it is one of the last n layers, no more "
         "and no fewer, and not a batch normalization."
     )
+    base = keras.applications.MobileNet(input_shape=(32, 32, 3), alpha=0.25, include_top=False, weights=None, pooling="avg")
     for n in (6, 1, 20, 0):
-        base = keras.applications.MobileNet(
-            input_shape=(32, 32, 3), alpha=0.25, include_top=False, weights=None, pooling="avg"
-        )
-        base.trainable = False
+        base.trainable = False  # freezes the base and every layer in it again: a fresh frozen base for each case
         _run(unfreeze_top, (base, n), "unfreeze_top", hint)
         layers = base.layers
         expected = [
