@@ -348,10 +348,12 @@ def _stop(server, url, token):
     server.wait()
 
 
-@pytest.fixture
-def jupyterlab(tmp_path):
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
     """Start JupyterLab on a free localhost port, serving a copy of notebook 04 and, in
-    ``learners/``, its learners' edition; yield its URL and token."""
+    ``learners/``, its learners' edition; yield its URL and token. One server for the module's
+    tests: the run-all test runs the learners' copy, the live-slides test opens the instructor's."""
+    tmp_path = tmp_path_factory.mktemp("jupyterlab")
     folder = tmp_path / "notebooks"
     (folder / "learners").mkdir(parents=True)
     shutil.copy(NOTEBOOK, folder)
