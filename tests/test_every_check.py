@@ -53,6 +53,7 @@ def test_every_check_is_tested():
 # --------------------------------------------------------------------------- two parts
 
 
+@functools.cache  # the answers build Keras layers: once per process, not once per test
 def _right_answers():
     """Check name -> a right answer, from ``right_answers()`` of every checks test module."""
     answers = {}
@@ -320,6 +321,7 @@ def _ignores_its_arguments(right):
     return wrong
 
 
+@functools.cache
 def _wrong_models():
     """Wrong answers of the checks whose answers return a model or build one, or change one in
     place: the near misses that ``wrong_answers()`` of a checks test module lists, and these."""
@@ -393,10 +395,10 @@ def _wrong_answers(name, answer):
 
 
 def _produced(name, answer):
-    """``(numbers the answer produced, numbers of the cases' inputs)`` as check ``name`` sees them."""
+    """``(numbers the answer produced, numbers of the cases' inputs, what check name collected)``."""
     produced, inputs = [], []
     taps = [_Tap(part) if callable(part) else part for part in answer]
-    checks.REGISTRY[name].collect(*taps)
+    collected = checks.REGISTRY[name].collect(*taps)
     for part in taps:
         if isinstance(part, _Tap):
             for args, kwargs, result in part.calls:
@@ -406,19 +408,20 @@ def _produced(name, answer):
                     _numbers_of(arg, inputs)
         else:
             _numbers_of(part, produced)
-    return produced, inputs
+    return produced, inputs, collected
 
 
 def _leaks(name):
     """``[(wrong answer, what its message gives away)]`` for check ``name``; asserts each fails."""
     answer = _right_answers()[name]
-    right, _ = _produced(name, answer)
+    right, _, collected = _produced(name, answer)
+    assert checks.REGISTRY[name].verdict(collected).passed, "the taps must not change what a check judges"
     solution = _solution_lines().get(name, set())
     found = []
     for description, wrong in _wrong_answers(name, answer):
-        verdict = checks.REGISTRY[name].verdict(checks.REGISTRY[name].collect(*wrong))
+        learner, inputs, collected = _produced(name, wrong)  # collected once, through the taps
+        verdict = checks.REGISTRY[name].verdict(collected)
         assert not verdict.passed, f"{name} accepts a wrong answer ({description})"
-        learner, inputs = _produced(name, wrong)
         numbers = leaked_numbers(verdict.message, right, learner + inputs)
         lines = [line for line in solution if line in verdict.message]
         said = _EXPECTED_VALUE.findall(verdict.message)
