@@ -54,6 +54,13 @@ def _build_error(block, input_shape, args):
     return None
 
 
+@functools.cache
+def _near_miss_error(change, input_shape, args):
+    """:func:`_build_error` of the near miss ``_module_like(**dict(change))``: the same for every
+    learner, so kept for the process (Keras's messages name no layer)."""
+    return _build_error(functools.partial(_module_like, **dict(change)), input_shape, args)
+
+
 def _reordered(facts, args, order):
     """``facts`` of the right module with its four branches' channels concatenated in ``order``."""
     f1, _, f3, _, f5, pool_proj = args
@@ -116,8 +123,7 @@ def check_inception_module(inception_module):
             (dict(pool_strides=None), _STRIDE.format(stride=_DEFAULT_STRIDE)),
             (dict(pool_strides=None, pool_padding="valid"), _STRIDE.format(stride=_DEFAULT_STRIDE)),
         ]:
-            near_miss = functools.partial(_module_like, **change)
-            if [_build_error(near_miss, *case) for case in cases] == errors:
+            if [_near_miss_error(tuple(sorted(change.items())), shape, tuple(args)) for shape, args in cases] == errors:
                 _fail(f"{problem}\nIt {text}.", hint)
         _fail(problem, hint)
 
