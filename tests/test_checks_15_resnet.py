@@ -251,5 +251,36 @@ def wrong_answers():
             ("no batch norm", (_unit(norms=()),)),
             ("ReLU before the addition", (_unit(relu="before"),)),
             ("biases", (_unit(bias=("branch", "projection")),)),
+            ("batch norm fixed in inference mode", (_FixedInference,)),
         ],
     }
+
+
+class _FixedInference(_ResidualUnit):
+    """Batch normalization called with training=False: right in inference, never trains on batch statistics."""
+
+    def call(self, inputs):
+        z, shortcut = inputs, inputs
+        for layer in self.branch:
+            z = layer(z, training=False) if isinstance(layer, keras.layers.BatchNormalization) else layer(z)
+        for layer in self.shortcut:
+            shortcut = layer(shortcut, training=False) if isinstance(layer, keras.layers.BatchNormalization) else layer(shortcut)
+        return keras.ops.relu(z + shortcut)
+
+
+class _ValidPadding(_ResidualUnit):
+    def __init__(self, filters, strides=1, **kwargs):
+        super().__init__(filters, strides, **kwargs)
+        for layer in self.branch:
+            if isinstance(layer, keras.layers.Conv2D):
+                layer.padding = "valid"
+
+
+def test_check_residual_unit_tells_a_batch_norm_fixed_in_inference_mode_and_valid_padding():
+    with pytest.raises(AssertionError, match=r"right outputs in inference mode but other outputs in training mode "
+                                             r"\(training=True\): a batch normalization is called with training fixed"):
+        checks.check_residual_unit(_FixedInference)
+    # Stride 1 on 6x6: two "valid" 3x3 convolutions leave 2x2, 4 rows fewer; no stride is to blame.
+    with pytest.raises(AssertionError, match=r"shape \(2, 2, 8\), the other \(6, 6, 8\) .*their heights and widths "
+                                             r"differ by 4: a 3x3 convolution without padding=\"same\" loses 2 rows"):
+        checks.check_residual_unit(_ValidPadding)

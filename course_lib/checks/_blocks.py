@@ -72,7 +72,10 @@ def block_facts(block, input_shape, args, kind="tensor"):
         kind: how ``block`` is applied, one of :data:`KINDS`.
 
     Returns:
-        ``{"output_shape": (H', W', C'), "params": int, "trainable": int, "output": array}``.
+        ``{"output_shape": (H', W', C'), "params": int, "trainable": int, "output": array}``, the
+        output computed in inference mode (``training=False``); for a ``"layer"``, also
+        ``"training_output"``, computed in training mode (batch normalization then normalizes with
+        the batch's statistics), so that a layer whose ``call`` fixes ``training`` is told apart.
 
     Raises:
         TypeError: the block gave something other than a Keras tensor (or, for ``"model"``, a model).
@@ -100,12 +103,15 @@ def block_facts(block, input_shape, args, kind="tensor"):
         weight.assign(weight_values(weight.shape))
     output = np.asarray(model(probe_input(input_shape), training=False), dtype=np.float64)
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    return {
+    facts = {
         "output_shape": tuple(int(side) for side in output.shape[1:]),
         "params": int(model.count_params()),
         "trainable": trainable,
         "output": output,
     }
+    if kind == "layer":  # after the inference output: a training call updates the moving statistics
+        facts["training_output"] = np.asarray(model(probe_input(input_shape), training=True), dtype=np.float64)
+    return facts
 
 
 @functools.cache
@@ -160,13 +166,21 @@ def _same_output(a, b):
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=_RELATIVE_TOLERANCE, atol=_RELATIVE_TOLERANCE * scale))
 
 
+def _same_in_training(facts, right):
+    """Whether the outputs in training mode agree, where both blocks' facts have them."""
+    if "training_output" not in facts or "training_output" not in right:
+        return True
+    return _same_output(np.asarray(facts["training_output"]), np.asarray(right["training_output"]))
+
+
 def same_block(facts, right):
-    """Whether two blocks' facts agree: shape, both parameter counts and outputs."""
+    """Whether two blocks' facts agree: shape, both parameter counts and outputs (in training mode too, where kept)."""
     return (
         tuple(facts["output_shape"]) == tuple(right["output_shape"])
         and facts["params"] == right["params"]
         and facts["trainable"] == right["trainable"]
         and _same_output(np.asarray(facts["output"]), np.asarray(right["output"]))
+        and _same_in_training(facts, right)
     )
 
 
@@ -186,6 +200,10 @@ def _difference(facts, right, named=False):
     if facts["trainable"] != right["trainable"]:
         return (f"its parameter count is right, but {facts['trainable']:,} of them are trainable: a layer with "
                 "moving statistics is missing where another layer's weights make up the count")
+    if _same_output(np.asarray(facts["output"]), np.asarray(right["output"])):
+        return ("it computes the right outputs in inference mode but other outputs in training mode "
+                "(training=True): a batch normalization is called with training fixed, so it never "
+                "normalizes with the batch's statistics while the network trains; pass call's training on")
     same = "its output shape and parameter count are right, but with the same weights it computes other outputs"
     return same if named else f"{same}: a layer is in another place, or an activation is missing or extra"
 

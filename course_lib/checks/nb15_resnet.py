@@ -91,7 +91,7 @@ def check_residual_unit(MyResidualUnit):  # noqa: N803 - the learner's class, as
 
     The layer is compared with :class:`course_lib.architectures.resnet.ResidualUnit` by
     :func:`course_lib.checks._blocks.judge_block`: output shape, parameter count and outputs
-    with the same weights, on four inputs: the identity shortcut, a stride of 2 with more
+    with the same weights (in inference and in training mode), on four inputs: the identity shortcut, a stride of 2 with more
     channels, a stride of 2 alone, and more channels alone.
     """
     from course_lib.checks._blocks import judge_block
@@ -143,6 +143,19 @@ def check_residual_unit(MyResidualUnit):  # noqa: N803 - the learner's class, as
 _KERAS_WRAPPED = re.compile(r"Error encountered:\n\n(.*?)(?:\x1b\[0m)?\n\nArguments received", re.DOTALL)
 
 
+def _why_sizes_differ(height, other_height):
+    """Why two paths' maps have other heights: a stride the shortcut does not take, or convolutions
+    without "same" padding (told apart by how much smaller the smaller is)."""
+    big, small = max(height, other_height), min(height, other_height)
+    stride = ("a stride other than 1 shrinks the branch's maps, so there the shortcut must take the same stride")
+    if small == -(-big // 2):  # what a stride of 2 gives
+        return f"their heights and widths differ: {stride}"
+    if big - small in (2, 4):
+        return (f"their heights and widths differ by {big - small}: a 3x3 convolution without padding=\"same\" "
+                "loses 2 rows and 2 columns, so the branch's maps no longer match the input's")
+    return f"their heights and widths differ: {stride}, and a convolution without padding=\"same\" loses rows"
+
+
 def _explain_crash(message, name, hint):
     """When the learner's layer crashed, fail with its own error without Keras's wrapping, and
     say why when it crashed adding two tensors of different shapes (a shortcut without the
@@ -157,8 +170,7 @@ def _explain_crash(message, name, hint):
             first, second = tuple(sides[:3]), tuple(sides[3:])
             causes = []
             if first[:2] != second[:2]:
-                causes.append("their heights and widths differ: a stride other than 1 shrinks the branch's maps, "
-                              "so there the shortcut must take the same stride")
+                causes.append(_why_sizes_differ(first[0], second[0]))
             if first[2] != second[2]:
                 causes.append("their channels differ: where filters differ from the input's channels, the "
                               "shortcut needs a 1x1 convolution with filters filters")
