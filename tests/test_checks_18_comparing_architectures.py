@@ -59,9 +59,22 @@ def test_check_unfreeze_top_accepts_the_recipe(capsys):
             if isinstance(layer, keras.layers.BatchNormalization):
                 layer.trainable = False
 
+    def weighted_layers_only(base, n):  # a flag on a layer without weights changes nothing
+        top = base.layers[len(base.layers) - n:]
+        base.trainable = True
+        for layer in base.layers:
+            if layer.weights:
+                layer.trainable = layer in top and not isinstance(layer, keras.layers.BatchNormalization)
+
+    def frozen_base_at_0(base, n):  # n = 0: leaving the whole base frozen trains nothing too
+        if n:
+            _unfreeze_right(base, n)
+
     checks.check_unfreeze_top(_unfreeze_right)
     checks.check_unfreeze_top(slices)
-    assert capsys.readouterr().out.count("Correct") == 2
+    checks.check_unfreeze_top(weighted_layers_only)
+    checks.check_unfreeze_top(frozen_base_at_0)
+    assert capsys.readouterr().out.count("Correct") == 4
 
 
 def _negative_slice(base, n):
@@ -76,9 +89,21 @@ def _negative_slice(base, n):
             layer.trainable = False
 
 
+def _last_n_by_slice(base, n):
+    """The hint's base.layers[-n:], which is every layer at n = 0."""
+    import keras
+
+    base.trainable = True
+    top = base.layers[-n:]
+    for layer in base.layers:
+        layer.trainable = layer in top and not isinstance(layer, keras.layers.BatchNormalization)
+
+
 def test_check_unfreeze_top_rejects_a_negative_slice_at_n_0():
-    with pytest.raises(AssertionError, match=r"unfreeze_top\(base, 0\) every layer[\s\S]*base.layers\[:-n\] is empty"):
-        checks.check_unfreeze_top(_negative_slice)
+    for wrong in (_negative_slice, _last_n_by_slice):
+        with pytest.raises(AssertionError, match=r"unfreeze_top\(base, 0\) every layer[\s\S]*-0 is 0: "
+                                                 r"base.layers\[-0:\] is every layer and base.layers\[:-0\] is none"):
+            checks.check_unfreeze_top(wrong)
 
 
 def test_check_unfreeze_top_rejects_a_frozen_base_and_trainable_batch_norm():
@@ -110,8 +135,16 @@ def test_check_unfreeze_top_rejects_everything_trainable_and_off_by_one():
 
     with pytest.raises(AssertionError, match="every layer of the base is trainable"):
         checks.check_unfreeze_top(everything)
+    def top_left_frozen(base, n):  # freezes the others but forgets to unfreeze the top
+        base.trainable = True
+        for layer in base.layers:
+            layer.trainable = False
+
     with pytest.raises(AssertionError, match="one layer off"):
         checks.check_unfreeze_top(one_too_many)
+    with pytest.raises(AssertionError, match=r"layer 'conv_pw_13', which has weights and is one of the last 6 "
+                                             r"layers, is frozen\.\nHint: make the base"):
+        checks.check_unfreeze_top(top_left_frozen)
     with pytest.raises(AssertionError, match="not attempted yet"):
         checks.check_unfreeze_top(lambda base, n: (_ for _ in ()).throw(NotImplementedError))
 

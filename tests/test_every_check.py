@@ -328,7 +328,7 @@ def _wrong_models():
     import keras
 
     from test_checks_08_first_cnn_in_keras import _small_cnn_layers
-    from test_checks_18_comparing_architectures import _negative_slice, _unfreeze_right
+    from test_checks_18_comparing_architectures import _last_n_by_slice, _negative_slice, _unfreeze_right
 
     def model(**kwargs):
         _, layers = _small_cnn_layers(**kwargs)
@@ -354,6 +354,7 @@ def _wrong_models():
             ("one layer too many", (lambda base, n: _unfreeze_right(base, n + 1),)),
             ("one layer too few", (lambda base, n: _unfreeze_right(base, max(n - 1, 0)),)),
             ("base.layers[:-n]", (_negative_slice,)),
+            ("base.layers[-n:]", (_last_n_by_slice,)),
             ("batch norm trainable", (keeps_batch_norm,)),
         ],
     }

@@ -63,9 +63,11 @@ def check_caffe_preprocess(caffe_preprocess):
 def check_unfreeze_top(unfreeze_top):
     """Notebook 18, exercise 2: check a learner's ``unfreeze_top(base, n)`` on frozen MobileNet bases (``alpha=0.25``).
 
-    After the call the base must be trainable as a whole, exactly its last ``n`` layers trainable
-    except the ``BatchNormalization`` ones, and the trainable weights those of that choice. One
-    case has ``n = 0``, where no layer may train (and ``base.layers[:-n]`` is empty).
+    After the call the base must be trainable as a whole, and of the layers that have weights,
+    exactly those among the last ``n`` layers trainable, except the ``BatchNormalization`` ones
+    (a layer without weights, such as a ReLU, trains nothing whatever its flag). One case has
+    ``n = 0``, where no layer may train: there a base left frozen as a whole is right too (and
+    ``base.layers[-n:]`` is every layer, ``base.layers[:-n]`` none).
     """
     keras = import_keras()
     hint = (
@@ -73,48 +75,51 @@ def check_unfreeze_top(unfreeze_top):
         "give each layer its own flag: trainable only if it is one of the last n layers, no more "
         "and no fewer, and not a batch normalization."
     )
+    then_hint = hint[0].upper() + hint[1:]
     base = keras.applications.MobileNet(input_shape=(32, 32, 3), alpha=0.25, include_top=False, weights=None, pooling="avg")
+    layers = base.layers
+    weighted = [i for i, layer in enumerate(layers) if layer.weights]  # the flags that decide what trains
+    batch_norm = [isinstance(layer, keras.layers.BatchNormalization) for layer in layers]
     for n in (6, 1, 20, 0):
         base.trainable = False  # freezes the base and every layer in it again: a fresh frozen base for each case
         _run(unfreeze_top, (base, n), "unfreeze_top", hint)
-        layers = base.layers
-        expected = [
-            i >= len(layers) - n and not isinstance(layer, keras.layers.BatchNormalization)
-            for i, layer in enumerate(layers)
-        ]
-        got = [layer.trainable for layer in layers]
         case = f"unfreeze_top(base, {n})"
         if not base.trainable:
+            if n == 0:
+                continue  # nothing trains, as n = 0 asks
             _fail(
                 f"after {case} the base is still frozen as a whole (base.trainable is False), so "
                 "none of its weights would train.",
                 hint,
             )
-        if got == expected:
+        expected = [i >= len(layers) - n and not batch_norm[i] for i in range(len(layers))]
+        got = [layer.trainable for layer in layers]
+        wrong = [i for i in weighted if got[i] != expected[i]]
+        if not wrong:
             continue
-        wrong = [layers[i] for i in range(len(layers)) if got[i] != expected[i]]
-        batch_norms = [layer for layer in wrong if isinstance(layer, keras.layers.BatchNormalization)]
-        if batch_norms and len(batch_norms) == len(wrong):
+        if all(batch_norm[i] for i in wrong):
             _fail(
-                f"after {case} the batch normalization layer '{batch_norms[0].name}' is trainable.",
+                f"after {case} the batch normalization layer '{layers[wrong[0]].name}' is trainable.",
                 "Keep every BatchNormalization frozen: its moving statistics describe the "
-                "pretraining data. " + hint,
+                "pretraining data. " + then_hint,
             )
-        trained = sum(got)
-        top = [i for i, flag in enumerate(got) if flag]
-        not_batch_norm = [not isinstance(layer, keras.layers.BatchNormalization) for layer in layers]
-        if n == 0 and top and all(got[i] for i, flag in enumerate(not_batch_norm) if flag):
+        if n == 0 and all(got[i] for i in weighted if not batch_norm[i]):
             _fail(
                 f"after {case} every layer of the base but the batch normalizations is trainable, "
                 "but with n = 0 no layer should train.",
-                "A slice base.layers[:-n] is empty when n is 0 (-0 is 0), so a loop over it "
-                "freezes nothing: choose the layers by their position instead.",
+                "A slice with -n goes wrong when n is 0, because -0 is 0: base.layers[-0:] is every "
+                "layer and base.layers[:-0] is none. Choose the layers by comparing each one's "
+                "position with len(base.layers) - n instead.",
             )
-        if all(got):
+        if all(got[i] for i in weighted):
             _fail(f"after {case} every layer of the base is trainable.", hint)
-        if top and top[0] in (len(layers) - n - 1, len(layers) - n + 1):
-            _fail(f"after {case} the trainable layers start one layer off: {trained} are trainable.",
-                  "Count the last n layers exactly: the first of them is n layers from the end. " + hint)
-        flag = "trainable" if wrong[0].trainable else "frozen"
-        _fail(f"after {case} layer '{wrong[0].name}' is {flag}, which is wrong for it.", hint)
-    _passed("unfreeze_top makes the last n layers trainable, batch normalization frozen, for n = 6, 1 and 20.")
+        trained = [i for i, flag in enumerate(got) if flag]
+        if trained and trained[0] in (len(layers) - n - 1, len(layers) - n + 1):
+            _fail(f"after {case} the trainable layers start one layer off: {len(trained)} are trainable.",
+                  "Count the last n layers exactly: the first of them is n layers from the end. " + then_hint)
+        layer = layers[wrong[0]]
+        flag = "trainable" if layer.trainable else "frozen"
+        where = "one of" if wrong[0] >= len(layers) - n else "not among"
+        _fail(f"after {case} layer '{layer.name}', which has weights and is {where} the last {n} layers, "
+              f"is {flag}.", hint)
+    _passed("unfreeze_top makes the last n layers trainable, batch normalization frozen, for n = 6, 1, 20 and 0.")
