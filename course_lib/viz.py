@@ -616,35 +616,10 @@ def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, sourc
         )
     area_per_million = 15.0  # points**2 per million parameters
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
-    x_span, y_span = 1.21 * macs.max() / 1e9, 100 * (accuracy.max() - accuracy.min()) + 6.5
-    centres = [(m / 1e9 / x_span, 100 * (a - accuracy.min()) / y_span) for m, a in zip(macs, accuracy)]
-    placed = []  # where the labels drawn so far sit, as fractions of the axes
-    # Each label goes above its bubble, or to its right, below it or to its left: the first side
-    # clear of the labels drawn so far and of the other bubbles' centres; if none is, the side
-    # farthest from them.
-    sides = (((0, 1), "center", "bottom"), ((1, 0), "left", "center"), ((0, -1), "center", "top"),
-             ((-1, 0), "right", "center"))
-    for i, name in enumerate(names):
-        area = area_per_million * params[i] / 1e6
+    areas = area_per_million * params / 1e6
+    for i in range(len(names)):
         color = f"C{i}" if len(names) <= 10 else plt.get_cmap("tab20")(i % 20)  # ten colours repeat after ten
-        ax.scatter(macs[i] / 1e9, 100 * accuracy[i], s=area, color=color, alpha=0.55,
-                   edgecolors="0.2")
-        fx, fy = centres[i]
-        offset = math.sqrt(area) / 2 + 3
-
-        def room(side):  # distance to the nearest label or centre, in units of a label's size
-            (dx, dy), _, _ = side
-            x, y = fx + 0.07 * dx, fy + 0.05 * dy
-            near = [max(abs(x - px) / 0.12, abs(y - py) / 0.05) for px, py in placed]
-            near += [max(abs(x - cx) / 0.03, abs(y - cy) / 0.04) for j, (cx, cy) in enumerate(centres) if j != i]
-            return min(near, default=math.inf)
-
-        rooms = [room(side) for side in sides]
-        best = next((k for k, r in enumerate(rooms) if r >= 1), int(np.argmax(rooms)))
-        (dx, dy), ha, va = sides[best]
-        placed.append((fx + 0.07 * dx, fy + 0.05 * dy))
-        ax.annotate(name, (macs[i] / 1e9, 100 * accuracy[i]), xytext=(dx * offset, dy * offset),
-                    textcoords="offset points", ha=ha, va=va, fontsize=9)
+        ax.scatter(macs[i] / 1e9, 100 * accuracy[i], s=areas[i], color=color, alpha=0.55, edgecolors="0.2")
     for millions in (10, 100):
         ax.scatter([], [], s=area_per_million * millions, color="0.8", edgecolors="0.2",
                    label=f"{millions} M parameters")
@@ -661,7 +636,64 @@ def show_accuracy_vs_operations(names, macs, accuracy, params, title=None, sourc
     if lines:
         fig.text(0.01, 0.01, "\n".join(lines), fontsize=7.5, color="0.35", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.035 * len(lines), 1, 1))
+    _label_bubbles(fig, ax, names, macs / 1e9, 100 * accuracy, areas)
     return fig
+
+
+# Where a bubble's label may go, in the order tried: above, right, below, left, then the four
+# diagonals; each as (direction, horizontal and vertical alignment of the text).
+_LABEL_SIDES = (((0, 1), "center", "bottom"), ((1, 0), "left", "center"), ((0, -1), "center", "top"),
+                ((-1, 0), "right", "center"), ((0.7, 0.7), "left", "bottom"), ((0.7, -0.7), "left", "top"),
+                ((-0.7, -0.7), "right", "top"), ((-0.7, 0.7), "right", "bottom"))
+
+
+def _label_bubbles(fig, ax, names, xs, ys, areas):
+    """Write each bubble's name beside it where it covers no other label, no bubble and not the
+    legend, and stays inside the axes: the first such place, nearest first (a label set farther
+    off gets a thin line to its bubble); where none is free, the place that covers least."""
+    px_per_point = fig.dpi / 72
+    centres = ax.transData.transform(np.column_stack([xs, ys]))
+    radii = np.sqrt(areas) / 2 * px_per_point  # a scatter's size is its area in points**2
+    frame = ax.get_window_extent()
+    legend = ax.get_legend().get_window_extent()
+    placed = []
+
+    def covered(box, own):
+        cost = sum(_box_overlap(box, other) for other in placed) + _box_overlap(box, legend)
+        for j, ((cx, cy), r) in enumerate(zip(centres, radii)):
+            if j != own:  # how far the box reaches into bubble j
+                nx, ny = min(max(cx, box.x0), box.x1), min(max(cy, box.y0), box.y1)
+                cost += max(0.0, r - math.hypot(cx - nx, cy - ny)) * box.height
+        inside = _box_overlap(box, frame)
+        return cost + (box.width * box.height - inside) * 2
+
+    for i, name in enumerate(names):
+        radius = math.sqrt(areas[i]) / 2
+        best = None
+        for extra in (3, 14, 28):  # points beyond the bubble's edge
+            for (dx, dy), ha, va in _LABEL_SIDES:
+                offset = (dx * (radius + extra), dy * (radius + extra))
+                label = ax.annotate(name, (xs[i], ys[i]), xytext=offset, textcoords="offset points",
+                                    ha=ha, va=va, fontsize=9)
+                box = label.get_window_extent()
+                label.remove()
+                cost = covered(box, i)
+                if best is None or cost < best[0]:
+                    best = (cost, offset, ha, va, extra, box)
+                if cost == 0:
+                    break
+            if best[0] == 0:
+                break
+        _, offset, ha, va, extra, box = best
+        lead = dict(arrowstyle="-", color="0.45", lw=0.6, shrinkA=0, shrinkB=radius) if extra > 3 else None
+        ax.annotate(names[i], (xs[i], ys[i]), xytext=offset, textcoords="offset points", ha=ha, va=va,
+                    fontsize=9, arrowprops=lead)
+        placed.append(box)
+
+
+def _box_overlap(a, b):
+    """The area two display boxes share."""
+    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
 
 
 def show_scale(values, labels, xlabel, details=None, minor=(), title=None):

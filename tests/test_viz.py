@@ -311,3 +311,35 @@ def test_show_accuracy_vs_operations_moves_a_label_that_would_sit_on_another():
     assert sides["far"] == ("center", "bottom"), "a label with room goes above its bubble"
     assert sides["a"] != ("center", "bottom"), "above a, its label would sit on b's bubble"
     plt.close(fig)
+
+
+def test_show_accuracy_vs_operations_labels_cover_no_other_label_bubble_or_the_legend():
+    import math
+
+    import matplotlib.pyplot as plt
+
+    # Notebook 18's twelve families (GMACs, top-1, millions of parameters), crowded at 0.5-4 GMACs.
+    rows = {"AlexNet": (1.1, 0.565, 62), "VGG16": (15.5, 0.713, 138), "VGG19": (19.6, 0.713, 144),
+            "GoogLeNet": (1.6, 0.698, 7), "InceptionV3": (5.7, 0.779, 24), "ResNet-34": (3.7, 0.733, 22),
+            "ResNet-50": (3.9, 0.749, 26), "ResNet-101": (7.6, 0.764, 45), "ResNet-152": (11.3, 0.766, 60),
+            "Xception": (8.4, 0.790, 23), "SE-ResNet-50": (3.9, 0.776, 28), "MobileNet": (0.57, 0.704, 4)}
+    names = list(rows)
+    fig = viz.show_accuracy_vs_operations(names, [rows[n][0] * 1e9 for n in names], [rows[n][1] for n in names],
+                                          [rows[n][2] * 1e6 for n in names])
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    labels = {text.get_text(): text.get_window_extent() for text in ax.texts}
+    assert list(labels) == names
+    bubbles = [c for c in ax.collections if len(c.get_offsets())]
+    circles = {name: (ax.transData.transform(c.get_offsets()[0]), math.sqrt(c.get_sizes()[0]) / 2 * fig.dpi / 72)
+               for name, c in zip(names, bubbles)}
+    legend, frame = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    for name, box in labels.items():
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, name
+        assert not box.overlaps(legend), name
+        for other, other_box in labels.items():
+            assert other == name or not box.overlaps(other_box), (name, other)
+        for other, ((cx, cy), r) in circles.items():
+            nearest = (min(max(cx, box.x0), box.x1), min(max(cy, box.y0), box.y1))
+            assert other == name or math.dist((cx, cy), nearest) >= r, f"the label {name} covers the bubble {other}"
+    plt.close(fig)
