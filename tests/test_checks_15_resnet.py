@@ -210,6 +210,13 @@ def test_check_bottleneck_macs_accepts_the_formula_and_conv2d_macs(capsys):
 def test_check_bottleneck_macs_rejects_missing_and_wrong_convolutions():
     with pytest.raises(AssertionError, match="counts the 3x3 convolution as 1x1"):
         checks.check_bottleneck_macs(lambda h, w, c, f: h * w * (2 * c * f + f * f))
+    # Equal to the 1x1 mistake where channels = 4 x filters; the case with other channels tells them apart.
+    with pytest.raises(AssertionError, match="counts the 3x3 convolution only"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: h * w * 9 * f * f)
+    with pytest.raises(AssertionError, match=r"counts two operations per multiply-accumulate \(FLOPs\)"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: 2 * _bottleneck_macs(h, w, c, f))
+    with pytest.raises(AssertionError, match="adds a 1x1 projection on the shortcut"):
+        checks.check_bottleneck_macs(lambda h, w, c, f: _bottleneck_macs(h, w, c, f) + h * w * c * c)
     with pytest.raises(AssertionError, match="leaves out the 1x1 expansion"):
         checks.check_bottleneck_macs(lambda h, w, c, f: h * w * (c * f + 9 * f * f))
     with pytest.raises(AssertionError, match="leaves out the 1x1 reduction"):

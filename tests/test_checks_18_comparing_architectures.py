@@ -19,7 +19,7 @@ def test_check_caffe_preprocess_accepts_a_flip_and_a_subtraction(capsys):
 def test_check_caffe_preprocess_rejects_channel_and_mean_mix_ups():
     with pytest.raises(AssertionError, match="still in RGB order"):
         checks.check_caffe_preprocess(lambda x: x - _MEAN_BGR)
-    with pytest.raises(AssertionError, match="the mean is in RGB order"):
+    with pytest.raises(AssertionError, match="the mean is subtracted in RGB order"):
         checks.check_caffe_preprocess(lambda x: x[..., ::-1] - _MEAN_BGR[::-1])
     with pytest.raises(AssertionError, match="mean is not subtracted"):
         checks.check_caffe_preprocess(lambda x: x[..., ::-1])

@@ -238,6 +238,11 @@ def check_bottleneck_macs(bottleneck_macs):
         ([macs(h, w, 4 * f, f, out=4 * f) if c != 4 * f else None for h, w, c, f in cases],
          "takes the block's channels as 4 * filters, but here channels is not 4 * filters: use the "
          "channels argument"),
+        ([2 * macs(*case) for case in cases], "counts two operations per multiply-accumulate (FLOPs): a MAC is "
+                                              "one multiplication and its addition, counted once"),
+        ([macs(h, w, c, f) + h * w * c * c for h, w, c, f in cases],
+         "adds a 1x1 projection on the shortcut; the bottleneck's three convolutions are all the exercise counts"),
+        ([macs(*case, reduce=0, expand=0) for case in cases], "counts the 3x3 convolution only"),
     ]
     _judge_cases(answers, expected, lambda i: f"bottleneck_macs{cases[i]}",
                  [(values, text, None) for values, text in mistakes], hint, pending=pending)

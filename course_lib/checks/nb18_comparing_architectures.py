@@ -47,7 +47,8 @@ def check_caffe_preprocess(caffe_preprocess):
             known = [
                 (x - mean_bgr, "the mean is subtracted but the channels are still in RGB order"),
                 (x - mean_bgr[::-1], "the channels are still in RGB order (the mean is RGB too)"),
-                (x[..., ::-1] - mean_bgr[::-1], "the mean is in RGB order; after the flip it must be BGR"),
+                (x[..., ::-1] - mean_bgr[::-1], "the mean is subtracted in RGB order: after the flip the mean must "
+                                                "be BGR, and the mean is subtracted after the flip, not before"),
                 (x[..., ::-1], "the channels are reversed but the mean is not subtracted"),
                 (x / 127.5 - 1, "that is MobileNet's preprocessing ([-1, 1]), not ResNet50's"),
                 (x[..., ::-1] / 255 - mean_bgr / 255, "the values were scaled to [0, 1] first"),
