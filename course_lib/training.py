@@ -361,8 +361,9 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
     training (the form :func:`course_lib.viz.show_spread` draws).
 
     The training step is traced once, for the first seed's model; for every later seed, the fresh
-    model's weights are copied into the traced one and the optimizer's state (step count, moments)
-    is reset, which gives the curves fresh models would give. For a deep network on small images,
+    model's variables (its weights, and the seed state of random layers such as ``Dropout``) are
+    copied into the traced one and the optimizer's state (step count, moments) is reset, which
+    gives the curves fresh models would give. For a deep network on small images,
     tracing costs more than several epochs, so this is much faster than one :func:`fit_curves` per
     seed.
 
@@ -455,7 +456,10 @@ def fit_seeds(build, x, y, seeds=(0, 1, 2), epochs=5, batch_size=64, learning_ra
 
     for index, seed in enumerate(seeds):
         if index:
-            model.set_weights(fresh(seed).get_weights())
+            # Every variable, not only the weights: a random layer's seed state too (RandomTranslation,
+            # Dropout), so that it draws what a fresh model built from this seed would draw.
+            for variable, value in zip(model.variables, fresh(seed).variables):
+                variable.assign(value)
             for variable, value in zip(optimizer.variables, start):
                 variable.assign(value)
         label = lambda epoch, index=index: f"seed {index + 1}/{len(seeds)} · epoch {epoch}/{epochs}"  # noqa: E731

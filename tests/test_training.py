@@ -102,6 +102,21 @@ def test_fit_seeds_gives_what_fit_curves_gives_each_seed():
     assert not np.allclose(together["loss"][0], together["loss"][1]), "other seeds, other curves"
 
 
+def test_fit_seeds_gives_a_random_layer_the_draws_of_a_fresh_model_each_seed():
+    x, y = _seeds_task()
+
+    def shifted_net():  # a random layer: its seed state must start afresh for every seed
+        return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.RandomTranslation(0.2, 0.2),
+                                 keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.Dropout(0.3),
+                                 keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2, activation="softmax")])
+
+    together = training.fit_seeds(shifted_net, x, y, seeds=(3, 5, 8), epochs=2, batch_size=32, learning_rate=0.01)
+    for row, seed in enumerate((3, 5, 8)):
+        keras.utils.set_random_seed(seed)
+        alone = training.fit_curves(shifted_net(), x, y, epochs=2, batch_size=32, learning_rate=0.01, seed=seed)
+        np.testing.assert_allclose(together["loss"][row], alone["loss"], rtol=1e-5)
+
+
 def test_fit_seeds_with_momentum_and_decay_learns_and_lowers_the_rate():
     x, y = _seeds_task()
     run = lambda **kwargs: training.fit_seeds(_small_net, x, y, seeds=(1,), epochs=4, batch_size=32,  # noqa: E731
