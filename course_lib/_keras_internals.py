@@ -8,13 +8,20 @@ so this module reads what ``summary()`` reads:
 - ``Functional._nodes_by_depth``, its calls (``Node`` objects: operation, arguments, tensors);
 - ``Layer._flatten_layers``, a layer's sublayers;
 - ``Operation._inbound_nodes`` and ``_outbound_nodes``, the calls recorded on each layer, which a
-  trace of a custom layer's ``call`` (:func:`traced_call`) extends and then restores.
+  trace of a custom layer's ``call`` (:func:`traced_call`) extends and then restores;
+- the global ``"uninitialized_variables"`` list: every variable made inside
+  ``keras.StatelessScope(initialize_variables=False)`` waits there for a value, and the next
+  ``StatelessScope`` to close in eager mode (Keras opens one to trace any layer that does not say
+  its output shape, a custom layer's for one) draws them all at once: for the models a notebook
+  only counted, hundreds of millions of random numbers (seconds, and gigabytes).
+  :func:`shapes_only` and :func:`forget_deferred_variables` take them off it.
 
 These attributes were checked in the source of every Keras in :data:`KNOWN_VERSIONS`; on any other
 version :func:`check_version` refuses to guess, with a message that says what to install.
 Nothing outside this module touches a private Keras name or a ``Node``.
 """
 
+import contextlib
 from collections import namedtuple
 
 # (major, minor) versions whose source was read for the attributes above: requirements.txt
@@ -109,3 +116,37 @@ def traced_call(layer, call, keras):
     finally:
         for nodes, length in lengths:
             del nodes[length:]
+
+
+def _deferred_variables():
+    """Keras's list of the variables still waiting for a value (see the module's docstring)."""
+    from keras.src.backend.common import global_state
+
+    return global_state.get_global_attribute("uninitialized_variables", [], set_to_default=True)
+
+
+@contextlib.contextmanager
+def shapes_only(keras):
+    """``keras.StatelessScope(initialize_variables=False)`` for models built only to be counted,
+    whose variables are then taken off Keras's waiting list: they keep their shapes and never get
+    values, now or later.
+
+    Example:
+        >>> import keras
+        >>> with shapes_only(keras):
+        ...     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+        >>> model.count_params(), any(v in _deferred_variables() for v in model.variables)
+        (15, False)
+    """
+    check_version(keras)
+    waiting = _deferred_variables()
+    before = len(waiting)
+    with keras.StatelessScope(initialize_variables=False):
+        yield
+    del waiting[before:]
+
+
+def forget_deferred_variables():
+    """Take every variable off Keras's waiting list (the test suite does it after each test, so
+    that one test's counted models are not drawn in the next)."""
+    del _deferred_variables()[:]

@@ -136,14 +136,15 @@ def check_middle_block_params(block_separable, block_regular):
 
     ``block_separable`` is recomputed by building ``xception.middle_block`` in Keras and
     ``block_regular`` by building three ``ReLU, Conv2D(728, 3, padding="same", use_bias=False),
-    BatchNormalization`` (both inside ``keras.StatelessScope``, which skips the random values).
+    BatchNormalization`` (both built for their shapes only, without random values).
     """
+    from course_lib._keras_internals import shapes_only
     from course_lib.architectures import xception
 
     keras = import_keras()
     shape, filters = _MIDDLE_BLOCK["input_shape"], _MIDDLE_BLOCK["filters"]
     k, n = _MIDDLE_BLOCK["kernel_size"], _MIDDLE_BLOCK["convolutions"]
-    with keras.StatelessScope(initialize_variables=False):
+    with shapes_only(keras):
         x = keras.Input(shape)
         expected_separable = keras.Model(x, xception.middle_block(x, block=5)).count_params()
         layers = [keras.Input(shape)]
