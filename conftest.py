@@ -44,25 +44,21 @@ def pytest_collectstart(collector):
 
 # Tests that run whole notebooks for each parameter: each run is a unit of its own.
 _ONE_UNIT_PER_PARAMETER = ("tests/test_learners_edition.py::test_every_exercise_is_real[",)
-# The units that take tens of seconds (test files that run many notebooks, hand-ins, a browser or
-# hundreds of Keras blocks; the notebooks that train), longest first, as make test measured them
-# on 2026-12-05 (seconds within the suite: 101, 60, 58, 50, 48, 41, ..., 9). Started in this
-# order, the short ones fill in at the end and the workers finish together.
-_LONG_UNITS = (
-    "tests/test_browser.py", "tests/test_grading.py", "tests/test_summation_orders.py", "tests/test_every_check.py",
-    "notebooks/09_", "notebooks/08_", "notebooks/01_", "notebooks/17_", "notebooks/12_", "notebooks/15_",
-    "notebooks/18_", "notebooks/14_", "notebooks/10_", "tests/test_training.py", "tests/test_checks_15_resnet.py",
-    "tests/test_learners_edition.py::test_every_exercise_is_real[", "notebooks/16_", "notebooks/13_",
-    "tests/test_checks_18_comparing_architectures.py", "tests/test_nbgrader.py", "tests/test_full_profile.py",
-    "tests/test_checks_14_googlenet.py", "tests/test_checks_12_alexnet.py", "notebooks/11_",
+# Test files that take tens of seconds each (they run many notebooks, hand-ins, a browser or
+# hundreds of Keras blocks), the longest first (measured in make test, 2026-12-05).
+_LONG_FILES = (
+    "tests/test_browser.py", "tests/test_every_check.py", "tests/test_grading.py", "tests/test_checks_14_googlenet.py",
+    "tests/test_summation_orders.py", "tests/test_checks_12_alexnet.py", "tests/test_checks_15_resnet.py",
+    "tests/test_training.py", "tests/test_nbgrader.py", "tests/test_checks_18_comparing_architectures.py",
+    "tests/test_full_profile.py",
 )
 
 
 def _start_order(item):
-    """Long units first, longest first, short tests last: the workers then finish together (the
-    longest processing time rule), instead of one worker starting a 30 s notebook when the other is done."""
+    """Long units first, short tests last: the workers then finish together (the longest
+    processing time rule), instead of one worker starting a 30 s notebook when the other is done."""
     nodeid = item.nodeid
-    for rank, name in enumerate(_LONG_UNITS):
+    for rank, name in enumerate(_LONG_FILES):
         if nodeid.startswith(name):
             return 0, rank
     if nodeid.startswith(_ONE_UNIT_PER_PARAMETER) or _notebook_of(nodeid):

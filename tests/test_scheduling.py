@@ -1,5 +1,5 @@
-"""How ``make test`` shares the tests out over its workers (the root ``conftest.py``): the long units
-first, longest first, then the other notebooks, then the rest; each notebook's cells on one worker."""
+"""How ``make test`` shares the tests out over its workers (the root ``conftest.py``): long units
+first, in the order given, each notebook's cells on one worker."""
 
 import importlib.util
 from pathlib import Path
@@ -11,18 +11,13 @@ root_conftest = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(root_conftest)
 
 
-def test_every_long_unit_named_exists():
-    def exists(prefix):
-        if prefix.startswith("notebooks/"):
-            return len(list(ROOT.glob(f"{prefix}*.ipynb"))) == 1
-        return (ROOT / prefix.split("::")[0]).is_file()
-
-    missing = [name for name in root_conftest._LONG_UNITS if not exists(name)]
-    assert not missing, f"conftest.py names long units that are gone: {missing}"
+def test_every_long_file_named_exists():
+    missing = [name for name in root_conftest._LONG_FILES if not (ROOT / name).is_file()]
+    assert not missing, f"conftest.py names long test files that are gone: {missing}"
 
 
-def test_long_units_start_first_longest_first_then_notebooks_then_the_rest():
-    long_first, long_second = root_conftest._LONG_UNITS[:2]
+def test_long_files_start_first_longest_first_then_notebooks_then_the_rest():
+    long_first, long_second = root_conftest._LONG_FILES[:2]
     nodeids = [
         "tests/test_conv.py::test_a",
         "notebooks/04_padding_and_stride.ipynb::Cell 0",
@@ -37,8 +32,8 @@ def test_long_units_start_first_longest_first_then_notebooks_then_the_rest():
     assert [item.nodeid for item in items] == [
         f"{long_first}::test_c",
         f"{long_second}::test_b",
-        "tests/test_learners_edition.py::test_every_exercise_is_real[00+02]",  # a long unit, named
-        "notebooks/04_padding_and_stride.ipynb::Cell 0",  # a short notebook: after the long units
+        "notebooks/04_padding_and_stride.ipynb::Cell 0",
+        "tests/test_learners_edition.py::test_every_exercise_is_real[00+02]",
         "notebooks/04_padding_and_stride.ipynb::Cell 1",
         "tests/test_conv.py::test_a",
         "tests/test_learners_edition.py::test_generation_is_byte_identical",
