@@ -291,3 +291,18 @@ def test_check_residual_unit_tells_a_batch_norm_fixed_in_inference_mode_and_vali
     with pytest.raises(AssertionError, match=r"shape \(2, 2, 8\), the other \(6, 6, 8\) .*their heights and widths "
                                              r"differ by 4: a 3x3 convolution without padding=\"same\" loses 2 rows"):
         checks.check_residual_unit(_ValidPadding)
+
+
+class _OtherEpsilon(_ResidualUnit):
+    """Keras's ResNet50 value of epsilon, 1.001e-5, where the lesson's unit keeps Keras's default."""
+
+    def __init__(self, filters, strides=1, **kwargs):
+        super().__init__(filters, strides, **kwargs)
+        for layer in self.branch:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.epsilon = 1.001e-5
+
+
+def test_check_residual_unit_says_a_setting_may_differ():
+    with pytest.raises(AssertionError, match=r"computes other outputs: .*a batch normalization's epsilon, say"):
+        checks.check_residual_unit(_OtherEpsilon)

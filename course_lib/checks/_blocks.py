@@ -205,7 +205,9 @@ def _difference(facts, right, named=False):
                 "(training=True): a batch normalization is called with training fixed, so it never "
                 "normalizes with the batch's statistics while the network trains; pass call's training on")
     same = "its output shape and parameter count are right, but with the same weights it computes other outputs"
-    return same if named else f"{same}: a layer is in another place, or an activation is missing or extra"
+    return same if named else (f"{same}: a layer is in another place, an activation is missing or extra, "
+                               "or a layer's setting differs from the lesson's (a batch normalization's "
+                               "epsilon, say)")
 
 
 def judge_block(block, name, cases, right, mistakes, hint, library_names=(), kind="tensor", passed=None):
