@@ -686,7 +686,7 @@ def _label_bubbles(fig, ax, names, xs, ys, areas):
                 break
         _, offset, ha, va, extra, box = best
         lead = dict(arrowstyle="-", color="0.45", lw=0.6, shrinkA=0, shrinkB=radius) if extra > 3 else None
-        ax.annotate(names[i], (xs[i], ys[i]), xytext=offset, textcoords="offset points", ha=ha, va=va,
+        ax.annotate(name, (xs[i], ys[i]), xytext=offset, textcoords="offset points", ha=ha, va=va,
                     fontsize=9, arrowprops=lead)
         placed.append(box)
 

@@ -91,8 +91,8 @@ def check_residual_unit(MyResidualUnit):  # noqa: N803 - the learner's class, as
 
     The layer is compared with :class:`course_lib.architectures.resnet.ResidualUnit` by
     :func:`course_lib.checks._blocks.judge_block`: output shape, parameter count and outputs
-    with the same weights (in inference and in training mode), on four inputs: the identity shortcut, a stride of 2 with more
-    channels, a stride of 2 alone, and more channels alone.
+    with the same weights (in inference and in training mode), on four inputs: the identity
+    shortcut, a stride of 2 with more channels, a stride of 2 alone, and more channels alone.
     """
     from course_lib.checks._blocks import judge_block
 
@@ -147,7 +147,7 @@ def _why_sizes_differ(height, other_height):
     """Why two paths' maps have other heights: a stride the shortcut does not take, or convolutions
     without "same" padding (told apart by how much smaller the smaller is)."""
     big, small = max(height, other_height), min(height, other_height)
-    stride = ("a stride other than 1 shrinks the branch's maps, so there the shortcut must take the same stride")
+    stride = "a stride other than 1 shrinks the branch's maps, so there the shortcut must take the same stride"
     if small == -(-big // 2):  # what a stride of 2 gives
         return f"their heights and widths differ: {stride}"
     if big - small in (2, 4):
