@@ -129,3 +129,16 @@ def test_built_slides_show_every_line_of_code_whole(tmp_path):
     assert [code.rstrip("\n") for code in shown] == cells
     assert html.count('<span class="line"') == sum(len(code.splitlines()) for code in cells)
     assert 'class="jp-InputPrompt' not in html and 'class="jp-OutputPrompt' not in html
+
+
+def test_code_that_looks_like_html_is_shown_as_text(tmp_path):
+    """The template shows highlighted code without nbconvert's HTML sanitiser (Pygments escapes
+    it): a cell whose code holds tags must show them as text, never hand them to the browser."""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('print("<script>alert(1)</script><img src=x onerror=alert(2)>")'),
+    ])  # fmt: skip
+    nbformat.write(notebook, tmp_path / "99_tags.ipynb")
+    [page] = build_slides.build([tmp_path / "99_tags.ipynb"], tmp_path / "slides")
+    html = page.read_text(encoding="utf-8")
+    assert "alert(1)" in html and "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
