@@ -97,8 +97,7 @@ def serve(folder):
         thread.join()
 
 
-def test_static_slides_advance_and_stay_offline(browser, tmp_path):
-    [page_file] = build_slides.build([NOTEBOOK], tmp_path / "slides")
+def test_static_slides_advance_and_stay_offline(browser, every_deck, tmp_path):
     requests, failures = [], []
 
     def check_response(response):
@@ -113,27 +112,27 @@ def test_static_slides_advance_and_stay_offline(browser, tmp_path):
     page.on("request", lambda request: requests.append(request.url))
     page.on("response", check_response)
     page.on("requestfailed", check_failure)
-    with serve(tmp_path / "slides") as base:
-        page.goto(f"{base}/{page_file.name}")
-        page.wait_for_function("window.Reveal && Reveal.isReady()")
-        page.screenshot(path=tmp_path / "slides_title.png")
-        assert "04 · Padding and stride" in page.evaluate("Reveal.getCurrentSlide().textContent")
-        # The notebook's $$ formulas are typeset by the bundled MathJax, none left as raw TeX.
-        page.wait_for_function("document.querySelectorAll('.mjx-chtml, .MathJax, .MathJax_CHTML, .MathJax_SVG').length > 0",
-                               timeout=30_000)
-        assert "$$" not in page.evaluate("document.querySelector('.reveal .slides').textContent")
-        total = page.evaluate("Reveal.getTotalSlides()")
-        seen = {(0, 0)}
-        for _ in range(3 * total):  # every slide and fragment, with room to spare
-            if page.evaluate("Reveal.isLastSlide() && !Reveal.availableFragments().next"):
-                break
-            page.keyboard.press("Space")  # what a presenter's clicker sends: the next fragment or slide
-            indices = page.evaluate("Reveal.getIndices()")
-            seen.add((indices["h"], indices["v"]))
-        last = page.evaluate("Reveal.getIndices()")
-        page.wait_for_timeout(1000)  # reveal.js's slide transition takes 0.8 s
-        page.screenshot(path=tmp_path / "slides_last.png")
-        assert "Summary" in page.evaluate("Reveal.getCurrentSlide().textContent")
+    base = every_deck  # the decks of every notebook, built once for this module
+    page.goto(f"{base}/{NOTEBOOK.stem}.slides.html")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    page.screenshot(path=tmp_path / "slides_title.png")
+    assert "04 · Padding and stride" in page.evaluate("Reveal.getCurrentSlide().textContent")
+    # The notebook's $$ formulas are typeset by the bundled MathJax, none left as raw TeX.
+    page.wait_for_function("document.querySelectorAll('.mjx-chtml, .MathJax, .MathJax_CHTML, .MathJax_SVG').length > 0",
+                           timeout=30_000)
+    assert "$$" not in page.evaluate("document.querySelector('.reveal .slides').textContent")
+    total = page.evaluate("Reveal.getTotalSlides()")
+    seen = {(0, 0)}
+    for _ in range(3 * total):  # every slide and fragment, with room to spare
+        if page.evaluate("Reveal.isLastSlide() && !Reveal.availableFragments().next"):
+            break
+        page.keyboard.press("Space")  # what a presenter's clicker sends: the next fragment or slide
+        indices = page.evaluate("Reveal.getIndices()")
+        seen.add((indices["h"], indices["v"]))
+    last = page.evaluate("Reveal.getIndices()")
+    page.wait_for_timeout(1000)  # reveal.js's slide transition takes 0.8 s
+    page.screenshot(path=tmp_path / "slides_last.png")
+    assert "Summary" in page.evaluate("Reveal.getCurrentSlide().textContent")
     page.close()
     assert last["h"] > 0 and len(seen) == total > 10, f"shown {len(seen)} of {total} slides"
     assert any(url.endswith("/assets/reveal.js/dist/reveal.js") for url in requests)
