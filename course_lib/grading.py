@@ -238,10 +238,11 @@ def run(notebook_path, cell_timeout, notebook_timeout, sandboxed=True, limits=Li
         KERAS_HOME=str(inside / ".keras"),
         **{LIVE_VARIABLE: "0"},  # nobody watches a graded run: fits print their summary only
         **{COLLECT_INTO_VARIABLE: str(inside / "collected")},
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # nbval only: no other installed plugin runs in a hand-in's run
     )
     command = [
-        sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-o", "addopts=", "-c", os.devnull,
-        "--rootdir", str(inside), "--nbval-lax", "--nbval-current-env",
+        sys.executable, "-m", "pytest", "-v", "-p", "nbval.plugin", "-p", "no:cacheprovider", "-o", "addopts=",
+        "-c", os.devnull, "--rootdir", str(inside), "--nbval-lax", "--nbval-current-env",
         "--nbval-cell-timeout", str(cell_timeout), str(inside / notebook_path.name),
     ]  # fmt: skip
     if sandboxed:

@@ -52,8 +52,9 @@ def _pytest(folder, *options):
     environ = dict(os.environ)
     summation_orders.apply({}, environ)
     environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tools"), environ.get("PYTHONPATH", "")])
+    environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # nbval and the options' plugins only, as the grader runs
     command = [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull,
+        sys.executable, "-m", "pytest", "-q", "-p", "nbval.plugin", "-p", "no:cacheprovider", "-c", os.devnull,
         "--rootdir", str(folder), "--nbval", "--nbval-current-env", *options, str(folder),
     ]  # fmt: skip
     return subprocess.run(command, cwd=folder, env=environ, capture_output=True, text=True, timeout=300)
