@@ -57,7 +57,7 @@ def worker_count(cpu_count=None):
     """Return how many pytest-xdist workers ``test`` starts: one more than the cores, at most 4.
 
     A worker often waits (for a kernel to start, for the next cell's reply); the extra one keeps
-    the cores busy meanwhile. Measured on two cores: 6 min 21 s with 3 workers, 6 min 50 s with 2.
+    the cores busy meanwhile. Measured on two cores: 5 min 16-22 s with 3 workers, 5 min 29 s with 2.
     """
     cpu_count = os.cpu_count() if cpu_count is None else cpu_count
     return min((cpu_count or 1) + 1, MAX_TEST_WORKERS)
