@@ -72,7 +72,7 @@ def test_no_lesson_cell_reads_an_answer(path):
 # gc.freeze() then sets aside what survived it, so the next reset walks one notebook's objects only.
 GROUP_COUNT = 2
 GROUPS = [PATHS[k::GROUP_COUNT] for k in range(GROUP_COUNT)]
-RESET = "get_ipython().run_line_magic('reset', '-f')\nimport gc\ngc.freeze()"
+RESET = "get_ipython().run_line_magic('reset', '-f')\n__import__('gc').freeze()  # binds no name"
 
 
 def _group_id(paths):
