@@ -141,9 +141,11 @@ def shapes_only(keras):
     check_version(keras)
     waiting = _deferred_variables()
     before = len(waiting)
-    with keras.StatelessScope(initialize_variables=False):
-        yield
-    del waiting[before:]
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            yield
+    finally:  # also when the model fails to build: what it made before the error waits no more
+        del waiting[before:]
 
 
 def forget_deferred_variables():

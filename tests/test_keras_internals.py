@@ -33,3 +33,15 @@ def test_no_other_module_reads_private_keras_state():
         if PRIVATE_KERAS.search(path.read_text(encoding="utf-8"))
     ]
     assert readers == ["_keras_internals.py"]
+
+
+def test_shapes_only_leaves_no_variable_waiting_even_when_the_build_fails():
+    waiting = len(_keras_internals._deferred_variables())
+    with pytest.raises(ValueError, match="half built"):
+        with _keras_internals.shapes_only(keras):
+            keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+            raise ValueError("half built")
+    assert len(_keras_internals._deferred_variables()) == waiting
+    with keras.StatelessScope(initialize_variables=False):  # the plain scope, for contrast: they wait
+        keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    assert len(_keras_internals._deferred_variables()) == waiting + 2
