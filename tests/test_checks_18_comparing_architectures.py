@@ -133,13 +133,13 @@ def test_check_unfreeze_top_rejects_everything_trainable_and_off_by_one():
     def one_too_many(base, n):
         _unfreeze_right(base, n + 1)
 
-    with pytest.raises(AssertionError, match="every layer of the base is trainable"):
-        checks.check_unfreeze_top(everything)
     def top_left_frozen(base, n):  # freezes the others but forgets to unfreeze the top
         base.trainable = True
         for layer in base.layers:
             layer.trainable = False
 
+    with pytest.raises(AssertionError, match="every layer of the base is trainable"):
+        checks.check_unfreeze_top(everything)
     with pytest.raises(AssertionError, match="one layer off"):
         checks.check_unfreeze_top(one_too_many)
     with pytest.raises(AssertionError, match=r"layer 'conv_pw_13', which has weights and is one of the last 6 "
